@@ -1,0 +1,129 @@
+"""The command line: parse options, build the run, execute it, return the exit code.
+
+Exit codes: 0 no error (warnings allowed), 1 at least one error, 2 usage error (bad option,
+missing path, invalid configuration).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from persona_lint import __version__
+
+EXAMPLES = """
+\b
+Examples:
+  persona-lint personas/                 lint every persona below personas/
+  persona-lint personas/qa-engineer.md   lint one file
+  persona-lint rules                     list every rule
+  persona-lint explain PL304             show a rule's documentation
+  persona-lint export personas/x.md      print the XML blocks as strict XML
+"""
+
+
+class _DefaultToCheck(click.Group):
+    """``persona-lint PATH...`` means ``persona-lint check PATH...``."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        if not args or (
+            args[0] not in self.commands and args[0] not in ("--help", "-h", "--version")
+        ):
+            args = ["check", *args]
+        return super().parse_args(ctx, args)
+
+
+@click.group(
+    cls=_DefaultToCheck, epilog=EXAMPLES, context_settings={"help_option_names": ["-h", "--help"]}
+)
+@click.version_option(__version__, prog_name="persona-lint")
+def main() -> None:
+    """persona-lint: check persona documents (Markdown + XML) for structure and meaning."""
+
+
+@main.command(epilog=EXAMPLES)
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option(
+    "--output-format",
+    "--format",
+    "output_format",
+    type=click.Choice(["full", "concise"]),
+    default=None,
+    help="Report format (default: full on a terminal, concise otherwise).",
+)
+@click.option(
+    "--color/--no-color",
+    default=None,
+    help="Colour the output (default: on a terminal, unless NO_COLOR is set).",
+)
+def check(paths: tuple[Path, ...], output_format: str | None, color: bool | None) -> None:
+    """Lint persona documents (the default command)."""
+    from persona_lint.run import run
+
+    interactive = sys.stdout.isatty()
+    if color is None:
+        color = interactive and not os.environ.get("NO_COLOR")
+    code = run(
+        list(paths) or [Path(".")],
+        output_format=output_format or ("full" if interactive else "concise"),
+        color=color,
+    )
+    sys.exit(code)
+
+
+@main.command()
+def rules() -> None:
+    """List every rule: code, name, default severity and summary."""
+    from persona_lint.rules import all_rules
+
+    for rule in all_rules():
+        click.echo(f"{rule.code}  {rule.name:<28} {rule.severity!s:<8} {rule.summary}")
+
+
+@main.command()
+@click.argument("code")
+def explain(code: str) -> None:
+    """Show the documentation of a rule, by code (PL304) or name (version-semver)."""
+    from persona_lint.rules import get_rule
+    from persona_lint.rules.docs import render_rule
+
+    rule = get_rule(code)
+    if rule is None:
+        raise click.UsageError(f"unknown rule {code!r}; see 'persona-lint rules'")
+    click.echo(render_rule(rule))
+
+
+@main.command()
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def export(file: Path) -> None:
+    """Print each ```xml block of FILE as strictly well-formed XML.
+
+    Bare & and < of the persona dialect become &amp; and &lt;; blocks are separated by a
+    blank line. Exit 1 when a block is not well-formed even in the dialect.
+    """
+    from persona_lint.dialect import parse_block, to_strict_xml
+    from persona_lint.document import parse_document
+    from persona_lint.source import SourceProblem, decode
+
+    text = decode(file.read_bytes())
+    if isinstance(text, SourceProblem):
+        raise click.ClickException(f"{file}:{text.line}:{text.column}: {text.message}")
+    document = parse_document(str(file), text)
+    failed = False
+    for index, block in enumerate(document.xml_blocks):
+        if index:
+            click.echo()
+        if parse_block(block.code.content).error is not None:
+            failed = True
+            click.echo(f"<!-- block at line {block.code.fence_line} is not well-formed -->")
+            continue
+        click.echo(to_strict_xml(block.code.content).text, nl=False)
+    sys.exit(1 if failed else 0)
+
+
+def _entry() -> Any:  # pragma: no cover - console script shim
+    return main()

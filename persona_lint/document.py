@@ -1,0 +1,359 @@
+"""The parsed persona document: its Markdown block structure, its XML blocks, and a source
+map from every part back to 1-based lines and columns of the Markdown file.
+
+Only block structure is parsed (markdown-it-py with its inline rules off): persona-lint needs
+fences, headings, tables and paragraphs, never emphasis or links, and block parsing stays
+linear on pathological inline markup.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import cache
+from xml.etree.ElementTree import Element
+
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+
+from persona_lint.dialect import REFERENCE as _REFERENCE
+from persona_lint.dialect import ParsedXml, parse_block
+
+VERSION_COLUMNS = ("version", "last_updated", "status")
+_CLOSING_FENCE = re.compile(r"^[ \t]*(?:>[ \t]?)*[ \t]*(`{3,}|~{3,})[ \t]*$")
+_USAGE = re.compile(r"^\s*(?:>\s*)*\*\*Usage\*\*\s*:")
+_PERSONA_OPTION = re.compile(r"--persona[ =]([^\s`'\"*,;)]+)")
+
+
+@cache
+def _markdown() -> MarkdownIt:
+    return MarkdownIt("commonmark").enable("table").disable(["inline", "text_join"])
+
+
+@dataclass(frozen=True)
+class Cell:
+    """A table cell: its trimmed text and the 1-based place where that text starts."""
+
+    text: str
+    line: int
+    column: int
+
+    @property
+    def end_column(self) -> int:
+        return self.column + len(self.text)
+
+
+@dataclass(frozen=True)
+class Table:
+    """A pipe table: its header cells and data rows, with positions."""
+
+    line: int
+    header: tuple[Cell, ...]
+    rows: tuple[tuple[Cell, ...], ...]
+    is_first_block: bool
+
+
+@dataclass(frozen=True)
+class Heading:
+    level: int
+    text: str
+    line: int
+    column: int
+
+
+@dataclass(frozen=True)
+class CodeBlock:
+    """A fenced or indented code block and where each content line sits in the file."""
+
+    info: str
+    content: str
+    fence_line: int  # 1-based line of the opening fence (or first line, when indented)
+    fence_column: int
+    content_line: int  # 1-based Markdown line of the first content line
+    # For each content line, how many characters of the Markdown line precede it
+    # (indentation, blockquote markers): the source map of the block.
+    line_offsets: tuple[int, ...]
+    fenced: bool
+    closed: bool
+
+    @property
+    def language(self) -> str:
+        return self.info.split()[0].lower() if self.info.strip() else ""
+
+    def to_file(self, line: int, column: int) -> tuple[int, int]:
+        """Map a 0-based (line, column) of the content to a 1-based place in the file."""
+        offset = self.line_offsets[line] if 0 <= line < len(self.line_offsets) else 0
+        return self.content_line + line, offset + column + 1
+
+
+@dataclass(frozen=True, eq=False)
+class XmlBlock:
+    """A fenced ``xml`` block, parsed in the persona dialect."""
+
+    code: CodeBlock
+    parsed: ParsedXml
+
+    @property
+    def root(self) -> Element | None:
+        return self.parsed.root if self.parsed.error is None else None
+
+    @property
+    def root_tag(self) -> str | None:
+        """The root element's name, even when the block is not well-formed."""
+        return self.parsed.root.tag if self.parsed.root is not None else None
+
+    def locate(self, element: Element) -> tuple[int, int]:
+        """1-based place of ``element``'s ``<`` in the Markdown file."""
+        line, column = self.parsed.position(element)
+        return self.code.to_file(line, column)
+
+    def locate_attribute(self, element: Element, name: str) -> tuple[int, int]:
+        """1-based place in the file of the first character of attribute ``name``'s value."""
+        lines = self.code.content.split("\n")
+        line, column = self.parsed.position(element)
+        pattern = re.compile(rf"\b{re.escape(name)}\s*=\s*[\"']")
+        for number in range(line, min(line + 20, len(lines))):
+            match = pattern.search(lines[number], column if number == line else 0)
+            if match:
+                return self.code.to_file(number, match.end())
+        return self.locate(element)
+
+    def locate_text(self, element: Element, index: int) -> tuple[int, int]:
+        """1-based place in the file of character ``index`` of ``element.text``.
+
+        Walks the raw dialect text after the start tag, so an entity such as ``&lt;``
+        counts as the one character it stands for.
+        """
+        lines = self.code.content.split("\n")
+        line, column = self.parsed.position(element)
+        if not 0 <= line < len(lines):
+            return self.locate(element)
+        # Skip the start tag (quoted attribute values may hold ">").
+        quote = ""
+        while True:
+            if column >= len(lines[line]):
+                if line + 1 >= len(lines):
+                    return self.locate(element)
+                line, column = line + 1, 0
+                continue
+            char = lines[line][column]
+            column += 1
+            if quote:
+                quote = "" if char == quote else quote
+            elif char in "\"'":
+                quote = char
+            elif char == ">":
+                break
+        remaining = index
+        while remaining > 0:
+            if column >= len(lines[line]):
+                if line + 1 >= len(lines):
+                    break
+                line, column = line + 1, 0
+                remaining -= 1  # the newline
+                continue
+            reference = _REFERENCE.match(lines[line], column)
+            column += len(reference.group()) if reference else 1
+            remaining -= 1
+        return self.code.to_file(line, column)
+
+
+@dataclass(frozen=True)
+class UsageLine:
+    line: int
+    column: int
+    text: str
+    persona: str | None  # the slug named by --persona, if any
+    persona_line: int
+    persona_column: int
+
+
+@dataclass(frozen=True, eq=False)
+class Document:
+    """Everything persona-lint knows about one Markdown file."""
+
+    path: str
+    text: str
+    lines: tuple[str, ...]
+    tables: tuple[Table, ...]
+    headings: tuple[Heading, ...]
+    code_blocks: tuple[CodeBlock, ...]
+    xml_blocks: tuple[XmlBlock, ...]
+    usage: UsageLine | None
+    first_block_line: int | None
+    _cache: dict[str, object] = field(default_factory=dict, repr=False)
+
+    @property
+    def version_table(self) -> Table | None:
+        """The first table whose first header cell is ``version`` (any case)."""
+        for table in self.tables:
+            if table.header and table.header[0].text.strip().lower() == "version":
+                return table
+        return None
+
+    @property
+    def title(self) -> Heading | None:
+        for heading in self.headings:
+            if heading.level == 1:
+                return heading
+        return None
+
+    @property
+    def persona_context(self) -> XmlBlock | None:
+        for block in self.xml_blocks:
+            if block.root_tag == "persona_context":
+                return block
+        return None
+
+    @property
+    def behavior(self) -> XmlBlock | None:
+        for block in self.xml_blocks:
+            if block.root_tag is not None and block.root_tag.endswith("_behavior"):
+                return block
+        return None
+
+    @property
+    def has_persona_markers(self) -> bool:
+        """Whether the file looks like a persona document at all (see the README)."""
+        if self.version_table is not None:
+            return True
+        title = self.title
+        if title is not None and title.text.rstrip().endswith(" Persona"):
+            return True
+        return any("<persona_context" in block.content for block in self.code_blocks)
+
+
+def parse_document(path: str, text: str) -> Document:
+    """Parse Markdown source text (already decoded, LF line endings) into a Document."""
+    lines = tuple(text.split("\n"))
+    tokens = _markdown().parse(text)
+    tables: list[Table] = []
+    headings: list[Heading] = []
+    code_blocks: list[CodeBlock] = []
+    usage: UsageLine | None = None
+    first_block_line: int | None = None
+    first_block_index: int | None = None
+    for index, token in enumerate(tokens):
+        if token.map is None:
+            continue
+        if first_block_line is None and token.level == 0 and token.nesting >= 0:
+            first_block_line = token.map[0] + 1
+            first_block_index = index
+        if token.type == "table_open":
+            tables.append(_table(lines, token, is_first_block=index == first_block_index))
+        elif token.type == "heading_open":
+            headings.append(_heading(lines, token, tokens[index + 1]))
+        elif token.type in ("fence", "code_block"):
+            code_blocks.append(_code_block(lines, token))
+        elif token.type == "paragraph_open" and usage is None:
+            usage = _usage(lines, token)
+    xml_blocks = tuple(
+        XmlBlock(block, parse_block(block.content))
+        for block in code_blocks
+        if block.fenced and block.language == "xml"
+    )
+    return Document(
+        path=path,
+        text=text,
+        lines=lines,
+        tables=tuple(tables),
+        headings=tuple(headings),
+        code_blocks=tuple(code_blocks),
+        xml_blocks=xml_blocks,
+        usage=usage,
+        first_block_line=first_block_line,
+    )
+
+
+def split_row(line: str, line_number: int) -> tuple[Cell, ...]:
+    """Split one pipe-table row into cells with their 1-based columns."""
+    cells: list[Cell] = []
+    start = 0
+    stripped = line.lstrip()
+    position = len(line) - len(stripped)
+    if stripped.startswith("|"):
+        position += 1
+    start = position
+    i = position
+    while i <= len(line):
+        if i == len(line) or (line[i] == "|" and (i == 0 or line[i - 1] != "\\")):
+            raw = line[start:i]
+            if i == len(line) and not raw.strip() and cells:
+                break  # the trailing pipe
+            content = raw.strip()
+            lead = len(raw) - len(raw.lstrip())
+            cells.append(Cell(content.replace("\\|", "|"), line_number, start + lead + 1))
+            start = i + 1
+        i += 1
+    return tuple(cells)
+
+
+def _table(lines: tuple[str, ...], token: Token, *, is_first_block: bool) -> Table:
+    assert token.map is not None
+    begin, end = token.map
+    header = split_row(lines[begin], begin + 1)
+    rows = tuple(split_row(lines[n], n + 1) for n in range(begin + 2, end) if lines[n].strip())
+    return Table(begin + 1, header, rows, is_first_block)
+
+
+def _heading(lines: tuple[str, ...], token: Token, inline: Token) -> Heading:
+    assert token.map is not None
+    line = token.map[0]
+    text = inline.content
+    column = lines[line].find(text) + 1 if text else 1
+    return Heading(int(token.tag[1:]), text, line + 1, max(column, 1))
+
+
+def _code_block(lines: tuple[str, ...], token: Token) -> CodeBlock:
+    assert token.map is not None
+    begin, end = token.map
+    fenced = token.type == "fence"
+    content = token.content
+    content_lines = content.split("\n")
+    if content_lines and content_lines[-1] == "":
+        content_lines.pop()
+    first = begin + 1 if fenced else begin
+    offsets = []
+    for number, content_line in enumerate(content_lines):
+        source = lines[first + number] if first + number < len(lines) else ""
+        offsets.append(len(source) - len(content_line) if source.endswith(content_line) else 0)
+    closed = True
+    if fenced:
+        last = lines[end - 1] if end - 1 < len(lines) else ""
+        closing = _CLOSING_FENCE.match(last)
+        closed = (
+            end - 1 > begin
+            and closing is not None
+            and closing.group(1)[0] == token.markup[0]
+            and len(closing.group(1)) >= len(token.markup)
+        )
+    opening = lines[begin]
+    fence_column = (
+        opening.find(token.markup) + 1 if fenced else len(opening) - len(opening.lstrip()) + 1
+    )
+    return CodeBlock(
+        info=token.info,
+        content=content,
+        fence_line=begin + 1,
+        fence_column=max(fence_column, 1),
+        content_line=first + 1,
+        line_offsets=tuple(offsets),
+        fenced=fenced,
+        closed=closed,
+    )
+
+
+def _usage(lines: tuple[str, ...], token: Token) -> UsageLine | None:
+    assert token.map is not None
+    begin, end = token.map
+    if not _USAGE.match(lines[begin]):
+        return None
+    column = lines[begin].find("**Usage**") + 1
+    text = " ".join(line.strip() for line in lines[begin:end])
+    for number in range(begin, end):
+        match = _PERSONA_OPTION.search(lines[number])
+        if match:
+            return UsageLine(
+                begin + 1, column, text, match.group(1), number + 1, match.start(1) + 1
+            )
+    return UsageLine(begin + 1, column, text, None, begin + 1, column)

@@ -1,0 +1,134 @@
+"""PL5xx: the mandatory gates of ``quality_standards``."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from xml.etree.ElementTree import Element
+
+from persona_lint.diagnostics import Diagnostic, Severity
+from persona_lint.document import Document, XmlBlock
+from persona_lint.rules.context import RuleContext
+from persona_lint.rules.registry import Edit, finding, rule
+
+E, W = Severity.ERROR, Severity.WARNING
+
+
+def normalized(text: str | None) -> str:
+    """Text compared case- and whitespace-insensitively."""
+    return " ".join((text or "").split()).casefold()
+
+
+def _gates(document: Document) -> tuple[XmlBlock, Element, list[Element]] | None:
+    block = document.persona_context
+    if block is None or block.root is None:
+        return None
+    gates = block.root.find("quality_standards/mandatory_gates")
+    if gates is None:
+        return None
+    return block, gates, [g for g in gates if g.tag == "gate"]
+
+
+def text_start(block: XmlBlock, element: Element) -> tuple[int, int]:
+    """The place of the first non-blank character of an element's text."""
+    text = element.text or ""
+    return block.locate_text(element, len(text) - len(text.lstrip()))
+
+
+@rule(
+    "PL501",
+    "duplicate-gate",
+    E,
+    "the same gate appears twice in mandatory_gates",
+    fails=Edit(
+        "<gate>Error handling and logging coverage</gate>",
+        "<gate>Error handling and logging coverage</gate>\n"
+        "      <gate>error handling and  logging coverage</gate>",
+    ),
+    passes=Edit(
+        "<gate>Error handling and logging coverage</gate>",
+        "<gate>Error handling and logging coverage</gate>\n      <gate>Accessibility review</gate>",
+    ),
+)
+def duplicate_gate(document: Document, context: RuleContext) -> Iterator[Diagnostic]:
+    """No gate appears twice, compared case- and whitespace-insensitively.
+
+    Why: a repeated gate is usually a copy-paste leftover where a different gate was meant.
+
+    Fails: ``Error handling and logging coverage`` and ``error handling and  logging
+    coverage``
+    """
+    found = _gates(document)
+    if found is None:
+        return
+    block, _, gates = found
+    seen: dict[str, Element] = {}
+    for gate in gates:
+        key = normalized(gate.text)
+        if not key:
+            continue
+        if key in seen:
+            first_line, _ = block.locate(seen[key])
+            line, column = text_start(block, gate)
+            yield finding(
+                "PL501",
+                document,
+                line,
+                column,
+                f"duplicate gate {' '.join((gate.text or '').split())!r} "
+                f"(first at line {first_line})",
+            )
+        else:
+            seen[key] = gate
+
+
+@rule(
+    "PL502",
+    "missing-required-gate",
+    W,
+    "a gate required by policy is missing",
+    fails=Edit(
+        "<gate>Security and authentication implementation</gate>",
+        "<gate>Access control implementation</gate>",
+    ),
+    passes=Edit(
+        "<gate>Security and authentication implementation</gate>",
+        "<gate>Threat model reviewed</gate>",
+    ),
+)
+def missing_required_gate(document: Document, context: RuleContext) -> Iterator[Diagnostic]:
+    """Every topic the ``required-gates`` policy names is met by at least one gate. A topic
+    is met by a gate whose text has one of the topic's keywords at the start of a word
+    (case-insensitively). The default policy requires one topic, ``security``, with the
+    keywords security, secure, threat, vulnerabilit(y/ies), authentication, authorization.
+
+    Why: some checks are non-negotiable for every persona; the policy makes sure no persona
+    quietly drops them. A warning by default, because most real personas in production
+    (seven of the eleven in the public corpus) have no security gate; make it an error
+    with ``severity = { PL502 = "error" }``.
+
+    Fails: gates that never mention security in any of the topic's words.
+
+    Passes: ``<gate>Security and authentication implementation</gate>``
+    """
+    found = _gates(document)
+    if found is None:
+        return
+    block, element, gates = found
+    texts = [" ".join((g.text or "").split()) for g in gates]
+    for topic, keywords in context.settings.required_gates:
+        pattern = re.compile(
+            r"\b(?:" + "|".join(re.escape(k) for k in keywords) + ")", re.IGNORECASE
+        )
+        if not any(pattern.search(text) for text in texts):
+            line, column = block.locate(element)
+            listing = "; ".join(texts) or "none"
+            yield finding(
+                "PL502",
+                document,
+                line,
+                column,
+                f"no gate covers the required topic {topic!r} (keywords: "
+                f"{', '.join(keywords)}); gates found: {listing}",
+                end_column=column + len("<mandatory_gates"),
+            )

@@ -1,0 +1,267 @@
+"""PL4xx: one identity everywhere. The title, ``persona_identity/name``, the ``active``
+slug, the behaviour block's root, the Usage line and the file name all name the same
+persona."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import PurePath
+
+from persona_lint.diagnostics import Diagnostic, Severity
+from persona_lint.document import Document
+from persona_lint.rules.context import RuleContext
+from persona_lint.rules.registry import Edit, finding, rule
+
+E, W = Severity.ERROR, Severity.WARNING
+KEBAB = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+TITLE_SUFFIX = " Persona"
+
+
+def slugify(name: str) -> str:
+    """The slug of a persona name: ``Backend Engineer`` → ``backend-engineer``,
+    ``iOS Engineer`` → ``ios-engineer``, ``Cross-Platform Mobile Engineer`` →
+    ``cross-platform-mobile-engineer``."""
+    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
+
+
+def behavior_root(slug: str) -> str:
+    """The behaviour block's root element for a slug: ``backend_engineer_behavior``."""
+    return slug.replace("-", "_") + "_behavior"
+
+
+def persona_name(document: Document) -> tuple[str, tuple[int, int]] | None:
+    """``persona_identity/name`` and the place of its text, when present."""
+    block = document.persona_context
+    if block is None or block.root is None:
+        return None
+    element = block.root.find("persona_identity/name")
+    if element is None or not (element.text or "").strip():
+        return None
+    text = element.text or ""
+    lead = len(text) - len(text.lstrip())
+    return " ".join(text.split()), block.locate_text(element, lead)
+
+
+def active_slug(document: Document) -> tuple[str, tuple[int, int]] | None:
+    """``persona_context/@active`` and the place of its value, when present."""
+    block = document.persona_context
+    if block is None or block.root is None or "active" not in block.root.attrib:
+        return None
+    return block.root.attrib["active"], block.locate_attribute(block.root, "active")
+
+
+@rule(
+    "PL401",
+    "title-format",
+    E,
+    "the H1 title does not read '<Name> Persona'",
+    fails=Edit("# Backend Engineer Persona", "# Backend Engineer"),
+    passes=Edit("# Backend Engineer Persona", "# Backend Engineer Persona"),
+)
+def title_format(document: Document, context: RuleContext) -> Iterator[Diagnostic]:
+    """The first level-1 heading reads ``<Name> Persona``.
+
+    Fails: ``# Backend Engineer``, ``# Persona: Backend Engineer``
+
+    Passes: ``# Backend Engineer Persona``
+    """
+    title = document.title
+    if document.persona_context is None:
+        return  # not the persona_context layout: PL101/PL104 say so once
+    if title is not None and (
+        not title.text.endswith(TITLE_SUFFIX) or not title.text[: -len(TITLE_SUFFIX)].strip()
+    ):
+        yield finding(
+            "PL401",
+            document,
+            title.line,
+            title.column,
+            f"title {title.text!r} should read '<Name> Persona'",
+            end_column=title.column + len(title.text),
+        )
+
+
+@rule(
+    "PL402",
+    "title-name-mismatch",
+    E,
+    "the title's <Name> differs from persona_identity/name",
+    fails=Edit("# Backend Engineer Persona", "# Backend Developer Persona"),
+    passes=Edit("# Backend Engineer Persona", "# Backend Engineer Persona"),
+)
+def title_name_mismatch(document: Document, context: RuleContext) -> Iterator[Diagnostic]:
+    """The ``<Name>`` of the ``# <Name> Persona`` title equals ``persona_identity/name``
+    exactly (case included).
+
+    Why: readers see the title, tools see the name; they must not disagree.
+    """
+    title = document.title
+    named = persona_name(document)
+    if title is None or named is None or not title.text.endswith(TITLE_SUFFIX):
+        return
+    title_name = title.text[: -len(TITLE_SUFFIX)].strip()
+    if title_name and title_name != named[0]:
+        line, _column = named[1]
+        yield finding(
+            "PL402",
+            document,
+            title.line,
+            title.column,
+            f"title names {title_name!r} but persona_identity/name is {named[0]!r} (line {line})",
+            end_column=title.column + len(title_name),
+        )
+
+
+@rule(
+    "PL403",
+    "active-slug-format",
+    E,
+    "persona_context/@active is not kebab-case",
+    fails=Edit('active="backend-engineer"', 'active="Backend_Engineer"'),
+    passes=Edit('active="backend-engineer"', 'active="backend-engineer"'),
+)
+def active_slug_format(document: Document, context: RuleContext) -> Iterator[Diagnostic]:
+    """``active`` is kebab-case: lowercase letters and digits in words joined by ``-``.
+
+    Fails: ``Backend_Engineer``, ``backend engineer``, ``{persona_name}``
+
+    Passes: ``backend-engineer``
+    """
+    found = active_slug(document)
+    if found is not None and not KEBAB.match(found[0]):
+        slug, (line, column) = found
+        yield finding(
+            "PL403",
+            document,
+            line,
+            column,
+            f"active={slug!r} is not kebab-case (such as backend-engineer)",
+            end_column=column + len(slug),
+        )
+
+
+@rule(
+    "PL404",
+    "active-slug-mismatch",
+    E,
+    "persona_context/@active is not the slug of persona_identity/name",
+    fails=Edit('active="backend-engineer"', 'active="backend-dev"'),
+    passes=Edit('active="backend-engineer"', 'active="backend-engineer"'),
+)
+def active_slug_mismatch(document: Document, context: RuleContext) -> Iterator[Diagnostic]:
+    """``active`` equals the slug of the name: ``Backend Engineer`` → ``backend-engineer``
+    (lowercase, every run of other characters becomes one ``-``).
+
+    Why: ``--persona <slug>`` selects the persona; a slug that drifts from the name breaks
+    the selection silently.
+    """
+    found = active_slug(document)
+    named = persona_name(document)
+    if found is None or named is None or not KEBAB.match(found[0]):
+        return
+    slug, (line, column) = found
+    expected = slugify(named[0])
+    if slug != expected:
+        yield finding(
+            "PL404",
+            document,
+            line,
+            column,
+            f"active={slug!r} does not match the name {named[0]!r}; expected {expected!r}",
+            end_column=column + len(slug),
+        )
+
+
+@rule(
+    "PL405",
+    "behavior-root-name",
+    E,
+    "the behaviour block's root is not <slug_behavior>",
+    fails=Edit("backend_engineer_behavior>", "backend_behavior>"),
+    passes=Edit("backend_engineer_behavior>", "backend_engineer_behavior>"),
+)
+def behavior_root_name(document: Document, context: RuleContext) -> Iterator[Diagnostic]:
+    """The behaviour block's root is the slug with ``_`` for ``-``, then ``_behavior``:
+    ``backend-engineer`` → ``<backend_engineer_behavior>``.
+    """
+    found = active_slug(document)
+    block = document.behavior
+    if found is None or block is None or block.parsed.root is None:
+        return
+    expected = behavior_root(found[0])
+    actual = block.parsed.root.tag
+    if actual != expected:
+        line, column = block.locate(block.parsed.root)
+        yield finding(
+            "PL405",
+            document,
+            line,
+            column,
+            f"behaviour root <{actual}> should be <{expected}> for active={found[0]!r}",
+            end_column=column + len(actual) + 1,
+        )
+
+
+@rule(
+    "PL406",
+    "usage-persona",
+    E,
+    "the Usage line does not name --persona <slug>",
+    fails=Edit("`--persona backend-engineer`", "`--persona backend`"),
+    passes=Edit("`--persona backend-engineer`", "`--persona backend-engineer`"),
+)
+def usage_persona(document: Document, context: RuleContext) -> Iterator[Diagnostic]:
+    """The ``**Usage**:`` line names ``--persona <slug>`` with the ``active`` slug.
+
+    Fails: ``via `--persona backend``` in the backend-engineer persona.
+
+    Passes: ``via `--persona backend-engineer```
+    """
+    usage = document.usage
+    found = active_slug(document)
+    if usage is None or found is None:
+        return
+    if usage.persona is None:
+        yield finding(
+            "PL406",
+            document,
+            usage.line,
+            usage.column,
+            f"the Usage line does not name `--persona {found[0]}`",
+        )
+    elif usage.persona != found[0]:
+        yield finding(
+            "PL406",
+            document,
+            usage.persona_line,
+            usage.persona_column,
+            f"the Usage line names --persona {usage.persona}; expected --persona {found[0]}",
+            end_column=usage.persona_column + len(usage.persona),
+        )
+
+
+@rule("PL407", "file-name-slug", W, "the file name is not <slug>.md")
+def file_name_slug(document: Document, context: RuleContext) -> Iterator[Diagnostic]:
+    """The file is named after its slug: ``backend-engineer.md`` for
+    ``active="backend-engineer"``.
+
+    Why: people find personas by file name; a mismatch sends them to the wrong file.
+
+    Fails: ``personas/backend.md`` holding ``active="backend-engineer"``.
+    """
+    found = active_slug(document)
+    if found is None or document.path in ("-", ""):
+        return
+    stem = PurePath(document.path).stem
+    if stem != found[0]:
+        line, column = found[1]
+        yield finding(
+            "PL407",
+            document,
+            line,
+            column,
+            f"file name {stem + '.md'!r} does not match active={found[0]!r}; "
+            f"expected {found[0] + '.md'!r}",
+            end_column=column + len(found[0]),
+        )

@@ -1,0 +1,143 @@
+"""The rule registry: one entry per diagnostic code, found by code or by name.
+
+A rule is a small pure function over a parsed document (or, for cross-file rules, over all
+documents of a run) that yields diagnostics. Its docstring is its documentation: what it
+checks and why, shown by ``persona-lint explain``, in the README's rule table and in SARIF
+rule metadata. Each rule also carries a failing and a passing example, written as an edit
+of the canonical persona; the test suite applies both, so the documentation cannot lie.
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from persona_lint.diagnostics import Diagnostic, Severity
+
+if TYPE_CHECKING:
+    from persona_lint.document import Document
+    from persona_lint.rules.context import RuleContext
+
+DocumentCheck = Callable[["Document", "RuleContext"], Iterable[Diagnostic]]
+CorpusCheck = Callable[[Sequence["Document"], "RuleContext"], Iterable[Diagnostic]]
+
+DOCS_URL = "https://github.com/persona-lint/persona-lint/blob/main/docs/rules.md"
+
+
+@dataclass(frozen=True)
+class Edit:
+    """Replace every occurrence of ``find`` in the canonical persona with ``replace``."""
+
+    find: str
+    replace: str
+
+    def apply(self, text: str) -> str:
+        if self.find not in text:
+            raise ValueError(f"example edit does not apply: {self.find!r} not found")
+        return text.replace(self.find, self.replace)
+
+
+@dataclass(frozen=True)
+class Rule:
+    code: str
+    name: str
+    severity: Severity
+    summary: str
+    check: DocumentCheck | None = None
+    check_all: CorpusCheck | None = None
+    fails: Edit | None = None
+    passes: Edit | None = None
+    fixable: bool = False
+
+    @property
+    def doc(self) -> str:
+        function = self.check or self.check_all
+        return inspect.cleandoc(function.__doc__ or "") if function else ""
+
+    @property
+    def family(self) -> str:
+        return self.code[:3]
+
+    @property
+    def help_uri(self) -> str:
+        return f"{DOCS_URL}#{self.code.lower()}-{self.name}"
+
+
+RULES: dict[str, Rule] = {}
+_BY_NAME: dict[str, Rule] = {}
+
+
+def _register(rule: Rule) -> None:
+    if rule.code in RULES or rule.name in _BY_NAME:
+        raise ValueError(f"rule {rule.code} {rule.name} registered twice")
+    RULES[rule.code] = rule
+    _BY_NAME[rule.name] = rule
+
+
+def rule(
+    code: str,
+    name: str,
+    severity: Severity,
+    summary: str,
+    *,
+    fails: Edit | None = None,
+    passes: Edit | None = None,
+    fixable: bool = False,
+) -> Callable[[DocumentCheck], DocumentCheck]:
+    """Register a per-document rule; the decorated function's docstring documents it."""
+
+    def register(check: DocumentCheck) -> DocumentCheck:
+        _register(Rule(code, name, severity, summary, check, None, fails, passes, fixable))
+        return check
+
+    return register
+
+
+def corpus_rule(
+    code: str, name: str, severity: Severity, summary: str
+) -> Callable[[CorpusCheck], CorpusCheck]:
+    """Register a rule over all documents of a run (cross-file checks)."""
+
+    def register(check: CorpusCheck) -> CorpusCheck:
+        _register(Rule(code, name, severity, summary, None, check))
+        return check
+
+    return register
+
+
+def get_rule(code_or_name: str) -> Rule | None:
+    """Find a rule by its code (``PL305``, any case) or its name (``version-semver``)."""
+    return RULES.get(code_or_name.upper()) or _BY_NAME.get(code_or_name.lower())
+
+
+def all_rules() -> Iterator[Rule]:
+    """Every rule, sorted by code."""
+    for code in sorted(RULES):
+        yield RULES[code]
+
+
+def finding(
+    code: str,
+    document: Document,
+    line: int,
+    column: int,
+    message: str,
+    *,
+    end_line: int | None = None,
+    end_column: int | None = None,
+    data: tuple[tuple[str, object], ...] | None = None,
+) -> Diagnostic:
+    """A diagnostic of rule ``code`` in ``document``, with the rule's default severity."""
+    return Diagnostic(
+        path=document.path,
+        line=line,
+        column=column,
+        code=code,
+        message=message,
+        severity=RULES[code].severity,
+        end_line=end_line if end_line is not None else line if end_column is not None else None,
+        end_column=end_column,
+        data=data,
+    )

@@ -1,0 +1,248 @@
+"""PL2xx: XML well-formedness (in the persona dialect) and the XSD schemas.
+
+The XML of every ```` ```xml ```` block is parsed once per document; the persona_context and
+behaviour blocks are validated once against ``schemas/``. Each rule below reports its own
+share of those results.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from persona_lint.diagnostics import Diagnostic, Severity
+from persona_lint.document import Document, XmlBlock
+from persona_lint.rules.context import RuleContext
+from persona_lint.rules.registry import Edit, finding, rule
+from persona_lint.schema import validate_behavior, validate_persona_context
+
+E = Severity.ERROR
+_SYNTAX_CODES = {"syntax": "PL201", "doctype": "PL202", "depth": "PL203"}
+
+
+def xml_diagnostics(document: Document) -> list[Diagnostic]:
+    """All PL2xx diagnostics of a document, computed once and kept with the document."""
+    cached = document._cache.get("xml")
+    if cached is None:
+        cached = list(_compute(document))
+        document._cache["xml"] = cached
+    return cached  # type: ignore[return-value]
+
+
+def _compute(document: Document) -> Iterator[Diagnostic]:
+    for block in document.xml_blocks:
+        error = block.parsed.error
+        if error is None:
+            continue
+        line, column = block.code.to_file(error.line, error.column)
+        message = error.message
+        if error.related is not None:
+            related_line, related_column = block.code.to_file(*error.related)
+            message = message.replace("{related}", f"line {related_line}, column {related_column}")
+        yield finding(_SYNTAX_CODES[error.kind], document, line, column, message)
+    context = document.persona_context
+    if context is not None and context.root is not None:
+        yield from _issues(document, context, validate_persona_context(context.root))
+    behavior = document.behavior
+    if behavior is not None and behavior.root is not None:
+        yield from _issues(document, behavior, validate_behavior(behavior.root))
+
+
+def _issues(document: Document, block: XmlBlock, issues: list) -> Iterator[Diagnostic]:  # type: ignore[type-arg]
+    for issue in issues:
+        line, column = block.locate(issue.element)
+        yield finding(
+            issue.code,
+            document,
+            line,
+            column,
+            issue.message,
+            end_column=column + len(issue.element.tag) + 1,
+        )
+
+
+def _only(code: str, document: Document) -> Iterator[Diagnostic]:
+    return (d for d in xml_diagnostics(document) if d.code == code)
+
+
+@rule(
+    "PL201",
+    "xml-syntax",
+    E,
+    "an ```xml block is not well-formed",
+    fails=Edit("</perspective>", "</perspectiv>"),
+    passes=Edit("</perspective>", "</perspective>"),
+)
+def xml_syntax(document: Document, context: RuleContext) -> Iterator[Diagnostic]:
+    """An ```` ```xml ```` block is not well-formed in the persona dialect: a mismatched or
+    unclosed tag, an unquoted attribute, an undefined entity, text outside the root.
+
+    The dialect is strict XML except that a ``&`` that starts no entity reference and a
+    ``<`` that cannot start markup are literal text (``Research & Development``,
+    ``< 200ms``), as in every real persona. The position is the exact place in the Markdown
+    file.
+
+    Fails: ``<perspective>API-first</perspectiv>``
+
+    Passes: ``<perspective>API-first</perspective>``
+    """
+    return _only("PL201", document)
+
+
+@rule("PL202", "doctype", E, "a DOCTYPE or entity declaration in an ```xml block")
+def doctype(document: Document, context: RuleContext) -> Iterator[Diagnostic]:
+    """An ```` ```xml ```` block contains a ``<!DOCTYPE`` or ``<!ENTITY`` declaration.
+
+    Why: DTDs and entities are how XML files reach other files, the network, or expand to
+    gigabytes ("billion laughs"). persona-lint never processes them: the declaration is
+    reported at its position and nothing is parsed after it.
+
+    Fails: ``<!DOCTYPE persona_context [<!ENTITY x "y">]>``
+    """
+    return _only("PL202", document)
+
+
+@rule("PL203", "nesting-depth", E, "XML elements nested too deeply")
+def nesting_depth(document: Document, context: RuleContext) -> Iterator[Diagnostic]:
+    """Elements are nested more than 64 levels deep. The block is not parsed further.
+
+    Why: personas nest four or five levels; thousands of levels are an attack on the
+    parser's stack.
+    """
+    return _only("PL203", document)
+
+
+@rule(
+    "PL210",
+    "missing-element",
+    E,
+    "a required element is missing",
+    fails=Edit("<experience_level>Senior</experience_level>", ""),
+    passes=Edit(
+        "<experience_level>Senior</experience_level>", "<experience_level>Expert</experience_level>"
+    ),
+)
+def missing_element(document: Document, context: RuleContext) -> Iterator[Diagnostic]:
+    """A section lacks an element the schema requires, reported at the section's start tag:
+    ``<persona_identity> is missing <experience_level>``.
+
+    Why: every persona answers the same questions; a missing answer is a gap in the persona.
+    """
+    return _only("PL210", document)
+
+
+@rule(
+    "PL211",
+    "unknown-element",
+    E,
+    "an element the schema does not know",
+    fails=Edit("<perspective>", "<favorite_color>blue</favorite_color>\n    <perspective>"),
+    passes=Edit("<perspective>", "<perspective>"),
+)
+def unknown_element(document: Document, context: RuleContext) -> Iterator[Diagnostic]:
+    """An element that is not allowed where it stands (a typo, or an invention), with the
+    names that are allowed there.
+
+    Why: tools read personas by element name; an unknown name is ignored by them.
+
+    Fails: ``<favorite_color>blue</favorite_color>`` inside ``<persona_identity>``.
+    """
+    return _only("PL211", document)
+
+
+@rule(
+    "PL212",
+    "misplaced-element",
+    E,
+    "a known element in the wrong place",
+    fails=Edit(
+        "<expertise_domain>Server-Side Development & API Architecture</expertise_domain>\n"
+        "    <experience_level>Senior</experience_level>",
+        "<experience_level>Senior</experience_level>\n"
+        "    <expertise_domain>Server-Side Development & API Architecture</expertise_domain>",
+    ),
+    passes=Edit("<experience_level>Senior", "<experience_level>Senior"),
+)
+def misplaced_element(document: Document, context: RuleContext) -> Iterator[Diagnostic]:
+    """An element the section knows, in the wrong order or repeated.
+
+    Why: the core sections have a fixed order so that every persona reads the same way.
+    """
+    return _only("PL212", document)
+
+
+@rule(
+    "PL213",
+    "empty-element",
+    E,
+    "an element with empty or whitespace-only text",
+    fails=Edit("<gate>API design and documentation compliance</gate>", "<gate>  </gate>"),
+    passes=Edit(
+        "<gate>API design and documentation compliance</gate>", "<gate>API design review</gate>"
+    ),
+)
+def empty_element(document: Document, context: RuleContext) -> Iterator[Diagnostic]:
+    """An element of a core section has no text, or only whitespace.
+
+    Why: an empty gate or metric looks like a requirement and demands nothing.
+    """
+    return _only("PL213", document)
+
+
+@rule(
+    "PL214",
+    "invalid-attribute",
+    E,
+    "a missing or unexpected attribute",
+    fails=Edit(' active="backend-engineer"', ""),
+    passes=Edit(' active="backend-engineer"', ' active="backend-engineer"'),
+)
+def invalid_attribute(document: Document, context: RuleContext) -> Iterator[Diagnostic]:
+    """``<persona_context>`` lacks its ``active`` attribute, or an element carries an
+    attribute the schema does not define.
+
+    Fails: ``<persona_context>``
+
+    Passes: ``<persona_context active="backend-engineer">``
+    """
+    return _only("PL214", document)
+
+
+@rule(
+    "PL215",
+    "section-layout",
+    E,
+    "persona-specific sections and error_handling_philosophy out of place",
+    fails=Edit(
+        "</error_handling_philosophy>",
+        "</error_handling_philosophy>\n  <notes><note>Keep it short</note></notes>",
+    ),
+    passes=Edit(
+        "  <error_handling_philosophy>",
+        "  <notes><note>Keep it short</note></notes>\n  <error_handling_philosophy>",
+    ),
+)
+def section_layout(document: Document, context: RuleContext) -> Iterator[Diagnostic]:
+    """After ``<domain_knowledge>``, ``<persona_context>`` holds one or more persona-specific
+    sections (free names such as ``<backend_engineering_framework>``), then
+    ``<error_handling_philosophy>`` last, once; no core section appears again.
+
+    Why: XSD 1.0 cannot express "any element except error_handling_philosophy", so this
+    part of the layout is checked here rather than in the schema.
+    """
+    return _only("PL215", document)
+
+
+@rule(
+    "PL216",
+    "invalid-content",
+    E,
+    "an element's content does not match its type",
+    fails=Edit(">Senior<", ">Guru<"),
+    passes=Edit(">Senior<", ">Expert<"),
+)
+def invalid_content(document: Document, context: RuleContext) -> Iterator[Diagnostic]:
+    """An element's content is not what its type allows: a value outside an enumeration
+    (``<experience_level>`` is one of Junior, Intermediate, Senior, Staff, Lead, Principal,
+    Expert), or text beside child elements.
+    """
+    return _only("PL216", document)

@@ -1,0 +1,209 @@
+"""Structure: validating XML blocks against the XSD schemas, in a persona author's words.
+
+The schemas are loaded once per process from the package's own files, from bytes, with
+``allow="none"`` and ``defuse="always"``: nothing they contain can make xmlschema read
+another file or open the network. Documents are handed to xmlschema as element trees we
+built ourselves, never as strings, so no text can be taken for a path or a URL, and
+location hints are never used.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+from xml.etree.ElementTree import Element
+
+CORE_SECTIONS = (
+    "persona_identity",
+    "thinking_framework",
+    "quality_standards",
+    "tool_preferences",
+    "collaboration_patterns",
+    "domain_knowledge",
+)
+LAST_SECTION = "error_handling_philosophy"
+BEHAVIOR_STAND_IN = "persona_behavior"
+
+
+def schema_dir() -> Path:
+    """The XSD folder: inside the installed package, or ``schemas/`` of a source checkout."""
+    here = Path(__file__).resolve().parent
+    packaged = here / "schemas"
+    return packaged if packaged.is_dir() else here.parent / "schemas"
+
+
+@dataclass(frozen=True)
+class SchemaIssue:
+    """One schema violation, located at an element of the validated tree."""
+
+    code: str
+    element: Element
+    message: str
+
+
+@cache
+def _load(name: str) -> Any:
+    import xmlschema  # imported lazily: commands that validate nothing stay fast
+
+    data = (schema_dir() / name).read_bytes()
+    return xmlschema.XMLSchema10(io.BytesIO(data), allow="none", defuse="always")
+
+
+def persona_schema() -> Any:
+    return _load("persona.xsd")
+
+
+def behavior_schema() -> Any:
+    return _load("behavior.xsd")
+
+
+def validate_persona_context(root: Element) -> list[SchemaIssue]:
+    """Validate a ``<persona_context>`` tree; then check the order of its last sections."""
+    issues = _validate(persona_schema(), root)
+    issues.extend(_check_tail(root))
+    return issues
+
+
+def validate_behavior(root: Element) -> list[SchemaIssue]:
+    """Validate a ``<*_behavior>`` tree through the schema's stand-in root element."""
+    stand_in = Element(BEHAVIOR_STAND_IN, root.attrib)
+    stand_in.text = root.text
+    stand_in.extend(list(root))
+    issues = _validate(behavior_schema(), stand_in, root_name=f"<{root.tag}>")
+    return [
+        SchemaIssue(i.code, root if i.element is stand_in else i.element, i.message) for i in issues
+    ]
+
+
+def _validate(schema: Any, root: Element, root_name: str = "") -> list[SchemaIssue]:
+    issues: list[SchemaIssue] = []
+    for error in schema.iter_errors(root, use_location_hints=False):
+        issue = _translate(error, root, root_name or f"<{root.tag}>")
+        if issue is not None:
+            issues.append(issue)
+    return issues
+
+
+def _allowed_children(group: Any) -> list[str]:
+    names = []
+    try:
+        for particle in group.iter_elements():
+            name = getattr(particle, "name", None)
+            if name and name not in names:
+                names.append(name)
+    except (AttributeError, TypeError):  # pragma: no cover - defensive, xmlschema internals
+        return []
+    return names
+
+
+def _translate(error: Any, root: Element, root_name: str) -> SchemaIssue | None:
+    from xmlschema.validators.exceptions import XMLSchemaChildrenValidationError
+
+    element = error.elem if isinstance(error.elem, Element) else root
+    where = root_name if element is root else f"<{element.tag}>"
+    reason = str(error.reason or "")
+    if isinstance(error, XMLSchemaChildrenValidationError):
+        expected = [getattr(e, "name", None) for e in (error.expected or [])]
+        expected_names = [e for e in expected if e]
+        if not expected_names and None in expected:
+            return None  # the lax tail of persona_context: _check_tail says it better
+        allowed = _allowed_children(error.validator)
+        child = error.invalid_child
+        listing = " or ".join(f"<{n}>" for n in expected_names)
+        if child is None:
+            return SchemaIssue("PL210", element, f"{where} is missing {listing}")
+        if child.tag not in allowed:
+            choices = ", ".join(f"<{n}>" for n in allowed)
+            hint = (
+                f"expected {listing}" if len(expected_names) == 1 else f"expected one of {choices}"
+            )
+            return SchemaIssue("PL211", child, f"unknown element <{child.tag}> in {where}; {hint}")
+        if any(
+            n in allowed and allowed.index(n) < allowed.index(child.tag) for n in expected_names
+        ):
+            return SchemaIssue(
+                "PL210", element, f"{where} is missing {listing} (before <{child.tag}>)"
+            )
+        return SchemaIssue(
+            "PL212", child, f"<{child.tag}> is out of place in {where}; expected {listing} here"
+        )
+    if "length cannot be lesser" in reason or "value length" in reason:
+        return SchemaIssue("PL213", element, f"{where} is empty")
+    if "attribute" in reason:
+        if "missing required attribute" in reason:
+            attribute = reason.split("'")[1] if "'" in reason else "?"
+            return SchemaIssue("PL214", element, f"{where} is missing the attribute {attribute}=")
+        if "not allowed" in reason:
+            attribute = reason.split("'")[1] if "'" in reason else "?"
+            return SchemaIssue(
+                "PL214", element, f"attribute {attribute}= is not allowed on {where}"
+            )
+    if "character data" in reason:
+        return SchemaIssue("PL216", element, f"{where} holds elements, so it cannot also hold text")
+    if "must be one of" in reason:
+        allowed_values = reason.split("one of", 1)[1].strip(" []").replace("'", "")
+        value = (element.text or "").strip()
+        return SchemaIssue(
+            "PL216", element, f"{where} is {value!r}; expected one of {allowed_values}"
+        )
+    if "has no child" in reason or "not complete" in reason:
+        return SchemaIssue("PL210", element, f"{where} is incomplete")
+    return SchemaIssue("PL216", element, f"{where}: {reason}")
+
+
+def _check_tail(root: Element) -> list[SchemaIssue]:
+    """After the core sections: persona-specific sections, then error_handling_philosophy."""
+    children = list(root)
+    core_count = 0
+    while core_count < len(children) and core_count < len(CORE_SECTIONS):
+        if children[core_count].tag != CORE_SECTIONS[core_count]:
+            return []  # the schema already reported the core sections' order
+        core_count += 1
+    if core_count < len(CORE_SECTIONS):
+        return []
+    tail = children[core_count:]
+    issues: list[SchemaIssue] = []
+    last_positions = [i for i, child in enumerate(tail) if child.tag == LAST_SECTION]
+    for child in tail:
+        if child.tag in CORE_SECTIONS:
+            issues.append(
+                SchemaIssue("PL215", child, f"<{child.tag}> appears twice in <persona_context>")
+            )
+    if not last_positions:
+        issues.append(
+            SchemaIssue(
+                "PL215", root, f"<persona_context> is missing <{LAST_SECTION}> (its last section)"
+            )
+        )
+        specific = [c for c in tail if c.tag not in CORE_SECTIONS]
+        if not specific:
+            issues.append(_no_specific(root))
+        return issues
+    for extra in last_positions[1:]:
+        issues.append(SchemaIssue("PL215", tail[extra], f"<{LAST_SECTION}> appears more than once"))
+    first = last_positions[0]
+    if first != len(tail) - 1 and len(last_positions) == 1:
+        issues.append(
+            SchemaIssue(
+                "PL215",
+                tail[first + 1],
+                f"<{tail[first + 1].tag}> comes after <{LAST_SECTION}>, which must be last",
+            )
+        )
+    specific = [c for c in tail[:first] if c.tag not in CORE_SECTIONS]
+    if not specific:
+        issues.append(_no_specific(tail[first]))
+    return issues
+
+
+def _no_specific(at: Element) -> SchemaIssue:
+    return SchemaIssue(
+        "PL215",
+        at,
+        "<persona_context> has no persona-specific section (such as "
+        "<backend_engineering_framework>) between <domain_knowledge> and "
+        f"<{LAST_SECTION}>",
+    )
