@@ -127,9 +127,8 @@ def _translate(error: Any, root: Element, root_name: str) -> SchemaIssue | None:
             return SchemaIssue(
                 "PL210", element, f"{where} is missing {listing} (before <{child.tag}>)"
             )
-        return SchemaIssue(
-            "PL212", child, f"<{child.tag}> is out of place in {where}; expected {listing} here"
-        )
+        place = f"expected {listing} here" if listing else "nothing more is allowed here"
+        return SchemaIssue("PL212", child, f"<{child.tag}> is out of place in {where}; {place}")
     if "length cannot be lesser" in reason or "value length" in reason:
         return SchemaIssue("PL213", element, f"{where} is empty")
     if "attribute" in reason:

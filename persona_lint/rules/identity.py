@@ -51,6 +51,17 @@ def active_slug(document: Document) -> tuple[str, tuple[int, int]] | None:
     return block.root.attrib["active"], block.locate_attribute(block.root, "active")
 
 
+def identity_slug(document: Document) -> str | None:
+    """The persona's slug: from ``persona_identity/name`` (the source of truth), else from a
+    well-formed ``active``. Rules that compare names use it, so one wrong value is reported
+    once instead of once per place that agrees with the other."""
+    named = persona_name(document)
+    if named is not None:
+        return slugify(named[0]) or None
+    found = active_slug(document)
+    return found[0] if found is not None and KEBAB.match(found[0]) else None
+
+
 @rule(
     "PL401",
     "title-format",
@@ -185,11 +196,11 @@ def behavior_root_name(document: Document, context: RuleContext) -> Iterator[Dia
     """The behaviour block's root is the slug with ``_`` for ``-``, then ``_behavior``:
     ``backend-engineer`` → ``<backend_engineer_behavior>``.
     """
-    found = active_slug(document)
+    slug = identity_slug(document)
     block = document.behavior
-    if found is None or block is None or block.parsed.root is None:
+    if slug is None or block is None or block.parsed.root is None:
         return
-    expected = behavior_root(found[0])
+    expected = behavior_root(slug)
     actual = block.parsed.root.tag
     if actual != expected:
         line, column = block.locate(block.parsed.root)
@@ -198,7 +209,7 @@ def behavior_root_name(document: Document, context: RuleContext) -> Iterator[Dia
             document,
             line,
             column,
-            f"behaviour root <{actual}> should be <{expected}> for active={found[0]!r}",
+            f"behaviour root <{actual}> should be <{expected}> for the slug {slug!r}",
             end_column=column + len(actual) + 1,
         )
 
@@ -219,8 +230,8 @@ def usage_persona(document: Document, context: RuleContext) -> Iterator[Diagnost
     Passes: ``via `--persona backend-engineer```
     """
     usage = document.usage
-    found = active_slug(document)
-    if usage is None or found is None:
+    slug = identity_slug(document)
+    if usage is None or slug is None:
         return
     if usage.persona is None:
         yield finding(
@@ -228,40 +239,38 @@ def usage_persona(document: Document, context: RuleContext) -> Iterator[Diagnost
             document,
             usage.line,
             usage.column,
-            f"the Usage line does not name `--persona {found[0]}`",
+            f"the Usage line does not name `--persona {slug}`",
         )
-    elif usage.persona != found[0]:
+    elif usage.persona != slug:
         yield finding(
             "PL406",
             document,
             usage.persona_line,
             usage.persona_column,
-            f"the Usage line names --persona {usage.persona}; expected --persona {found[0]}",
+            f"the Usage line names --persona {usage.persona}; expected --persona {slug}",
             end_column=usage.persona_column + len(usage.persona),
         )
 
 
 @rule("PL407", "file-name-slug", W, "the file name is not <slug>.md")
 def file_name_slug(document: Document, context: RuleContext) -> Iterator[Diagnostic]:
-    """The file is named after its slug: ``backend-engineer.md`` for
-    ``active="backend-engineer"``.
+    """The file is named after the persona's slug: ``backend-engineer.md`` for the persona
+    named ``Backend Engineer``. Reported at 1:1, since the name is the file's.
 
     Why: people find personas by file name; a mismatch sends them to the wrong file.
 
     Fails: ``personas/backend.md`` holding ``active="backend-engineer"``.
     """
-    found = active_slug(document)
-    if found is None or document.path in ("-", ""):
+    slug = identity_slug(document)
+    if slug is None or document.path in ("-", ""):
         return
     stem = PurePath(document.path).stem
-    if stem != found[0]:
-        line, column = found[1]
+    if stem != slug:
         yield finding(
             "PL407",
             document,
-            line,
-            column,
-            f"file name {stem + '.md'!r} does not match active={found[0]!r}; "
-            f"expected {found[0] + '.md'!r}",
-            end_column=column + len(found[0]),
+            1,
+            1,
+            f"file name {stem + '.md'!r} does not match the persona's slug {slug!r}; "
+            f"expected {slug + '.md'!r}",
         )

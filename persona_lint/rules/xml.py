@@ -154,16 +154,12 @@ def unknown_element(document: Document, context: RuleContext) -> Iterator[Diagno
     "misplaced-element",
     E,
     "a known element in the wrong place",
-    fails=Edit(
-        "<expertise_domain>Server-Side Development & API Architecture</expertise_domain>\n"
-        "    <experience_level>Senior</experience_level>",
-        "<experience_level>Senior</experience_level>\n"
-        "    <expertise_domain>Server-Side Development & API Architecture</expertise_domain>",
-    ),
-    passes=Edit("<experience_level>Senior", "<experience_level>Senior"),
+    fails=Edit("</perspective>", "</perspective>\n    <name>Backend Engineer</name>"),
+    passes=Edit("</perspective>", "</perspective>"),
 )
 def misplaced_element(document: Document, context: RuleContext) -> Iterator[Diagnostic]:
-    """An element the section knows, in the wrong order or repeated.
+    """An element the section knows, repeated or after the place where it belongs (an
+    element that comes too early is reported as the missing one, PL210).
 
     Why: the core sections have a fixed order so that every persona reads the same way.
     """

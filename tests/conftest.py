@@ -1,0 +1,45 @@
+"""Shared test helpers: the canonical persona, a pinned "today", and linting shortcuts."""
+
+from __future__ import annotations
+
+import datetime
+from pathlib import Path
+
+import pytest
+
+from persona_lint.diagnostics import Diagnostic
+from persona_lint.linter import FileResult, check_corpus, lint_source
+from persona_lint.settings import Settings
+
+ROOT = Path(__file__).resolve().parents[1]
+PERSONAS = ROOT / "personas"
+CANONICAL_PATH = PERSONAS / "backend-engineer.md"
+CANONICAL = CANONICAL_PATH.read_text(encoding="utf-8")
+SHARED = ROOT.parent / "shared"
+TODAY = datetime.date(2026, 11, 26)
+SETTINGS = Settings(today=TODAY)
+
+needs_shared = pytest.mark.skipif(
+    not (SHARED / "corpus").is_dir(), reason="../shared (the real corpus) is absent"
+)
+
+
+def lint(text: str | bytes, path: str = "backend-engineer.md", **kwargs: object) -> FileResult:
+    """Lint text as if it were the file at ``path``, with today pinned."""
+    settings = Settings(today=TODAY, **kwargs)  # type: ignore[arg-type]
+    return check_corpus([lint_source(path, text, settings)], settings)[0]
+
+
+def triples(diagnostics: tuple[Diagnostic, ...] | list[Diagnostic]) -> list[tuple[str, int, int]]:
+    """(code, line, column) of each diagnostic, in order."""
+    return [(d.code, d.line, d.column) for d in diagnostics]
+
+
+def codes(text: str | bytes, path: str = "backend-engineer.md") -> list[tuple[str, int, int]]:
+    return triples(lint(text, path).diagnostics)
+
+
+def edit(find: str, replace: str, text: str = CANONICAL) -> str:
+    """The canonical persona with ``find`` replaced (which must occur)."""
+    assert find in text, find
+    return text.replace(find, replace)

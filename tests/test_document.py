@@ -1,0 +1,96 @@
+"""The document model and its source map: every part at its 1-based line and column."""
+
+from __future__ import annotations
+
+from conftest import CANONICAL, codes, edit
+
+from persona_lint.document import parse_document
+
+
+def test_canonical_parts_have_exact_positions() -> None:
+    document = parse_document("backend-engineer.md", CANONICAL)
+    table = document.version_table
+    assert table is not None
+    assert table.is_first_block
+    assert [(c.text, c.line, c.column) for c in table.header] == [
+        ("version", 1, 3),
+        ("last_updated", 1, 13),
+        ("status", 1, 28),
+    ]
+    assert [(c.text, c.line, c.column) for c in table.rows[0]] == [
+        ("1.0.0", 3, 3),
+        ("2025-07-11", 3, 13),
+        ("stable", 3, 28),
+    ]
+    assert document.title is not None
+    assert (document.title.text, document.title.line, document.title.column) == (
+        "Backend Engineer Persona",
+        5,
+        3,
+    )
+    blocks = [(b.code.fence_line, b.code.content_line, b.root_tag) for b in document.xml_blocks]
+    assert blocks == [(9, 10, "persona_context"), (178, 179, "backend_engineer_behavior")]
+    assert document.usage is not None
+    assert (document.usage.line, document.usage.persona) == (215, "backend-engineer")
+    assert (document.usage.persona_line, document.usage.persona_column) == (215, 116)
+
+
+def test_element_positions_map_to_markdown_lines() -> None:
+    document = parse_document("x.md", CANONICAL)
+    block = document.persona_context
+    assert block is not None and block.root is not None
+    gate = block.root.find("quality_standards/mandatory_gates/gate")
+    assert gate is not None
+    assert block.locate(gate) == (40, 7)
+    assert block.locate_text(gate, 0) == (40, 13)
+    assert block.locate_attribute(block.root, "active") == (10, 26)
+
+
+def test_canonical_persona_lints_clean() -> None:
+    assert codes(CANONICAL) == []
+
+
+def test_crlf_and_bom_change_no_line_and_no_diagnostic() -> None:
+    crlf = CANONICAL.replace("\n", "\r\n")
+    assert codes(crlf) == []
+    assert codes(("\ufeff" + CANONICAL).encode("utf-8")) == []
+    assert codes(crlf.encode("utf-8")) == []
+    broken = edit("</perspective>", "</perspectiv>")
+    expected = [("PL201", 16, 90)]
+    assert codes(broken) == expected
+    assert codes(broken.replace("\n", "\r\n").encode()) == expected
+    assert codes(b"\xef\xbb\xbf" + broken.replace("\n", "\r\n").encode()) == expected
+
+
+def test_fence_in_blockquote_reports_columns_of_the_file() -> None:
+    lines = CANONICAL.split("\n")
+    start, end = 8, 171  # the persona_context fence, 0-based, inclusive
+    assert lines[start] == "```xml" and lines[end] == "```"
+    quoted = lines[:start] + ["> " + line for line in lines[start : end + 1]] + lines[end + 1 :]
+    text = "\n".join(quoted)
+    assert codes(text) == []
+    broken = text.replace("</perspective>", "</perspectiv>")
+    assert codes(broken) == [("PL201", 16, 92)]
+
+
+def test_indented_fence_reports_columns_of_the_file() -> None:
+    lines = CANONICAL.split("\n")
+    indented = lines[:8] + ["   " + line for line in lines[8:172]] + lines[172:]
+    broken = "\n".join(indented).replace("</perspective>", "</perspectiv>")
+    assert codes(broken) == [("PL201", 16, 93)]
+
+
+def test_tilde_fence_is_a_fence() -> None:
+    text = CANONICAL.replace("```xml\n<backend_engineer_behavior>", "~~~xml\n<backend_engineer_behavior>")
+    text = text.replace("</backend_engineer_behavior>\n```", "</backend_engineer_behavior>\n~~~")
+    assert codes(text) == []
+
+
+def test_unterminated_fence_is_reported_at_the_opening_fence() -> None:
+    text = CANONICAL.replace("</backend_engineer_behavior>\n```", "</backend_engineer_behavior>\n")
+    assert ("PL106", 178, 1) in codes(text)
+
+
+def test_usage_line_without_persona_option() -> None:
+    text = edit("or explicitly via `--persona backend-engineer`", "or explicitly")
+    assert codes(text) == [("PL406", 215, 1)]
