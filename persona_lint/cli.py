@@ -99,13 +99,19 @@ def explain(code: str) -> None:
 
 @main.command()
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-def export(file: Path) -> None:
+@click.option(
+    "--output-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Write each block to DIR/<file>.<n>.<root>.xml instead of standard output.",
+)
+def export(file: Path, output_dir: Path | None) -> None:
     """Print each ```xml block of FILE as strictly well-formed XML.
 
-    Bare & and < of the persona dialect become &amp; and &lt;; blocks are separated by a
-    blank line. Exit 1 when a block is not well-formed even in the dialect.
+    Bare & and < of the persona dialect become &amp; and &lt;. On standard output each block
+    is preceded by a comment naming its line. Exit 1 when a block is not well-formed even
+    in the dialect (that block is left out).
     """
-    from persona_lint.dialect import parse_block, to_strict_xml
+    from persona_lint.dialect import to_strict_xml
     from persona_lint.document import parse_document
     from persona_lint.source import SourceProblem, decode
 
@@ -114,14 +120,21 @@ def export(file: Path) -> None:
         raise click.ClickException(f"{file}:{text.line}:{text.column}: {text.message}")
     document = parse_document(str(file), text)
     failed = False
-    for index, block in enumerate(document.xml_blocks):
-        if index:
-            click.echo()
-        if parse_block(block.code.content).error is not None:
+    if output_dir is not None:
+        output_dir.mkdir(parents=True, exist_ok=True)
+    for index, block in enumerate(document.xml_blocks, start=1):
+        if block.parsed.error is not None or block.root_tag is None:
             failed = True
-            click.echo(f"<!-- block at line {block.code.fence_line} is not well-formed -->")
+            click.echo(f"{file}:{block.code.fence_line}: block is not well-formed", err=True)
             continue
-        click.echo(to_strict_xml(block.code.content).text, nl=False)
+        strict = to_strict_xml(block.code.content).text
+        if output_dir is None:
+            click.echo(f"<!-- {file}:{block.code.content_line} -->")
+            click.echo(strict, nl=not strict.endswith("\n"))
+        else:
+            (output_dir / f"{file.stem}.{index}.{block.root_tag}.xml").write_text(
+                strict, encoding="utf-8"
+            )
     sys.exit(1 if failed else 0)
 
 

@@ -81,7 +81,9 @@ def test_indented_fence_reports_columns_of_the_file() -> None:
 
 
 def test_tilde_fence_is_a_fence() -> None:
-    text = CANONICAL.replace("```xml\n<backend_engineer_behavior>", "~~~xml\n<backend_engineer_behavior>")
+    text = CANONICAL.replace(
+        "```xml\n<backend_engineer_behavior>", "~~~xml\n<backend_engineer_behavior>"
+    )
     text = text.replace("</backend_engineer_behavior>\n```", "</backend_engineer_behavior>\n~~~")
     assert codes(text) == []
 

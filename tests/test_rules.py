@@ -80,7 +80,7 @@ def test_file_name_must_match_slug() -> None:
 
 
 def test_hidden_and_duplicate_persona_context() -> None:
-    hidden = CANONICAL + "\n\n    <persona_context active=\"x\">\n    </persona_context>\n"
+    hidden = CANONICAL + '\n\n    <persona_context active="x">\n    </persona_context>\n'
     assert codes(hidden) == [("PL107", 217, 5)]
     first = CANONICAL.index("```xml")
     end = CANONICAL.index("```\n", first + 6) + 4

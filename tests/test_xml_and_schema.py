@@ -16,15 +16,19 @@ CASES = [
     ),
     (
         "unclosed-tag-in-second-block",
-        edit("<obsession>API performance and response time optimization</obsession>",
-             "<obsession>API performance and response time optimization"),
+        edit(
+            "<obsession>API performance and response time optimization</obsession>",
+            "<obsession>API performance and response time optimization",
+        ),
         # Found at the closing tag that cannot match; the message names line 189.
         [("PL201", 194, 3)],
     ),
     (
         "unquoted-attribute",
-        edit('<persona_context active="backend-engineer">',
-             "<persona_context active=backend-engineer>"),
+        edit(
+            '<persona_context active="backend-engineer">',
+            "<persona_context active=backend-engineer>",
+        ),
         [("PL201", 10, 25)],
     ),
     (
@@ -52,7 +56,9 @@ CASES = [
     ),
     (
         "doctype",
-        edit("```xml\n<persona_context", '```xml\n<!DOCTYPE x [<!ENTITY a "b">]>\n<persona_context'),
+        edit(
+            "```xml\n<persona_context", '```xml\n<!DOCTYPE x [<!ENTITY a "b">]>\n<persona_context'
+        ),
         [("PL202", 10, 1)],
     ),
     (
@@ -67,7 +73,10 @@ CASES = [
     ),
     (
         "section-after-error-handling",
-        edit("</error_handling_philosophy>", "</error_handling_philosophy>\n  <notes><n>x</n></notes>"),
+        edit(
+            "</error_handling_philosophy>",
+            "</error_handling_philosophy>\n  <notes><n>x</n></notes>",
+        ),
         [("PL215", 170, 3)],
     ),
     (
@@ -77,7 +86,10 @@ CASES = [
     ),
     (
         "body-that-looks-like-a-path",
-        edit("<persona_context active=\"backend-engineer\">", "/etc/passwd\n<persona_context active=\"backend-engineer\">"),
+        edit(
+            '<persona_context active="backend-engineer">',
+            '/etc/passwd\n<persona_context active="backend-engineer">',
+        ),
         [("PL201", 10, 1)],
     ),
 ]
@@ -94,7 +106,9 @@ def test_schema_messages_are_in_author_words() -> None:
     assert [d.message for d in result.diagnostics] == [
         "<persona_identity> is missing <experience_level> (before <perspective>)"
     ]
-    result = lint(edit("    <perspective>", "    <favorite_color>blue</favorite_color>\n    <perspective>"))
+    result = lint(
+        edit("    <perspective>", "    <favorite_color>blue</favorite_color>\n    <perspective>")
+    )
     assert [d.message for d in result.diagnostics] == [
         "unknown element <favorite_color> in <persona_identity>; expected <perspective>"
     ]
@@ -113,8 +127,7 @@ def test_unclosed_tag_message_names_where_it_was_opened() -> None:
         "<obsession>API performance and response time optimization",
     )
     assert [d.message for d in lint(text).diagnostics if d.code == "PL201"] == [
-        "closing tag </quality_obsessions> does not match <obsession> opened at line 189, "
-        "column 5"
+        "closing tag </quality_obsessions> does not match <obsession> opened at line 189, column 5"
     ]
 
 
@@ -124,7 +137,10 @@ def test_compact_layout_gets_one_error_not_a_cascade() -> None:
 
 
 def test_other_xml_blocks_are_checked_for_well_formedness_only() -> None:
-    extra = "\n\n```xml\n<backend_development_lifecycle>\n  <anything>goes</anything>\n</backend_development_lifecycle>\n```\n"
+    extra = (
+        "\n\n```xml\n<backend_development_lifecycle>\n  <anything>goes</anything>\n"
+        "</backend_development_lifecycle>\n```\n"
+    )
     assert codes(CANONICAL + extra) == []
     broken = extra.replace("</anything>", "</anythin>")
     assert [c for c, _, _ in codes(CANONICAL + broken)] == ["PL201"]

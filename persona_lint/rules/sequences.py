@@ -57,8 +57,11 @@ def numbering(document: Document, context: RuleContext) -> Iterator[Diagnostic]:
     for block, element in _elements(document):
         text = element.text or ""
         lines = text.split("\n")
-        numbered = [(i, _NUMBERED.match(line)) for i, line in enumerate(lines)]
-        hits = [(i, m) for i, m in numbered if m]
+        hits = [
+            (i, match)
+            for i, line in enumerate(lines)
+            if (match := _NUMBERED.match(line)) is not None
+        ]
         if len(hits) >= 2:
             bad = _numbering_problem([int(m.group(2)) for _, m in hits])
             if bad is not None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from persona_lint.diagnostics import Diagnostic, Severity
-from persona_lint.document import Document
+from persona_lint.document import Document, XmlBlock
 from persona_lint.rules.context import RuleContext
 from persona_lint.rules.registry import Edit, finding, rule
 
@@ -232,7 +232,7 @@ def legacy_layout(document: Document, context: RuleContext) -> Iterator[Diagnost
         yield finding("PL104", document, line, column, message)
 
 
-def _legacy_root(document: Document) -> tuple[object, str] | None:
+def _legacy_root(document: Document) -> tuple[XmlBlock, str] | None:
     if document.persona_context is not None or not document.xml_blocks:
         return None
     first = document.xml_blocks[0]

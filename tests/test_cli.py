@@ -1,0 +1,192 @@
+"""The command line, run as a real subprocess: output, summary and exit codes."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import CANONICAL, PERSONAS, ROOT, SHARED, edit, needs_shared
+
+EXE = [sys.executable, "-m", "persona_lint"]
+
+
+def run(
+    *args: str | Path, cwd: Path = ROOT, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    full_env = {**os.environ, **(env or {})}
+    full_env.pop("NO_COLOR", None)
+    if env and "NO_COLOR" in env:
+        full_env["NO_COLOR"] = env["NO_COLOR"]
+    return subprocess.run(
+        [*EXE, *map(str, args)], cwd=cwd, capture_output=True, text=True, env=full_env, check=False
+    )
+
+
+def test_personas_lint_clean() -> None:
+    result = run("personas/")
+    assert result.returncode == 0, result.stdout
+    assert result.stdout == "7 files checked: 0 errors, 0 warnings\n"
+
+
+def test_error_output_and_exit_code(tmp_path: Path) -> None:
+    bad = tmp_path / "backend-engineer.md"
+    bad.write_text(edit("</perspective>", "</perspectiv>").replace("| 1.0.0   |", "| 1.0     |"))
+    result = run(bad)
+    assert result.returncode == 1
+    assert result.stdout.splitlines() == [
+        f"{bad}:3:3: error: version '1.0' is not SemVer (MAJOR.MINOR.PATCH) [PL304]",
+        f"{bad}:16:90: error: closing tag </perspectiv> does not match <perspective> opened "
+        "at line 16, column 5 [PL201]",
+        "1 file checked: 2 errors, 0 warnings",
+    ]
+
+
+def test_warnings_alone_exit_zero(tmp_path: Path) -> None:
+    (tmp_path / "backend.md").write_text(CANONICAL)
+    result = run(tmp_path)
+    assert result.returncode == 0
+    assert result.stdout.splitlines()[-1] == "1 file checked: 0 errors, 1 warning"
+
+
+def test_walk_skips_non_personas_and_counts_them(tmp_path: Path) -> None:
+    (tmp_path / "README.md").write_text("# Project\n\nNot a persona.\n")
+    (tmp_path / ".hidden").mkdir()
+    (tmp_path / ".hidden" / "x.md").write_text("broken")
+    (tmp_path / "node_modules").mkdir()
+    (tmp_path / "node_modules" / "y.md").write_text("broken")
+    (tmp_path / "backend-engineer.md").write_text(CANONICAL)
+    result = run(tmp_path)
+    assert result.returncode == 0
+    assert (
+        result.stdout == "1 file checked, 1 skipped (not persona documents): 0 errors, 0 warnings\n"
+    )
+
+
+def test_named_non_persona_gets_one_diagnostic(tmp_path: Path) -> None:
+    readme = tmp_path / "README.md"
+    readme.write_text("# Project\n")
+    result = run(readme)
+    assert result.returncode == 1
+    assert result.stdout.splitlines()[0] == (
+        f"{readme}:1:1: error: not a persona document: no version table, no '# <Name> Persona' "
+        "title and no <persona_context> block [PL100]"
+    )
+
+
+def test_missing_path_is_a_usage_error(tmp_path: Path) -> None:
+    result = run(tmp_path / "nope.md")
+    assert result.returncode == 2
+    assert "no such file or folder" in result.stderr
+    assert run("--bogus-option").returncode == 2
+
+
+def test_version_and_help() -> None:
+    from persona_lint import __version__
+
+    assert run("--version").stdout.strip() == f"persona-lint, version {__version__}"
+    help_text = run("--help").stdout
+    assert "Examples:" in help_text and "explain" in help_text
+
+
+def test_console_script_matches_python_m(tmp_path: Path) -> None:
+    script = Path(sys.executable).parent / "persona-lint"
+    if not script.exists():
+        pytest.skip("console script not installed in this environment")
+    bad = tmp_path / "x.md"
+    bad.write_text(edit("| 1.0.0   |", "| 1.0     |"))
+    a = run(bad)
+    b = subprocess.run([str(script), str(bad)], capture_output=True, text=True, check=False)
+    assert (a.returncode, a.stdout, a.stderr) == (b.returncode, b.stdout, b.stderr)
+
+
+def test_color_only_when_asked_and_never_with_no_color(tmp_path: Path) -> None:
+    bad = tmp_path / "x.md"
+    bad.write_text(edit("| 1.0.0   |", "| 1.0     |"))
+    assert "\x1b[" not in run(bad).stdout  # not a terminal
+    assert "\x1b[" in run("--color", bad).stdout
+    assert "\x1b[" not in run(bad, env={"NO_COLOR": "1"}).stdout
+
+
+def test_rules_and_explain() -> None:
+    from persona_lint.rules import all_rules
+
+    listing = run("rules").stdout.splitlines()
+    assert [line.split()[0] for line in listing] == [r.code for r in all_rules()]
+    explained = run("explain", "version-semver")
+    assert explained.returncode == 0
+    assert explained.stdout.startswith("PL304 (version-semver)\n")
+    assert run("explain", "PL999").returncode == 2
+
+
+def test_export_prints_strict_xml_accepted_by_xmllint(tmp_path: Path) -> None:
+    """Every block `export` prints for personas/ validates with xmllint (or libxml2)."""
+    from xml.etree import ElementTree
+
+    schemas = ROOT / "schemas"
+    for persona in sorted(PERSONAS.glob("*.md")):
+        out = tmp_path / persona.stem
+        result = run("export", persona, "--output-dir", out)
+        assert result.returncode == 0, result.stderr
+        exported = sorted(out.iterdir())
+        assert [p.name.split(".")[1] for p in exported] == ["1", "2"]
+        for target in exported:
+            root = ElementTree.parse(target).getroot()  # strictly well-formed
+            if root.tag == "persona_context":
+                schema = schemas / "persona.xsd"
+            else:
+                schema = tmp_path / f"{root.tag}.xsd"
+                schema.write_text(
+                    '<xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema">'
+                    f'<xs:include schemaLocation="{schemas / "behavior.xsd"}"/>'
+                    f'<xs:element name="{root.tag}" type="BehaviorType"/></xs:schema>'
+                )
+            _xmllint(schema, target)
+
+
+def test_export_to_standard_output() -> None:
+    result = run("export", PERSONAS / "backend-engineer.md")
+    assert result.returncode == 0
+    lines = result.stdout.splitlines()
+    assert lines[0] == f"<!-- {PERSONAS / 'backend-engineer.md'}:10 -->"
+    assert lines[5] == (
+        "    <expertise_domain>Server-Side Development &amp; API Architecture</expertise_domain>"
+    )
+    assert f"<!-- {PERSONAS / 'backend-engineer.md'}:179 -->" in lines
+
+
+def _xmllint(schema: Path, document: Path) -> None:
+    import shutil
+
+    if shutil.which("xmllint"):
+        result = subprocess.run(
+            ["xmllint", "--noout", "--nonet", "--schema", str(schema), str(document)],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        assert result.returncode == 0, result.stderr
+    else:  # libxml2 through lxml: the same validator
+        from lxml import etree
+
+        xsd = etree.XMLSchema(etree.parse(str(schema)))
+        assert xsd.validate(etree.parse(str(document))), xsd.error_log
+
+
+@needs_shared
+def test_real_corpus() -> None:
+    corpus = SHARED / "corpus"
+    clean = run("--format", "concise", corpus / "persona-context")
+    assert clean.returncode == 0, clean.stdout
+    assert ": error:" not in clean.stdout
+    for compact in sorted((corpus / "compact-layout").glob("*.md")):
+        result = run(compact)
+        assert result.returncode == 1
+        assert 1 <= result.stdout.count(": error:") <= 3
+    whole = run(corpus)
+    assert whole.returncode == 1
+    assert "Traceback" not in whole.stdout + whole.stderr
+    assert "not-personas/bmad" not in whole.stdout
+    assert run(SHARED / "reference" / "backend-engineer.md").returncode == 0
