@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import click
 
 from persona_lint import __version__
+from persona_lint.formatters import FORMAT_NAMES
 
 EXAMPLES = """
 \b
@@ -45,34 +47,137 @@ def main() -> None:
     """persona-lint: check persona documents (Markdown + XML) for structure and meaning."""
 
 
+def _codes_option(name: str, help_text: str) -> Callable[[F], F]:
+    return click.option(name, multiple=True, metavar="CODES", help=help_text)
+
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
 @main.command(epilog=EXAMPLES)
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option(
     "--output-format",
     "--format",
     "output_format",
-    type=click.Choice(["full", "concise"]),
+    type=click.Choice(FORMAT_NAMES),
     default=None,
     help="Report format (default: full on a terminal, concise otherwise).",
+)
+@click.option(
+    "--output-file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the report to this file (atomically); the summary still goes to the terminal.",
+)
+@click.option(
+    "--config",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Use this configuration file for every linted file.",
+)
+@click.option("--isolated", is_flag=True, help="Ignore every configuration file.")
+@_codes_option("--select", "Enable only these codes, prefixes or names (comma-separated).")
+@_codes_option("--extend-select", "Enable these on top of the selection.")
+@_codes_option("--ignore", "Disable these codes, prefixes or names.")
+@click.option("--exit-zero", is_flag=True, help="Exit 0 even when there are errors.")
+@click.option("--warnings-as-errors", is_flag=True, help="Warnings fail the run too (exit 1).")
+@click.option("--statistics", is_flag=True, help="Print the number of diagnostics per code.")
+@click.option(
+    "--force-exclude",
+    is_flag=True,
+    help="Apply exclude settings to files named on the command line too.",
+)
+@click.option(
+    "--skip-non-personas",
+    is_flag=True,
+    help="Skip named files without persona markers silently, as a folder walk does.",
+)
+@click.option(
+    "--stdin-filename",
+    metavar="PATH",
+    help="With '-': lint standard input as if it were the file at PATH.",
+)
+@click.option(
+    "--show-settings",
+    type=click.Path(path_type=Path),
+    help="Print the settings in force for this file, and where each came from.",
 )
 @click.option(
     "--color/--no-color",
     default=None,
     help="Colour the output (default: on a terminal, unless NO_COLOR is set).",
 )
-def check(paths: tuple[Path, ...], output_format: str | None, color: bool | None) -> None:
-    """Lint persona documents (the default command)."""
-    from persona_lint.run import run
+def check(
+    paths: tuple[Path, ...],
+    output_format: str | None,
+    output_file: Path | None,
+    config: Path | None,
+    isolated: bool,
+    select: tuple[str, ...],
+    extend_select: tuple[str, ...],
+    ignore: tuple[str, ...],
+    exit_zero: bool,
+    warnings_as_errors: bool,
+    statistics: bool,
+    force_exclude: bool,
+    skip_non_personas: bool,
+    stdin_filename: str | None,
+    show_settings: Path | None,
+    color: bool | None,
+) -> None:
+    """Lint persona documents (the default command). PATH '-' reads standard input."""
+    from persona_lint.run import RunOptions, run
 
     interactive = sys.stdout.isatty()
     if color is None:
         color = interactive and not os.environ.get("NO_COLOR")
-    code = run(
-        list(paths) or [Path(".")],
+    options = RunOptions(
+        paths=paths or (Path("."),),
         output_format=output_format or ("full" if interactive else "concise"),
+        output_file=output_file,
         color=color,
+        config=config,
+        isolated=isolated,
+        select=select,
+        extend_select=extend_select,
+        ignore=ignore,
+        exit_zero=exit_zero,
+        warnings_as_errors=warnings_as_errors,
+        statistics=statistics,
+        force_exclude=force_exclude,
+        skip_non_personas=skip_non_personas,
+        stdin_filename=stdin_filename,
     )
-    sys.exit(code)
+    if show_settings is not None:
+        sys.exit(_show_settings(options, show_settings))
+    stdin = sys.stdin.buffer.read() if options.paths == (Path("-"),) else None
+    sys.exit(run(options, sys.stdout, sys.stderr, stdin))
+
+
+def _show_settings(options: Any, path: Path) -> int:
+    from persona_lint.config import ConfigError
+    from persona_lint.run import build_resolver
+
+    try:
+        rows = build_resolver(options).describe(path)
+    except ConfigError as exc:
+        click.echo(f"persona-lint: error: {exc}", err=True)
+        return 2
+    click.echo(f"Settings for {path}:")
+    width = max(len(key) for key, _, _ in rows)
+    for key, value, origin in rows:
+        click.echo(f"  {key:<{width}}  {value}    [{origin}]")
+    return 0
+
+
+@main.command("config")
+@click.argument("file", type=click.Path(path_type=Path), default=Path("."))
+@click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--isolated", is_flag=True)
+def config_command(file: Path, config_path: Path | None, isolated: bool) -> None:
+    """Print the settings in force for FILE and where each came from."""
+    from persona_lint.run import RunOptions
+
+    sys.exit(_show_settings(RunOptions((file,), config=config_path, isolated=isolated), file))
 
 
 @main.command()

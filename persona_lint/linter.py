@@ -2,7 +2,8 @@
 
 Nothing here reads files, prints or looks at the environment: the CLI and the language
 server call :func:`lint_source` with what they read, then :func:`check_corpus` for the rules
-that look across files.
+that look across files. Severity overrides, rule selection and inline suppressions are
+applied here, after the rules, so rules stay pure and simple.
 """
 
 from __future__ import annotations
@@ -11,13 +12,14 @@ import dataclasses
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from persona_lint.diagnostics import Diagnostic, Severity
+from persona_lint.diagnostics import Diagnostic
 from persona_lint.document import Document, parse_document
 from persona_lint.rules import all_rules
 from persona_lint.rules.context import RuleContext
 from persona_lint.rules.registry import RULES
 from persona_lint.settings import Settings
 from persona_lint.source import SourceProblem, decode
+from persona_lint.suppress import apply_suppressions
 
 
 @dataclass(frozen=True)
@@ -29,6 +31,14 @@ class FileResult:
     document: Document | None = None
     # Found by walking a directory and not a persona document: skipped, not reported.
     skipped: bool = False
+    settings: Settings = dataclasses.field(default_factory=Settings)
+    # Whether inline suppressions were applied (they wait for the cross-file rules).
+    suppressed: bool = True
+
+    @property
+    def failed(self) -> bool:
+        """Whether this file fails the run: an error, or a warning under strict settings."""
+        return any(d.is_error or self.settings.strict for d in self.diagnostics)
 
 
 def lint_source(
@@ -37,28 +47,34 @@ def lint_source(
     settings: Settings | None = None,
     *,
     explicit: bool = True,
+    defer_suppressions: bool = False,
 ) -> FileResult:
-    """Lint one file's contents. ``explicit``: the file was named, not found by a walk."""
+    """Lint one file's contents.
+
+    ``explicit``: the file was named, not found by a walk. ``defer_suppressions``: leave
+    inline suppressions to :func:`check_corpus` (which must then be called), so they also
+    cover cross-file diagnostics.
+    """
     settings = settings or Settings()
     if isinstance(data, bytes):
         if len(data) > settings.max_file_size:
-            return _only(path, "PL003", 1, 1, _too_large(settings), settings)
+            return _only(path, "PL003", _too_large(settings), settings)
         text = decode(data)
         if isinstance(text, SourceProblem):
-            return _only(path, "PL002", text.line, text.column, text.message, settings)
+            return _only(path, "PL002", text.message, settings, text.line, text.column)
     else:
         text = data.replace("\r\n", "\n").replace("\r", "\n").removeprefix("\ufeff")
         if len(text.encode("utf-8", "surrogatepass")) > settings.max_file_size:
-            return _only(path, "PL003", 1, 1, _too_large(settings), settings)
+            return _only(path, "PL003", _too_large(settings), settings)
     document = parse_document(path, text)
     if not document.has_persona_markers:
         if not explicit:
-            return FileResult(path, (), document, skipped=True)
+            return FileResult(path, (), document, skipped=True, settings=settings)
         message = (
             "not a persona document: no version table, no '# <Name> Persona' title and "
             "no <persona_context> block"
         )
-        return _only(path, "PL100", 1, 1, message, settings)
+        return _only(path, "PL100", message, settings)
     context = RuleContext(settings)
     found: list[Diagnostic] = []
     for rule in all_rules():
@@ -67,40 +83,47 @@ def lint_source(
         try:
             found.extend(rule.check(document, context))
         except Exception as exc:
-            found.append(
-                _diagnostic(
-                    path,
-                    "PL001",
-                    1,
-                    1,
-                    f"internal error in rule {rule.code} ({rule.name}): {type(exc).__name__}",
-                )
-            )
-    return FileResult(path, tuple(sorted(finalize(found, settings))), document)
+            message = f"internal error in rule {rule.code} ({rule.name}): {type(exc).__name__}"
+            found.append(_diagnostic(path, "PL001", message))
+    result = FileResult(
+        path, tuple(finalize(found, settings)), document, settings=settings, suppressed=False
+    )
+    return result if defer_suppressions else _suppress(result)
 
 
 def check_corpus(
     results: Sequence[FileResult], settings: Settings | None = None
 ) -> list[FileResult]:
-    """Run the cross-file rules over every linted document and merge their findings."""
-    settings = settings or Settings()
+    """Run the cross-file rules over every linted document, then inline suppressions."""
     documents = [r.document for r in results if r.document is not None and not r.skipped]
     extra: dict[str, list[Diagnostic]] = {}
-    context = RuleContext(settings)
+    context = RuleContext(settings or Settings())
     for rule in all_rules():
-        if rule.check_all is None or not _enabled(rule.code, settings):
+        if rule.check_all is None:
             continue
         for diagnostic in rule.check_all(documents, context):
             extra.setdefault(diagnostic.path, []).append(diagnostic)
-    if not extra:
-        return list(results)
-    return [
-        dataclasses.replace(
-            r,
-            diagnostics=tuple(sorted([*r.diagnostics, *finalize(extra.get(r.path, []), settings)])),
+    finished = []
+    for result in results:
+        added = finalize(extra.get(result.path, []), result.settings)
+        if added:
+            result = dataclasses.replace(result, diagnostics=(*result.diagnostics, *added))
+        finished.append(_suppress(result))
+    return finished
+
+
+def _suppress(result: FileResult) -> FileResult:
+    if result.suppressed:
+        return result
+    diagnostics: Iterable[Diagnostic] = result.diagnostics
+    if result.document is not None:
+        diagnostics = finalize(
+            apply_suppressions(
+                result.path, result.document.lines, result.diagnostics, result.settings.select
+            ),
+            result.settings,
         )
-        for r in results
-    ]
+    return dataclasses.replace(result, diagnostics=tuple(sorted(diagnostics)), suppressed=True)
 
 
 def finalize(diagnostics: Iterable[Diagnostic], settings: Settings) -> list[Diagnostic]:
@@ -125,25 +148,17 @@ def _too_large(settings: Settings) -> str:
     return f"file is larger than max-file-size ({settings.max_file_size} bytes); not parsed"
 
 
-def _diagnostic(path: str, code: str, line: int, column: int, message: str) -> Diagnostic:
+def _diagnostic(path: str, code: str, message: str, line: int = 1, column: int = 1) -> Diagnostic:
     return Diagnostic(path, line, column, code, message, RULES[code].severity)
 
 
 def _only(
-    path: str,
-    code: str,
-    line: int,
-    column: int,
-    message: str,
-    settings: Settings | None = None,
+    path: str, code: str, message: str, settings: Settings, line: int = 1, column: int = 1
 ) -> FileResult:
-    found = finalize([_diagnostic(path, code, line, column, message)], settings or Settings())
-    return FileResult(path, tuple(found))
+    found = finalize([_diagnostic(path, code, message, line, column)], settings)
+    return FileResult(path, tuple(found), settings=settings)
 
 
 def problem(path: str, code: str, message: str, settings: Settings | None = None) -> FileResult:
     """A file-level problem found by the caller (unreadable file, refused symlink)."""
-    return _only(path, code, 1, 1, message, settings)
-
-
-__all__ = ["FileResult", "Severity", "check_corpus", "lint_source", "problem"]
+    return _only(path, code, message, settings or Settings())

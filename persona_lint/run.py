@@ -1,17 +1,52 @@
-"""One lint run: discover files, read them, lint, report, and decide the exit code."""
+"""One lint run: resolve settings, discover and read files, lint, report, exit code."""
 
 from __future__ import annotations
 
-import sys
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
+from typing import TextIO
 
+from persona_lint.config import ConfigError, Resolver, command_line_layer
 from persona_lint.files import Candidate, discover, read_limited
 from persona_lint.formatters import Report, get_formatter
 from persona_lint.linter import FileResult, check_corpus, lint_source, problem
+from persona_lint.rules import get_rule
 from persona_lint.settings import Settings
 
+TEXT_FORMATS = ("full", "concise")
 
-def lint_candidate(candidate: Candidate, settings: Settings) -> FileResult:
+
+@dataclass(frozen=True)
+class RunOptions:
+    """Everything the command line decided, parsed before anything runs."""
+
+    paths: tuple[Path, ...]
+    output_format: str = "concise"
+    output_file: Path | None = None
+    color: bool = False
+    config: Path | None = None
+    isolated: bool = False
+    select: tuple[str, ...] = ()
+    extend_select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+    exit_zero: bool = False
+    warnings_as_errors: bool = False
+    statistics: bool = False
+    force_exclude: bool = False
+    skip_non_personas: bool = False
+    stdin_filename: str | None = None
+
+
+def build_resolver(options: RunOptions) -> Resolver:
+    cli = command_line_layer(
+        options.select, options.extend_select, options.ignore, options.warnings_as_errors
+    )
+    return Resolver(cli=cli, config_path=options.config, isolated=options.isolated)
+
+
+def lint_candidate(candidate: Candidate, settings: Settings, *, explicit: bool) -> FileResult:
     path = str(candidate.path)
     if candidate.refused:
         return problem(path, "PL004", candidate.refused, settings)
@@ -19,25 +54,73 @@ def lint_candidate(candidate: Candidate, settings: Settings) -> FileResult:
         data = read_limited(candidate.path, settings.max_file_size)
     except OSError as exc:
         return problem(path, "PL004", f"cannot read file: {exc.strerror or exc}", settings)
-    return lint_source(path, data, settings, explicit=candidate.explicit)
+    return lint_source(path, data, settings, explicit=explicit, defer_suppressions=True)
 
 
-def run(paths: list[Path], *, output_format: str, color: bool) -> int:
-    missing = [p for p in paths if not p.exists() and not p.is_symlink()]
+def run(options: RunOptions, stdout: TextIO, stderr: TextIO, stdin: bytes | None = None) -> int:
+    """Execute a run; returns the exit code."""
+    try:
+        resolver = build_resolver(options)
+        results = _lint(options, resolver, stdin, stderr)
+    except ConfigError as exc:
+        print(f"persona-lint: error: {exc}", file=stderr)
+        return 2
+    if results is None:
+        return 2
+    results = check_corpus(results)
+    report = Report(results, color=options.color and options.output_file is None)
+    text_format = options.output_format in TEXT_FORMATS
+    if options.output_file is not None:
+        from persona_lint.formatters import write_report
+
+        write_report(report, options.output_format, options.output_file, stdout)
+    else:
+        get_formatter(options.output_format)(report, stdout)
+    notes = stdout if text_format or options.output_file is not None else stderr
+    if options.statistics:
+        for line in statistics(results):
+            print(line, file=notes)
+    print(summary(results), file=notes)
+    if options.exit_zero:
+        return 0
+    return 1 if any(r.failed for r in results) else 0
+
+
+def _lint(
+    options: RunOptions, resolver: Resolver, stdin: bytes | None, stderr: TextIO
+) -> list[FileResult] | None:
+    if options.paths == (Path("-"),):
+        name = options.stdin_filename or "-"
+        settings = resolver.settings_for(Path(name))
+        data = stdin if stdin is not None else b""
+        explicit = not options.skip_non_personas
+        return [lint_source(name, data, settings, explicit=explicit, defer_suppressions=True)]
+    missing = [p for p in options.paths if not p.exists() and not p.is_symlink()]
     if missing:
         for path in missing:
-            print(f"persona-lint: error: no such file or folder: {path}", file=sys.stderr)
-        return 2
-    settings = Settings()
-    results = [lint_candidate(c, settings) for c in discover(paths)]
-    results = check_corpus(results, settings)
-    report = Report(results, color=color)
-    get_formatter(output_format)(report, sys.stdout)
-    print(summary(results), file=sys.stdout)
-    return 1 if any(d.is_error for r in results for d in r.diagnostics) else 0
+            print(f"persona-lint: error: no such file or folder: {path}", file=stderr)
+        return None
+    results = []
+    for candidate in discover(list(options.paths)):
+        if (not candidate.explicit or options.force_exclude) and resolver.excluded(candidate.path):
+            continue
+        settings = resolver.settings_for(candidate.path)
+        explicit = candidate.explicit and not options.skip_non_personas
+        results.append(lint_candidate(candidate, settings, explicit=explicit))
+    return results
 
 
-def summary(results: list[FileResult]) -> str:
+def statistics(results: Sequence[FileResult]) -> list[str]:
+    """Counts per code, most frequent first (like ruff --statistics)."""
+    counts = Counter(d.code for r in results for d in r.diagnostics)
+    lines = []
+    for code, count in sorted(counts.items(), key=lambda item: (-item[1], item[0])):
+        rule = get_rule(code)
+        lines.append(f"{count:>5}  {code}  {rule.name if rule else ''}")
+    return lines
+
+
+def summary(results: Sequence[FileResult]) -> str:
     checked = sum(1 for r in results if not r.skipped)
     skipped = len(results) - checked
     errors = sum(1 for r in results for d in r.diagnostics if d.is_error)

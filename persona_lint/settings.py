@@ -1,22 +1,26 @@
-"""The settings a lint run uses: one immutable value, whose defaults are the embedded
-configuration documented in the README (section "Configuration")."""
+"""The settings a lint run uses for one file: one immutable value.
+
+The defaults below are the embedded configuration (documented in the README, section
+"Configuration"); configuration files and the command line only override them.
+"""
 
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from persona_lint.diagnostics import Severity
 
 DEFAULT_STATUSES = ("draft", "review", "stable", "deprecated")
-# Topic -> keywords; a topic is met by a gate whose text contains any keyword (as a word
-# prefix, case-insensitively).
-DEFAULT_REQUIRED_GATES: tuple[tuple[str, tuple[str, ...]], ...] = (
+# Topic -> keywords; a topic is met by a gate that has one of its keywords at the start of a
+# word, case-insensitively.
+DEFAULT_GATE_TOPICS: tuple[tuple[str, tuple[str, ...]], ...] = (
     (
         "security",
         ("security", "secure", "threat", "vulnerabilit", "authentication", "authorization"),
     ),
 )
+DEFAULT_REQUIRED_TOPICS = ("security",)
 DEFAULT_MAX_FILE_SIZE = 1024 * 1024
 
 
@@ -25,12 +29,16 @@ class Settings:
     """Everything that can change what persona-lint reports for one file."""
 
     statuses: tuple[str, ...] = DEFAULT_STATUSES
-    required_gates: tuple[tuple[str, tuple[str, ...]], ...] = DEFAULT_REQUIRED_GATES
+    # The required gate topics in force for this file, each with its keywords.
+    required_gates: tuple[tuple[str, tuple[str, ...]], ...] = DEFAULT_GATE_TOPICS
     max_file_size: int = DEFAULT_MAX_FILE_SIZE
     today: datetime.date | None = None  # None: the real date of the run
-    # Enabled codes; None means every rule.
+    # The enabled codes; None means every rule.
     select: frozenset[str] | None = None
-    severity: tuple[tuple[str, Severity], ...] = field(default_factory=tuple)
+    # Per-code severity overrides (a code switched "off" is simply not selected).
+    severity: tuple[tuple[str, Severity], ...] = ()
+    # Warnings fail the run too (--warnings-as-errors, or strict = true).
+    strict: bool = False
 
     def current_date(self) -> datetime.date:
         return self.today or datetime.date.today()

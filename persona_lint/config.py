@@ -1,0 +1,542 @@
+"""Configuration: discovery, strict validation, and the settings in force for each file.
+
+Settings come from ``[tool.persona-lint]`` in ``pyproject.toml`` or from
+``.persona-lint.toml`` (the same keys at the top level), found by walking up from each
+linted file: the nearest file wins, and ``.persona-lint.toml`` beats ``pyproject.toml`` in
+the same folder (a ``pyproject.toml`` without the table does not count). ``--config PATH``
+names one file for every linted file; ``--isolated`` ignores all files. Command-line options
+override the file. Without any file, the defaults of :mod:`persona_lint.settings` apply.
+
+Every error (unknown key, unknown code, wrong type, bad glob, invalid TOML) is a
+:class:`ConfigError`: one message naming the file, the key and the line, with the closest
+valid name when there is a near miss. The CLI turns it into exit code 2.
+"""
+
+from __future__ import annotations
+
+import datetime
+import difflib
+import re
+import sys
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from persona_lint.diagnostics import Severity
+from persona_lint.settings import (
+    DEFAULT_GATE_TOPICS,
+    DEFAULT_MAX_FILE_SIZE,
+    DEFAULT_REQUIRED_TOPICS,
+    DEFAULT_STATUSES,
+    Settings,
+)
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - Python 3.10
+    import tomli as tomllib
+
+CONFIG_NAME = ".persona-lint.toml"
+PYPROJECT = "pyproject.toml"
+SECTION = "tool.persona-lint"
+
+# Every key, with its default and a one-line description. README's "Configuration" section
+# documents each one; a test keeps the two in step.
+KEYS: dict[str, str] = {
+    "select": "codes, prefixes (PL4) or rule names to enable; default: every rule",
+    "extend-select": "codes, prefixes or names to enable on top of select",
+    "ignore": "codes, prefixes or names to disable",
+    "severity": "table of code or name -> error, warning or off",
+    "per-file-ignores": "table of glob -> list of codes, prefixes or names to disable",
+    "exclude": "globs of files and folders never linted when walking a folder",
+    "extend-exclude": "globs excluded on top of exclude",
+    "required-gates": "gate policy: topics (name -> keywords), default, per-file",
+    "statuses": "allowed values of the version table's status",
+    "max-file-size": "largest file parsed, in bytes",
+    "today": "the date rules treat as today (YYYY-MM-DD), for reproducible runs",
+    "strict": "warnings fail the run too",
+}
+GATE_KEYS = ("topics", "default", "per-file")
+DEFAULT_EXCLUDE = (
+    ".*",
+    "node_modules",
+    "venv",
+    ".venv",
+    "__pycache__",
+    "site-packages",
+    "vendor",
+    "third_party",
+    "build",
+    "dist",
+)
+
+
+class ConfigError(Exception):
+    """An invalid configuration; the message says where and what."""
+
+
+def _suggest(word: str, choices: Iterable[str]) -> str:
+    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return f"; did you mean {close[0]!r}?" if close else ""
+
+
+def _line_of(text: str, key: str) -> int | None:
+    """The line where ``key`` is set or opens a table, for error messages."""
+    pattern = re.compile(
+        rf"""^\s*(?:\[[^\]]*\b{re.escape(key)}\b[^\]]*\]|["']?{re.escape(key)}["']?\s*=)""",
+        re.MULTILINE,
+    )
+    match = pattern.search(text)
+    return text.count("\n", 0, match.start()) + 1 if match else None
+
+
+def glob_to_regex(pattern: str) -> re.Pattern[str]:
+    """Translate a glob (``*``, ``?``, ``[...]``, ``**``) to a regular expression over POSIX
+    paths. A pattern without ``/`` matches a file or folder name at any depth."""
+    out = []
+    i = 0
+    n = len(pattern)
+    while i < n:
+        char = pattern[i]
+        if pattern.startswith("**/", i):
+            out.append("(?:.*/)?")
+            i += 3
+            continue
+        if pattern.startswith("**", i):
+            out.append(".*")
+            i += 2
+            continue
+        if char == "*":
+            out.append("[^/]*")
+        elif char == "?":
+            out.append("[^/]")
+        elif char == "[":
+            end = pattern.find("]", i + 1)
+            if end < 0:
+                raise ValueError("unclosed '[' in glob")
+            body = pattern[i + 1 : end]
+            if not body:
+                raise ValueError("empty '[]' in glob")
+            if body[0] == "!":
+                body = "^" + body[1:]
+            out.append("[" + body.replace("\\", "\\\\") + "]")
+            i = end
+        else:
+            out.append(re.escape(char))
+        i += 1
+    body = "".join(out)
+    if "/" not in pattern.rstrip("/"):
+        return re.compile(rf"(?:^|.*/){body.rstrip('/')}(?:/.*)?$")
+    return re.compile(rf"^{body.strip('/')}(?:/.*)?$")
+
+
+@dataclass(frozen=True)
+class Glob:
+    pattern: str
+    regex: re.Pattern[str]
+    root: Path  # globs are relative to the folder of the file that defines them
+
+    def matches(self, path: Path) -> bool:
+        try:
+            relative = path.absolute().relative_to(self.root)
+        except ValueError:
+            return False
+        return bool(self.regex.match(relative.as_posix()))
+
+
+@dataclass(frozen=True)
+class GatePolicy:
+    topics: Mapping[str, tuple[str, ...]]
+    default: tuple[str, ...]
+    per_file: tuple[tuple[Glob, tuple[str, ...]], ...] = ()
+
+
+@dataclass(frozen=True)
+class Layer:
+    """Validated values of one source (a file, or the command line), with their origin."""
+
+    origin: str
+    values: Mapping[str, Any]
+
+
+def _known_selectors() -> tuple[dict[str, str], list[str]]:
+    from persona_lint.rules import all_rules
+
+    names = {}
+    codes = []
+    for rule in all_rules():
+        names[rule.name] = rule.code
+        codes.append(rule.code)
+    return names, codes
+
+
+def resolve_selector(selector: str) -> frozenset[str]:
+    """The codes a selector means: a code, a prefix (``PL4``, ``PL``), ``ALL`` or a name."""
+    names, codes = _known_selectors()
+    text = selector.strip()
+    if text.upper() == "ALL":
+        return frozenset(codes)
+    if text.lower() in names:
+        return frozenset({names[text.lower()]})
+    upper = text.upper()
+    matched = frozenset(c for c in codes if c.startswith(upper))
+    if matched and re.fullmatch(r"PL\d{0,3}", upper):
+        return matched
+    raise ValueError(f"unknown rule code or name {selector!r}{_suggest(text, [*codes, *names])}")
+
+
+class _Validator:
+    """Validates the raw table of one source; ``where`` names it in messages."""
+
+    def __init__(self, where: str, text: str, root: Path) -> None:
+        self.where = where
+        self.text = text
+        self.root = root
+
+    def fail(self, key: str, message: str) -> ConfigError:
+        line = _line_of(self.text, key.split(".")[-1]) if self.text else None
+        place = f"{self.where}:{line}" if line else self.where
+        return ConfigError(f"{place}: {message}")
+
+    def validate(self, raw: Mapping[str, Any]) -> dict[str, Any]:
+        values: dict[str, Any] = {}
+        for key, value in raw.items():
+            if key not in KEYS:
+                raise self.fail(key, f"unknown key {key!r}{_suggest(key, KEYS)}")
+            values[key] = getattr(self, "_" + key.replace("-", "_"))(key, value)
+        return values
+
+    def _strings(self, key: str, value: Any) -> tuple[str, ...]:
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise self.fail(key, f"{key!r} must be a list of strings")
+        return tuple(value)
+
+    def _selectors(self, key: str, value: Any) -> frozenset[str]:
+        codes: set[str] = set()
+        for item in self._strings(key, value):
+            try:
+                codes |= resolve_selector(item)
+            except ValueError as exc:
+                raise self.fail(key, f"{key!r}: {exc}") from None
+        return frozenset(codes)
+
+    _select = _extend_select = _ignore = _selectors
+
+    def _globs(self, key: str, value: Any) -> tuple[Glob, ...]:
+        return tuple(self._glob(key, item) for item in self._strings(key, value))
+
+    _exclude = _extend_exclude = _globs
+
+    def _glob(self, key: str, pattern: str) -> Glob:
+        try:
+            return Glob(pattern, glob_to_regex(pattern), self.root)
+        except (ValueError, re.error) as exc:
+            raise self.fail(key, f"{key!r}: bad glob {pattern!r}: {exc}") from None
+
+    def _severity(self, key: str, value: Any) -> dict[str, Severity | None]:
+        if not isinstance(value, dict):
+            raise self.fail(key, f'{key!r} must be a table of code = "error|warning|off"')
+        out: dict[str, Severity | None] = {}
+        for name, level in value.items():
+            try:
+                codes = resolve_selector(name)
+            except ValueError as exc:
+                raise self.fail(key, f"{key!r}: {exc}") from None
+            if level not in ("error", "warning", "off"):
+                raise self.fail(
+                    key, f'{key!r}: {name} = {level!r}; expected "error", "warning" or "off"'
+                )
+            for code in codes:
+                out[code] = None if level == "off" else Severity(level)
+        return out
+
+    def _per_file_ignores(self, key: str, value: Any) -> tuple[tuple[Glob, frozenset[str]], ...]:
+        if not isinstance(value, dict):
+            raise self.fail(key, f"{key!r} must be a table of glob = [codes]")
+        return tuple(
+            (self._glob(key, pattern), self._selectors(key, codes))
+            for pattern, codes in value.items()
+        )
+
+    def _required_gates(self, key: str, value: Any) -> GatePolicy:
+        if not isinstance(value, dict):
+            raise self.fail(key, f"{key!r} must be a table with topics, default, per-file")
+        for sub in value:
+            if sub not in GATE_KEYS:
+                raise self.fail(sub, f"unknown key {sub!r} in {key!r}{_suggest(sub, GATE_KEYS)}")
+        topics = dict(DEFAULT_GATE_TOPICS)
+        raw_topics = value.get("topics", {})
+        if not isinstance(raw_topics, dict):
+            raise self.fail("topics", f"{key}.topics must be a table of topic = [keywords]")
+        for topic, keywords in raw_topics.items():
+            words = self._strings(f"{key}.topics", keywords)
+            if not words or not all(w.strip() for w in words):
+                raise self.fail("topics", f"{key}.topics.{topic} needs non-empty keywords")
+            topics[topic] = tuple(w.strip() for w in words)
+
+        def known(names: tuple[str, ...], sub: str) -> tuple[str, ...]:
+            for name in names:
+                if name not in topics:
+                    raise self.fail(
+                        sub, f"{key}.{sub}: unknown topic {name!r}{_suggest(name, topics)}"
+                    )
+            return names
+
+        default = known(
+            self._strings(f"{key}.default", value.get("default", ["security"])), "default"
+        )
+        per_file_raw = value.get("per-file", {})
+        if not isinstance(per_file_raw, dict):
+            raise self.fail("per-file", f"{key}.per-file must be a table of glob = [topics]")
+        per_file = tuple(
+            (self._glob("per-file", pattern), known(self._strings("per-file", names), "per-file"))
+            for pattern, names in per_file_raw.items()
+        )
+        return GatePolicy(topics, default, per_file)
+
+    def _statuses(self, key: str, value: Any) -> tuple[str, ...]:
+        statuses = self._strings(key, value)
+        if not statuses:
+            raise self.fail(key, f"{key!r} must not be empty")
+        return statuses
+
+    def _max_file_size(self, key: str, value: Any) -> int:
+        if not isinstance(value, int) or isinstance(value, bool) or value <= 0:
+            raise self.fail(key, f"{key!r} must be a positive whole number of bytes")
+        return value
+
+    def _today(self, key: str, value: Any) -> datetime.date:
+        if isinstance(value, datetime.date) and not isinstance(value, datetime.datetime):
+            return value
+        if isinstance(value, str):
+            try:
+                return datetime.date.fromisoformat(value)
+            except ValueError:
+                pass
+        raise self.fail(key, f"{key!r} must be a date such as 2025-07-11")
+
+    def _strict(self, key: str, value: Any) -> bool:
+        if not isinstance(value, bool):
+            raise self.fail(key, f"{key!r} must be true or false")
+        return value
+
+
+def load_file(path: Path) -> Layer | None:
+    """Read and validate one configuration file; None for a pyproject.toml without the table."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: cannot read configuration: {exc}") from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: invalid TOML: {exc}") from None
+    if path.name == PYPROJECT:
+        tool = data.get("tool", {})
+        if "persona-lint" not in tool:
+            return None
+        raw = tool["persona-lint"]
+        where = f"{path} [{SECTION}]"
+    else:
+        raw = data
+        where = str(path)
+    if not isinstance(raw, dict):
+        raise ConfigError(f"{where}: must be a table")
+    validator = _Validator(str(path), text, path.parent.absolute())
+    try:
+        return Layer(str(path), validator.validate(raw))
+    except ConfigError as exc:
+        raise ConfigError(
+            str(exc).replace(str(path), where, 1) if where != str(path) else str(exc)
+        ) from None
+
+
+def command_line_layer(
+    select: Iterable[str] = (),
+    extend_select: Iterable[str] = (),
+    ignore: Iterable[str] = (),
+    strict: bool = False,
+) -> Layer:
+    """Options given on the command line, validated like a file's."""
+    validator = _Validator("command line", "", Path.cwd())
+    raw: dict[str, Any] = {}
+    for key, given in (("select", select), ("extend-select", extend_select), ("ignore", ignore)):
+        items = [part for item in given for part in re.split(r"[,\s]+", item) if part]
+        if items:
+            raw[key] = items
+    if strict:
+        raw["strict"] = True
+    return Layer("command line", validator.validate(raw))
+
+
+@dataclass
+class Resolver:
+    """The settings in force for each linted file (cached per configuration file)."""
+
+    cli: Layer = field(default_factory=lambda: Layer("command line", {}))
+    config_path: Path | None = None
+    isolated: bool = False
+    _files: dict[Path, Layer | None] = field(default_factory=dict)
+    _nearest: dict[Path, Path | None] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if self.config_path is not None:
+            if not self.config_path.is_file():
+                raise ConfigError(f"{self.config_path}: no such configuration file")
+            layer = load_file(self.config_path)
+            if layer is None:
+                raise ConfigError(f"{self.config_path}: has no [{SECTION}] table")
+            self._files[self.config_path.absolute()] = layer
+
+    def layer_for(self, path: Path) -> Layer | None:
+        """The configuration file's layer that governs ``path``, if any."""
+        if self.isolated:
+            return None
+        if self.config_path is not None:
+            return self._files[self.config_path.absolute()]
+        folder = path.absolute().parent
+        found = self._find(folder)
+        return self._files.get(found) if found is not None else None
+
+    def _find(self, folder: Path) -> Path | None:
+        trail = []
+        current: Path | None = folder
+        result: Path | None = None
+        while current is not None:
+            if current in self._nearest:
+                result = self._nearest[current]
+                break
+            trail.append(current)
+            for name in (CONFIG_NAME, PYPROJECT):
+                candidate = current / name
+                if candidate.is_file():
+                    layer = (
+                        self._files[candidate] if candidate in self._files else load_file(candidate)
+                    )
+                    self._files[candidate] = layer
+                    if layer is not None:
+                        result = candidate
+                        break
+            if result is not None:
+                break
+            current = current.parent if current.parent != current else None
+        for visited in trail:
+            self._nearest[visited] = result
+        return result
+
+    def _layers(self, path: Path) -> list[Layer]:
+        layer = self.layer_for(path)
+        return [layer, self.cli] if layer is not None else [self.cli]
+
+    def settings_for(self, path: Path) -> Settings:
+        return build_settings(self._layers(path), path)
+
+    def excluded(self, path: Path) -> bool:
+        """Whether ``path`` matches exclude or extend-exclude (or the default excludes)."""
+        globs: list[Glob] = []
+        layers = self._layers(path)
+        base = next((layer for layer in layers if "exclude" in layer.values), None)
+        if base is None:
+            root = path.absolute().parent
+            globs += [Glob(p, glob_to_regex(p), root) for p in DEFAULT_EXCLUDE if p != ".*"]
+        else:
+            globs += base.values["exclude"]
+        for layer in layers:
+            globs += layer.values.get("extend-exclude", ())
+        return any(g.matches(path) for g in globs)
+
+    def describe(self, path: Path) -> list[tuple[str, str, str]]:
+        """(key, value, origin) for every key, as ``persona-lint config`` prints it."""
+        layers = self._layers(path)
+        settings = build_settings(layers, path)
+        rows = []
+        for key in KEYS:
+            origin = "default"
+            for layer in layers:
+                if key in layer.values:
+                    origin = layer.origin
+            rows.append((key, _show(key, settings, layers), origin))
+        return rows
+
+
+def _show(key: str, settings: Settings, layers: list[Layer]) -> str:
+    if key == "select":
+        return "ALL" if settings.select is None else ", ".join(sorted(settings.select))
+    if key == "severity":
+        return ", ".join(f"{c}={s}" for c, s in settings.severity) or "(rule defaults)"
+    if key == "required-gates":
+        return "; ".join(f"{t}: {', '.join(k)}" for t, k in settings.required_gates) or "(none)"
+    if key == "statuses":
+        return ", ".join(settings.statuses)
+    if key == "max-file-size":
+        return str(settings.max_file_size)
+    if key == "today":
+        return settings.today.isoformat() if settings.today else "(the real date)"
+    if key == "strict":
+        return str(settings.strict).lower()
+    for layer in reversed(layers):
+        if key in layer.values:
+            value = layer.values[key]
+            if isinstance(value, frozenset):
+                return ", ".join(sorted(value))
+            if isinstance(value, tuple):
+                return ", ".join(
+                    getattr(v, "pattern", None)
+                    or (
+                        f"{v[0].pattern} -> {', '.join(sorted(v[1]))}"
+                        if isinstance(v, tuple)
+                        else str(v)
+                    )
+                    for v in value
+                )
+            return str(value)
+    if key == "exclude":
+        return ", ".join(DEFAULT_EXCLUDE)
+    return "(none)"
+
+
+def build_settings(layers: list[Layer], path: Path) -> Settings:
+    """Merge layers (later ones win) into the Settings for one file."""
+    from persona_lint.rules import all_rules
+
+    merged: dict[str, Any] = {}
+    all_codes = frozenset(r.code for r in all_rules())
+    # Selection is applied layer by layer, like ruff: a later select starts over, then its
+    # extend-select adds and its ignore removes.
+    selected = set(all_codes)
+    severity: dict[str, Severity | None] = {}
+    per_file: list[tuple[Glob, frozenset[str]]] = []
+    for layer in layers:
+        values = layer.values
+        for key in ("statuses", "max-file-size", "today", "strict", "required-gates"):
+            if key in values:
+                merged[key] = values[key]
+        if "select" in values:
+            selected = set(values["select"])
+        selected |= values.get("extend-select", frozenset())
+        selected -= values.get("ignore", frozenset())
+        severity.update(values.get("severity", {}))
+        per_file += values.get("per-file-ignores", ())
+    for glob, codes in per_file:
+        if glob.matches(path):
+            selected -= codes
+    selected -= {code for code, level in severity.items() if level is None}
+    policy: GatePolicy | None = merged.get("required-gates")
+    if policy is None:
+        gates = tuple((t, k) for t, k in DEFAULT_GATE_TOPICS if t in DEFAULT_REQUIRED_TOPICS)
+    else:
+        names = policy.default
+        for glob, topics in policy.per_file:
+            if glob.matches(path):
+                names = topics
+        gates = tuple((name, policy.topics[name]) for name in names)
+    return Settings(
+        statuses=merged.get("statuses", DEFAULT_STATUSES),
+        required_gates=gates,
+        max_file_size=merged.get("max-file-size", DEFAULT_MAX_FILE_SIZE),
+        today=merged.get("today"),
+        select=None if selected == all_codes else frozenset(selected),
+        severity=tuple(sorted((c, s) for c, s in severity.items() if s is not None)),
+        strict=merged.get("strict", False),
+    )
