@@ -243,5 +243,13 @@ def export(file: Path, output_dir: Path | None) -> None:
     sys.exit(1 if failed else 0)
 
 
+@main.command("server")
+def server_command() -> None:
+    """Start the language server (LSP over stdio) for editors."""
+    from persona_lint.server import start
+
+    start()
+
+
 def _entry() -> Any:  # pragma: no cover - console script shim
     return main()
