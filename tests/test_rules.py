@@ -41,6 +41,12 @@ EXAMPLE_PLACES = {
     "PL406": (215, 116),
     "PL501": (45, 13),
     "PL502": (39, 5),
+    "PL601": (49, 15),
+    "PL602": (51, 44),
+    "PL603": (51, 41),
+    "PL604": (48, 44),
+    "PL605": (47, 33),
+    "PL606": (49, 15),
     "PL701": (24, 7),
     "PL702": (29, 29),
     "PL703": (57, 20),
@@ -134,6 +140,28 @@ def test_duplicate_slug_across_files() -> None:
     ]
     assert results[0].diagnostics[0].message == (
         "active='backend-engineer' is also used by b/backend-engineer.md"
+    )
+
+
+def test_contradictory_metrics_are_reported_at_both() -> None:
+    text = edit(
+        "<metric>API documentation coverage > 95%</metric>", "<metric>Error rate > 5%</metric>"
+    )
+    result = lint(text)
+    assert triples(result.diagnostics) == [("PL606", 49, 15), ("PL606", 51, 15)]
+    assert result.diagnostics[1].message == (
+        "metric 'Error rate > 5%' contradicts 'Error rate < 0.1% for production traffic' (line 49)"
+    )
+
+
+def test_metric_diagnostics_carry_the_parsed_metric() -> None:
+    result = lint(edit("API documentation coverage > 95%", "API documentation coverage > 120%"))
+    (diagnostic,) = result.diagnostics
+    assert diagnostic.data is not None
+    metric = dict(diagnostic.data)["metric"]
+    assert isinstance(metric, dict)
+    assert (metric["subject"], metric["comparator"], metric["unit"]) == (
+        "API documentation coverage", ">", "%"
     )
 
 

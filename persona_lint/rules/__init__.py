@@ -4,6 +4,7 @@ from persona_lint.rules import (  # noqa: F401  (imported for their registration
     corpus,
     gates,
     identity,
+    metrics,
     sequences,
     structure,
     version,

@@ -1,0 +1,283 @@
+"""PL6xx: the success metrics of ``quality_standards``, parsed by :mod:`persona_lint.metrics`.
+
+Each ``<metric>`` is read into subject, comparator, threshold, unit and qualifiers (see
+``persona-lint explain PL605`` for the grammar). Diagnostics about a metric carry its parsed
+structure, shown in the JSON output.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterator
+from dataclasses import dataclass
+from xml.etree.ElementTree import Element
+
+from persona_lint import metrics as grammar
+from persona_lint.diagnostics import Diagnostic, Severity
+from persona_lint.document import Document, XmlBlock
+from persona_lint.rules.context import RuleContext
+from persona_lint.rules.registry import Edit, finding, rule
+
+E, W = Severity.ERROR, Severity.WARNING
+
+
+@dataclass(frozen=True)
+class ParsedMetric:
+    """One ``<metric>`` element and what the grammar made of it."""
+
+    block: XmlBlock
+    element: Element
+    text: str  # normalised
+    offsets: tuple[int, ...]  # normalised offset -> offset in element.text
+    result: grammar.Metric | grammar.MetricProblem
+
+    def place(self, offset: int) -> tuple[int, int]:
+        index = (
+            self.offsets[offset]
+            if offset < len(self.offsets)
+            else (self.offsets[-1] + 1 if self.offsets else 0)
+        )
+        return self.block.locate_text(self.element, index)
+
+    def data(self) -> tuple[tuple[str, object], ...] | None:
+        if isinstance(self.result, grammar.Metric):
+            return (("metric", self.result.to_dict()),)
+        return None
+
+
+def _offsets(raw: str) -> tuple[str, tuple[int, ...]]:
+    """Collapse whitespace like the grammar does, keeping where each character came from."""
+    chars: list[str] = []
+    offsets: list[int] = []
+    pending_space = False
+    for index, char in enumerate(raw):
+        if char.isspace():
+            pending_space = bool(chars)
+            continue
+        if pending_space:
+            chars.append(" ")
+            offsets.append(index - 1)
+            pending_space = False
+        chars.append(char)
+        offsets.append(index)
+    return "".join(chars), tuple(offsets)
+
+
+def parsed_metrics(document: Document) -> list[ParsedMetric]:
+    """Every metric of the document, parsed once and kept with the document."""
+    cached = document._cache.get("metrics")
+    if cached is not None:
+        return cached  # type: ignore[return-value]
+    found: list[ParsedMetric] = []
+    block = document.persona_context
+    if block is not None and block.root is not None:
+        container = block.root.find("quality_standards/success_metrics")
+        for element in container if container is not None else ():
+            if element.tag != "metric" or len(element):
+                continue
+            raw = element.text or ""
+            text, offsets = _offsets(raw)
+            if not text or grammar.normalise(raw) != text:
+                offsets = tuple(min(i, len(raw)) for i in range(len(grammar.normalise(raw))))
+                text = grammar.normalise(raw)
+            if text:
+                found.append(
+                    ParsedMetric(block, element, text, offsets, grammar.parse_metric(text))
+                )
+    document._cache["metrics"] = found
+    return found
+
+
+def _problem(
+    code: str, document: Document, metric: ParsedMetric, problem: grammar.MetricProblem
+) -> Diagnostic:
+    line, column = metric.place(problem.start)
+    end_line, end_column = metric.place(max(problem.end, problem.start + 1))
+    return finding(
+        code,
+        document,
+        line,
+        column,
+        f"metric {metric.text!r}: {problem.message}",
+        end_line=end_line,
+        end_column=end_column,
+        data=metric.data(),
+    )
+
+
+def _value_problems(document: Document, kind: str, code: str) -> Iterator[Diagnostic]:
+    for metric in parsed_metrics(document):
+        if isinstance(metric.result, grammar.Metric):
+            problem = grammar.check_value(metric.result)
+            if problem is not None and problem.kind == kind:
+                yield _problem(code, document, metric, problem)
+
+
+@rule(
+    "PL601",
+    "unmeasurable-metric",
+    W,
+    "a success metric has no measurable threshold",
+    fails=Edit(
+        "<metric>Error rate < 0.1% for production traffic</metric>",
+        "<metric>Error rate kept low</metric>",
+    ),
+    passes=Edit(
+        "<metric>Error rate < 0.1% for production traffic</metric>",
+        "<metric>Error rate < 0.5% for production traffic</metric>",
+    ),
+)
+def unmeasurable_metric(document: Document, context: RuleContext) -> Iterator[Diagnostic]:
+    """A metric names no threshold at all: no number, ratio, multiplier or number word to
+    measure against (``Performance benchmarks met``).
+
+    Why: a success metric nobody can measure cannot tell success from failure. A warning,
+    since real personas carry qualitative metrics on purpose.
+
+    Fails: ``Error rate kept low``
+
+    Passes: ``Error rate < 0.5% for production traffic``, ``Zero high-severity
+    vulnerabilities``, ``Patch deployment within 48 hours``
+    """
+    for metric in parsed_metrics(document):
+        if isinstance(metric.result, grammar.Metric) and metric.result.threshold is None:
+            line, column = metric.place(0)
+            yield finding(
+                "PL601",
+                document,
+                line,
+                column,
+                f"metric {metric.text!r} has no measurable threshold (such as '< 200ms' or "
+                "'≥ 90%')",
+                end_column=column + len(metric.text),
+                data=metric.data(),
+            )
+
+
+@rule(
+    "PL602",
+    "percentage-range",
+    E,
+    "a percentage outside 0-100",
+    fails=Edit("API documentation coverage > 95%", "API documentation coverage > 120%"),
+    passes=Edit("API documentation coverage > 95%", "API documentation coverage > 99%"),
+)
+def percentage_range(document: Document, context: RuleContext) -> Iterator[Diagnostic]:
+    """A metric's percentage threshold lies outside 0-100.
+
+    Fails: ``Test coverage > 120%``
+    """
+    return _value_problems(document, "percentage-range", "PL602")
+
+
+@rule(
+    "PL603",
+    "score-scale",
+    E,
+    "a score above its scale",
+    fails=Edit(
+        "<metric>API documentation coverage > 95%</metric>",
+        "<metric>User satisfaction score > 6/5</metric>",
+    ),
+    passes=Edit(
+        "<metric>API documentation coverage > 95%</metric>",
+        "<metric>User satisfaction score > 4.5/5</metric>",
+    ),
+)
+def score_scale(document: Document, context: RuleContext) -> Iterator[Diagnostic]:
+    """A ratio threshold is above its own scale: ``6/5``, ``11/10``.
+
+    Fails: ``User satisfaction score > 6/5``
+
+    Passes: ``User satisfaction score > 4.5/5``
+    """
+    return _value_problems(document, "score-scale", "PL603")
+
+
+@rule(
+    "PL604",
+    "negative-value",
+    E,
+    "a negative duration, size or count",
+    fails=Edit(
+        "Database query performance < 100ms average", "Database query performance < -100ms average"
+    ),
+    passes=Edit(
+        "Database query performance < 100ms average", "Database query performance < 120ms average"
+    ),
+)
+def negative_value(document: Document, context: RuleContext) -> Iterator[Diagnostic]:
+    """A duration, size, rate or count threshold is negative.
+
+    Fails: ``Latency < -5ms``, ``Deployment frequency > -2/day``
+    """
+    return _value_problems(document, "negative-value", "PL604")
+
+
+@rule(
+    "PL605",
+    "malformed-comparison",
+    E,
+    "a metric's comparison cannot be read",
+    fails=Edit("API response time < 200ms", "API response time << 200ms"),
+    passes=Edit("API response time < 200ms", "API response time <= 200ms"),
+)
+def malformed_comparison(document: Document, context: RuleContext) -> Iterator[Diagnostic]:
+    """A metric with a comparison symbol that is not followed by exactly one threshold:
+    ``<< 200ms``, ``< ms``, ``<= > 5ms``, a comparison at the very end.
+
+    The grammar (from persona_lint/metrics.py): a metric is ``SUBJECT OP THRESHOLD [UNIT]
+    [qualifiers]`` (``API response time < 200ms for 95% of requests``), ``OP THRESHOLD UNIT
+    SUBJECT`` (``< 15 minute incident response time``), ``THRESHOLD UNIT SUBJECT``
+    (``99.99% infrastructure availability``), a comparison in words (``within 48 hours``,
+    ``2x faster than native``, ``< baseline by 25%``) or ``SUBJECT: THRESHOLD ...``
+    (``Security vulnerability score: zero high-severity``). Comparators ``<`` ``<=`` ``>``
+    ``>=`` ``=`` ``≤`` ``≥``, bare or entity-escaped; thresholds are numbers, ratios
+    (``4.0/5.0``), multipliers (``2x``) or number words (``zero``).
+
+    Fails: ``API response time << 200ms``
+
+    Passes: ``API response time <= 200ms``
+    """
+    for metric in parsed_metrics(document):
+        if isinstance(metric.result, grammar.MetricProblem):
+            yield _problem("PL605", document, metric, metric.result)
+
+
+@rule(
+    "PL606",
+    "contradictory-metrics",
+    E,
+    "two metrics on one subject that cannot both hold",
+    fails=Edit(
+        "<metric>API documentation coverage > 95%</metric>", "<metric>Error rate > 5%</metric>"
+    ),
+    passes=Edit(
+        "<metric>API documentation coverage > 95%</metric>",
+        "<metric>Error rate < 0.05% for payment traffic</metric>",
+    ),
+)
+def contradictory_metrics(document: Document, context: RuleContext) -> Iterator[Diagnostic]:
+    """Two metrics on the same subject (compared case- and whitespace-insensitively) whose
+    thresholds cannot both hold, such as ``Error rate < 0.1%`` and ``Error rate > 5%``.
+    Both are reported, each naming the other's line.
+
+    Fails: ``Error rate < 0.1% for production traffic`` and ``Error rate > 5%``
+    """
+    metrics = [m for m in parsed_metrics(document) if isinstance(m.result, grammar.Metric)]
+    for first, second in itertools.combinations(metrics, 2):
+        assert isinstance(first.result, grammar.Metric)
+        assert isinstance(second.result, grammar.Metric)
+        if grammar.contradicts(first.result, second.result):
+            for one, other in ((first, second), (second, first)):
+                line, column = one.place(0)
+                other_line, _ = other.place(0)
+                yield finding(
+                    "PL606",
+                    document,
+                    line,
+                    column,
+                    f"metric {one.text!r} contradicts {other.text!r} (line {other_line})",
+                    end_column=column + len(one.text),
+                    data=one.data(),
+                )
