@@ -63,7 +63,7 @@ def behavior_schema() -> Any:
 def validate_persona_context(root: Element) -> list[SchemaIssue]:
     """Validate a ``<persona_context>`` tree; then check the order of its last sections."""
     issues = _validate(persona_schema(), root)
-    issues.extend(_check_tail(root))
+    issues.extend(check_tail(root))
     return issues
 
 
@@ -109,7 +109,7 @@ def _translate(error: Any, root: Element, root_name: str) -> SchemaIssue | None:
         expected = [getattr(e, "name", None) for e in (error.expected or [])]
         expected_names = [e for e in expected if e]
         if not expected_names and None in expected:
-            return None  # the lax tail of persona_context: _check_tail says it better
+            return None  # the lax tail of persona_context: check_tail says it better
         allowed = _allowed_children(error.validator)
         child = error.invalid_child
         listing = " or ".join(f"<{n}>" for n in expected_names)
@@ -153,7 +153,7 @@ def _translate(error: Any, root: Element, root_name: str) -> SchemaIssue | None:
     return SchemaIssue("PL216", element, f"{where}: {reason}")
 
 
-def _check_tail(root: Element) -> list[SchemaIssue]:
+def check_tail(root: Element) -> list[SchemaIssue]:
     """After the core sections: persona-specific sections, then error_handling_philosophy."""
     children = list(root)
     core_count = 0

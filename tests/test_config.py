@@ -55,11 +55,12 @@ class TestDiscovery:
         assert result.returncode == 0, result.stdout
         assert codes_of(result) == []
         resolver = Resolver()
-        assert resolver.layer_for(tmp_path / "a" / "x.md").origin.endswith("/pyproject.toml")
-        assert resolver.layer_for(tmp_path / "b" / "x.md").origin.endswith("b/.persona-lint.toml")
-        assert resolver.layer_for(tmp_path / "c" / "x.md").origin == str(
-            (tmp_path / "pyproject.toml").absolute()
-        )
+        origins = [resolver.layer_for(tmp_path / folder / "x.md") for folder in "abc"]
+        assert [layer.origin if layer else None for layer in origins] == [
+            str((tmp_path / "pyproject.toml").absolute()),
+            str((tmp_path / "b" / ".persona-lint.toml").absolute()),
+            str((tmp_path / "pyproject.toml").absolute()),
+        ]
 
     def test_precedence_cli_over_file_over_defaults(self, tmp_path: Path) -> None:
         tree(

@@ -10,10 +10,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from persona_lint.diagnostics import Diagnostic, Severity
+from persona_lint.dialect import to_strict_xml
 from persona_lint.document import Document, XmlBlock
+from persona_lint.fastpath import is_valid
 from persona_lint.rules.context import RuleContext
 from persona_lint.rules.registry import Edit, finding, rule
-from persona_lint.schema import validate_behavior, validate_persona_context
+from persona_lint.schema import SchemaIssue, check_tail, validate_behavior, validate_persona_context
 
 E = Severity.ERROR
 _SYNTAX_CODES = {"syntax": "PL201", "doctype": "PL202", "depth": "PL203"}
@@ -41,13 +43,19 @@ def _compute(document: Document) -> Iterator[Diagnostic]:
         yield finding(_SYNTAX_CODES[error.kind], document, line, column, message)
     context = document.persona_context
     if context is not None and context.root is not None:
-        yield from _issues(document, context, validate_persona_context(context.root))
+        if is_valid(to_strict_xml(context.code.content).text, "persona.xsd"):
+            issues = check_tail(context.root)  # what XSD 1.0 cannot say
+        else:
+            issues = validate_persona_context(context.root)
+        yield from _issues(document, context, issues)
     behavior = document.behavior
     if behavior is not None and behavior.root is not None:
-        yield from _issues(document, behavior, validate_behavior(behavior.root))
+        strict = to_strict_xml(behavior.code.content).text
+        if not is_valid(strict, "behavior.xsd", behavior=True):
+            yield from _issues(document, behavior, validate_behavior(behavior.root))
 
 
-def _issues(document: Document, block: XmlBlock, issues: list) -> Iterator[Diagnostic]:  # type: ignore[type-arg]
+def _issues(document: Document, block: XmlBlock, issues: list[SchemaIssue]) -> Iterator[Diagnostic]:
     for issue in issues:
         line, column = block.locate(issue.element)
         yield finding(

@@ -1,0 +1,63 @@
+"""A fast validity check with libxml2 (through lxml) on the same XSD 1.0 schemas.
+
+xmlschema is the validator of record: every message persona-lint shows comes from it. But
+importing xmlschema and building a schema costs about a quarter of a second per process,
+and validating one block about 1.6 ms, while libxml2 answers "valid or not" in well under a
+tenth of a millisecond. Nearly every block persona-lint sees is valid, so it asks libxml2
+first and calls xmlschema only for blocks libxml2 rejects, to say why. A differential test
+(tests/test_fastpath.py) proves that both validators give the same verdict on every fixture,
+every persona and thousands of mutations.
+
+libxml2 is configured so that nothing can reach out: no DTD loading, no entity resolution,
+no network, no huge trees; the strict XML it reads has already passed persona-lint's own
+parser, which refuses DOCTYPEs.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Any
+
+from persona_lint.schema import BEHAVIOR_STAND_IN, schema_dir
+
+
+@cache
+def _parser() -> Any:
+    from lxml import etree
+
+    return etree.XMLParser(
+        resolve_entities=False,
+        no_network=True,
+        load_dtd=False,
+        dtd_validation=False,
+        huge_tree=False,
+        remove_blank_text=False,
+    )
+
+
+@cache
+def _schema(name: str) -> Any:
+    from lxml import etree
+
+    with open(schema_dir() / name, "rb") as handle:
+        document = etree.parse(handle, _parser())
+    return etree.XMLSchema(document)
+
+
+def is_valid(strict_xml: str, schema: str, *, behavior: bool = False) -> bool | None:
+    """Whether libxml2 finds the block valid; None when it cannot tell (then ask xmlschema).
+
+    ``strict_xml`` is the block rewritten as strict XML (see :mod:`persona_lint.dialect`);
+    ``behavior``: validate the root's content through the schema's stand-in root element.
+    """
+    try:
+        from lxml import etree
+    except ImportError:  # pragma: no cover - lxml is a dependency; stay correct without it
+        return None
+    try:
+        root = etree.fromstring(strict_xml.encode("utf-8"), _parser())
+    except etree.XMLSyntaxError:
+        return None
+    if behavior:
+        root.tag = BEHAVIOR_STAND_IN
+    return bool(_schema(schema).validate(root))

@@ -1,0 +1,132 @@
+"""Differential test: libxml2 (the fast path) and xmlschema (the validator of record) give
+the same verdict on every block: fixtures, personas, the real corpus, and mutations."""
+
+from __future__ import annotations
+
+import copy
+from pathlib import Path
+from xml.etree import ElementTree
+
+import pytest
+from conftest import CANONICAL, PERSONAS, SHARED
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from persona_lint.dialect import to_strict_xml
+from persona_lint.document import parse_document
+from persona_lint.fastpath import is_valid
+from persona_lint.rules import all_rules
+from persona_lint.schema import BEHAVIOR_STAND_IN, behavior_schema, persona_schema
+
+
+def xmlschema_valid(root: ElementTree.Element, behavior: bool) -> bool:
+    if behavior:
+        stand_in = ElementTree.Element(BEHAVIOR_STAND_IN, root.attrib)
+        stand_in.text = root.text
+        stand_in.extend(list(root))
+        root = stand_in
+    schema = behavior_schema() if behavior else persona_schema()
+    return not list(schema.iter_errors(root, use_location_hints=False))
+
+
+def verdicts(text: str) -> list[tuple[bool | None, bool]]:
+    document = parse_document("x.md", text)
+    out = []
+    for block, behavior in ((document.persona_context, False), (document.behavior, True)):
+        if block is None or block.root is None:
+            continue
+        strict = to_strict_xml(block.code.content).text
+        schema = "behavior.xsd" if behavior else "persona.xsd"
+        out.append(
+            (is_valid(strict, schema, behavior=behavior), xmlschema_valid(block.root, behavior))
+        )
+    return out
+
+
+def documents() -> list[tuple[str, str]]:
+    found = [(p.name, p.read_text(encoding="utf-8")) for p in sorted(PERSONAS.glob("*.md"))]
+    corpus = SHARED / "corpus" / "persona-context"
+    if corpus.is_dir():
+        found += [(p.name, p.read_text(encoding="utf-8")) for p in sorted(corpus.glob("*.md"))]
+    for rule in all_rules():
+        for edit in (rule.fails, rule.passes):
+            if edit is not None:
+                found.append((f"{rule.code}-example", edit.apply(CANONICAL)))
+    return found
+
+
+@pytest.mark.parametrize(("name", "text"), documents(), ids=[n for n, _ in documents()])
+def test_same_verdict_on_every_known_document(name: str, text: str) -> None:
+    for fast, record in verdicts(text):
+        assert fast == record, name
+
+
+def _roots() -> tuple[ElementTree.Element, ElementTree.Element]:
+    document = parse_document("x.md", CANONICAL)
+    assert document.persona_context is not None and document.persona_context.root is not None
+    assert document.behavior is not None and document.behavior.root is not None
+    return document.persona_context.root, document.behavior.root
+
+
+PERSONA_ROOT, BEHAVIOR_ROOT = _roots()
+TAGS = sorted(
+    {e.tag for r in (PERSONA_ROOT, BEHAVIOR_ROOT) for e in r.iter()} | {"favorite_color", "step"}
+)
+
+
+@st.composite
+def mutated(draw: st.DrawFn, original: ElementTree.Element) -> str:
+    root = copy.deepcopy(original)
+    for _ in range(draw(st.integers(1, 3))):
+        elements = list(root.iter())
+        parents = {child: parent for parent in elements for child in parent}
+        target = elements[draw(st.integers(0, len(elements) - 1))]
+        action = draw(
+            st.sampled_from(["delete", "duplicate", "swap", "rename", "empty", "text", "attribute"])
+        )
+        parent = parents.get(target)
+        if action == "delete" and parent is not None:
+            parent.remove(target)
+        elif action == "duplicate" and parent is not None:
+            parent.insert(list(parent).index(target), copy.deepcopy(target))
+        elif action == "swap" and parent is not None and len(parent) > 1:
+            index = list(parent).index(target)
+            other = draw(st.integers(0, len(parent) - 1))
+            children = list(parent)
+            children[index], children[other] = children[other], children[index]
+            parent[:] = children
+        elif action == "rename":
+            target.tag = draw(st.sampled_from(TAGS))
+        elif action == "empty" and not len(target):
+            target.text = draw(st.sampled_from(["", "  ", "\n   "]))
+        elif action == "text":
+            target.text = (target.text or "") + draw(st.sampled_from(["x", " ", "Senior"]))
+        elif action == "attribute":
+            target.set(draw(st.sampled_from(["active", "name", "id"])), "v")
+    return ElementTree.tostring(root, encoding="unicode")
+
+
+@settings(
+    max_examples=1500, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow]
+)
+@given(mutated(PERSONA_ROOT))
+def test_same_verdict_on_persona_context_mutations(xml: str) -> None:
+    root = ElementTree.fromstring(xml)
+    assert is_valid(xml, "persona.xsd") == xmlschema_valid(root, behavior=False), xml
+
+
+@settings(
+    max_examples=500, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow]
+)
+@given(mutated(BEHAVIOR_ROOT))
+def test_same_verdict_on_behavior_mutations(xml: str) -> None:
+    root = ElementTree.fromstring(xml)
+    fast = is_valid(xml, "behavior.xsd", behavior=True)
+    assert fast == xmlschema_valid(root, behavior=True), xml
+
+
+def test_fast_path_never_loads_external_resources(tmp_path: Path) -> None:
+    marker = tmp_path / "secret.txt"
+    marker.write_text("secret")
+    hostile = f'<persona_context xmlns:xi="http://www.w3.org/2001/XInclude" active="x"><xi:include href="{marker}" parse="text"/></persona_context>'
+    assert is_valid(hostile, "persona.xsd") is False
