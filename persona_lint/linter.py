@@ -10,35 +10,16 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 
 from persona_lint.diagnostics import Diagnostic
 from persona_lint.document import Document, parse_document
+from persona_lint.result import FileResult, PersonaFacts
 from persona_lint.rules import all_rules
 from persona_lint.rules.context import RuleContext
 from persona_lint.rules.registry import RULES
 from persona_lint.settings import Settings
 from persona_lint.source import SourceProblem, decode
 from persona_lint.suppress import apply_suppressions
-
-
-@dataclass(frozen=True)
-class FileResult:
-    """What linting one file gave."""
-
-    path: str
-    diagnostics: tuple[Diagnostic, ...]
-    document: Document | None = None
-    # Found by walking a directory and not a persona document: skipped, not reported.
-    skipped: bool = False
-    settings: Settings = dataclasses.field(default_factory=Settings)
-    # Whether inline suppressions were applied (they wait for the cross-file rules).
-    suppressed: bool = True
-
-    @property
-    def failed(self) -> bool:
-        """Whether this file fails the run: an error, or a warning under strict settings."""
-        return any(d.is_error or self.settings.strict for d in self.diagnostics)
 
 
 def lint_source(
@@ -69,12 +50,14 @@ def lint_source(
     document = parse_document(path, text)
     if not document.has_persona_markers:
         if not explicit:
-            return FileResult(path, (), document, skipped=True, settings=settings)
+            return FileResult(
+                path, (), document, skipped=True, settings=settings, lines=document.lines
+            )
         message = (
             "not a persona document: no version table, no '# <Name> Persona' title and "
             "no <persona_context> block"
         )
-        return _only(path, "PL100", message, settings)
+        return _only(path, "PL100", message, settings, lines=document.lines)
     context = RuleContext(settings)
     found: list[Diagnostic] = []
     for rule in all_rules():
@@ -86,22 +69,38 @@ def lint_source(
             message = f"internal error in rule {rule.code} ({rule.name}): {type(exc).__name__}"
             found.append(_diagnostic(path, "PL001", message))
     result = FileResult(
-        path, tuple(finalize(found, settings)), document, settings=settings, suppressed=False
+        path,
+        tuple(finalize(found, settings)),
+        document,
+        settings=settings,
+        suppressed=False,
+        lines=document.lines,
+        facts=_facts(document),
     )
     return result if defer_suppressions else _suppress(result)
+
+
+def _facts(document: Document) -> PersonaFacts | None:
+    from persona_lint.rules.identity import active_slug
+
+    found = active_slug(document)
+    if found is None:
+        return None
+    slug, (line, column) = found
+    return PersonaFacts(document.path, slug, line, column)
 
 
 def check_corpus(
     results: Sequence[FileResult], settings: Settings | None = None
 ) -> list[FileResult]:
     """Run the cross-file rules over every linted document, then inline suppressions."""
-    documents = [r.document for r in results if r.document is not None and not r.skipped]
+    facts = [r.facts for r in results if r.facts is not None and not r.skipped]
     extra: dict[str, list[Diagnostic]] = {}
     context = RuleContext(settings or Settings())
     for rule in all_rules():
         if rule.check_all is None:
             continue
-        for diagnostic in rule.check_all(documents, context):
+        for diagnostic in rule.check_all(facts, context):
             extra.setdefault(diagnostic.path, []).append(diagnostic)
     finished = []
     for result in results:
@@ -116,10 +115,10 @@ def _suppress(result: FileResult) -> FileResult:
     if result.suppressed:
         return result
     diagnostics: Iterable[Diagnostic] = result.diagnostics
-    if result.document is not None:
+    if result.lines:
         diagnostics = finalize(
             apply_suppressions(
-                result.path, result.document.lines, result.diagnostics, result.settings.select
+                result.path, result.lines, result.diagnostics, result.settings.select
             ),
             result.settings,
         )
@@ -153,12 +152,21 @@ def _diagnostic(path: str, code: str, message: str, line: int = 1, column: int =
 
 
 def _only(
-    path: str, code: str, message: str, settings: Settings, line: int = 1, column: int = 1
+    path: str,
+    code: str,
+    message: str,
+    settings: Settings,
+    line: int = 1,
+    column: int = 1,
+    lines: tuple[str, ...] = (),
 ) -> FileResult:
     found = finalize([_diagnostic(path, code, message, line, column)], settings)
-    return FileResult(path, tuple(found), settings=settings)
+    return FileResult(path, tuple(found), settings=settings, lines=lines)
 
 
 def problem(path: str, code: str, message: str, settings: Settings | None = None) -> FileResult:
     """A file-level problem found by the caller (unreadable file, refused symlink)."""
     return _only(path, code, message, settings or Settings())
+
+
+__all__ = ["FileResult", "PersonaFacts", "check_corpus", "finalize", "lint_source", "problem"]

@@ -1,40 +1,126 @@
 """Output formats: each takes a run's results and writes one format.
 
-Formatters are found by name in :data:`FORMATTERS`, which also feeds the CLI's choices.
+Formatters are found by name in a registry whose names, :data:`FORMAT_NAMES`, also feed
+the CLI's choices. Each lives in its own module, imported only when asked for. The
+formats are documented in ``docs/ci.md``.
 """
 
 from __future__ import annotations
 
+import contextlib
+import dataclasses
+import importlib
+import os
+import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import TextIO
+from pathlib import Path
+from typing import TYPE_CHECKING, TextIO
 
-from persona_lint.linter import FileResult
+if TYPE_CHECKING:
+    # Only for annotations: the CLI imports FORMAT_NAMES, which must stay cheap.
+    from persona_lint.diagnostics import Diagnostic
+    from persona_lint.result import FileResult
 
 
 @dataclass(frozen=True)
 class Report:
-    """Everything a formatter may show."""
+    """Everything a formatter may show: the results of one run, in run order."""
 
     results: Sequence[FileResult]
     color: bool = False
 
     @property
-    def diagnostics(self) -> list:  # type: ignore[type-arg]
+    def diagnostics(self) -> list[Diagnostic]:
+        """Every diagnostic of the run, sorted by path, position and code."""
         return sorted(d for r in self.results for d in r.diagnostics)
+
+    @property
+    def files_checked(self) -> int:
+        return sum(1 for r in self.results if not r.skipped)
+
+    @property
+    def files_skipped(self) -> int:
+        return sum(1 for r in self.results if r.skipped)
+
+    @property
+    def errors(self) -> int:
+        return sum(1 for r in self.results for d in r.diagnostics if d.is_error)
+
+    @property
+    def warnings(self) -> int:
+        return sum(1 for r in self.results for d in r.diagnostics if not d.is_error)
 
 
 Formatter = Callable[[Report, TextIO], None]
 
+# name -> "module:function" below persona_lint.formatters; the order is the CLI's.
+_FORMATTERS = {
+    "full": "text:full",
+    "concise": "text:concise",
+    "json": "json_report:json_report",
+    "json-lines": "json_report:json_lines",
+    "sarif": "sarif:sarif",
+    "github": "github:github",
+    "junit": "junit:junit",
+    "gitlab": "gitlab:gitlab",
+}
 
-def _registry() -> dict[str, Formatter]:
-    from persona_lint.formatters import text
-
-    return {"concise": text.concise, "full": text.full}
-
-
-FORMAT_NAMES = ("full", "concise")
+FORMAT_NAMES = tuple(_FORMATTERS)
 
 
 def get_formatter(name: str) -> Formatter:
-    return _registry()[name]
+    """The formatter called ``name`` (one of :data:`FORMAT_NAMES`)."""
+    try:
+        module_name, function = _FORMATTERS[name].split(":")
+    except KeyError:
+        choices = ", ".join(FORMAT_NAMES)
+        raise ValueError(f"unknown output format {name!r}; choose from {choices}") from None
+    module = importlib.import_module(f"{__name__}.{module_name}")
+    formatter: Formatter = getattr(module, function)
+    return formatter
+
+
+def write_report(report: Report, name: str, destination: Path | None, stdout: TextIO) -> None:
+    """Write ``report`` in format ``name`` to ``stdout``, or to the file ``destination``.
+
+    A file is written atomically: the report goes to a temporary file in the same
+    folder, which then replaces ``destination`` in one step, so readers never see half a
+    report and a failure (in the formatter, or a full disk) leaves any previous file as
+    it was and no temporary file behind. Files are UTF-8 with LF line ends, uncoloured.
+    """
+    formatter = get_formatter(name)
+    if destination is None:
+        formatter(report, stdout)
+        return
+    if report.color:
+        report = dataclasses.replace(report, color=False)
+    destination = Path(destination)
+    descriptor, temporary = tempfile.mkstemp(
+        prefix=f".{destination.name}.", suffix=".tmp", dir=destination.parent
+    )
+    try:
+        with os.fdopen(descriptor, "w", encoding="utf-8", newline="\n") as handle:
+            formatter(report, handle)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(temporary, _file_mode(destination))
+        os.replace(temporary, destination)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        raise
+
+
+def _file_mode(destination: Path) -> int:
+    """Keep an existing file's permissions; a new file gets what ``open`` would give it
+    (mkstemp creates files readable by their owner only)."""
+    try:
+        return destination.stat().st_mode & 0o7777
+    except OSError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
+
+
+__all__ = ["FORMAT_NAMES", "Formatter", "Report", "get_formatter", "write_report"]

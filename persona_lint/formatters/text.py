@@ -1,9 +1,16 @@
 """Human formats: ``concise`` (one line per diagnostic, the compiler convention that
 editors' problem matchers and Vim's errorformat read) and ``full`` (each diagnostic with
-the offending line and a caret under the column, like ruff)."""
+the offending line and a caret under the column, like ruff).
+
+Columns count code points, but a terminal draws East Asian wide characters (CJK, most
+emoji) two cells wide, combining marks in no cell and a tab up to the next tab stop. The
+``full`` format measures every character it prints before the caret the same way, so the
+caret stands under the character it means.
+"""
 
 from __future__ import annotations
 
+import unicodedata
 from typing import TextIO
 
 from persona_lint.diagnostics import Diagnostic, Severity
@@ -18,14 +25,19 @@ _RED, _YELLOW, _BOLD, _DIM, _CYAN, _RESET = (
     "\x1b[0m",
 )
 
+TAB_SIZE = 4
+
 
 def _paint(text: str, style: str, color: bool) -> str:
     return f"{style}{text}{_RESET}" if color else text
 
 
+def _style(diagnostic: Diagnostic) -> str:
+    return _RED if diagnostic.severity is Severity.ERROR else _YELLOW
+
+
 def _severity(diagnostic: Diagnostic, color: bool) -> str:
-    style = _RED if diagnostic.severity is Severity.ERROR else _YELLOW
-    return _paint(str(diagnostic.severity), _BOLD + style, color)
+    return _paint(str(diagnostic.severity), _BOLD + _style(diagnostic), color)
 
 
 def concise_line(diagnostic: Diagnostic, color: bool = False) -> str:
@@ -42,25 +54,79 @@ def concise(report: Report, out: TextIO) -> None:
         out.write(concise_line(diagnostic, report.color) + "\n")
 
 
+def char_width(char: str) -> int:
+    """Terminal cells taken by one character (tabs are handled by :func:`display`)."""
+    if unicodedata.combining(char) or unicodedata.category(char) in ("Mn", "Me", "Cf"):
+        return 0
+    return 2 if unicodedata.east_asian_width(char) in ("W", "F") else 1
+
+
+def display(line: str) -> tuple[str, list[int]]:
+    """``line`` as printed, and the cell where each character (and the end) starts.
+
+    Tabs become spaces up to the next multiple of :data:`TAB_SIZE`; other control
+    characters become their visible Unicode "control picture" (a file could otherwise
+    move the cursor or change colours of the terminal showing it).
+    """
+    shown: list[str] = []
+    starts: list[int] = []
+    cell = 0
+    for char in line:
+        starts.append(cell)
+        if char == "\t":
+            spaces = TAB_SIZE - cell % TAB_SIZE
+            shown.append(" " * spaces)
+            cell += spaces
+            continue
+        code = ord(char)
+        if code < 0x20 or code == 0x7F:
+            char = chr(0x2400 + code) if code < 0x20 else "\u2421"
+        elif 0x80 <= code < 0xA0:
+            char = "\ufffd"
+        shown.append(char)
+        cell += char_width(char)
+    starts.append(cell)
+    return "".join(shown), starts
+
+
+def _cell(starts: list[int], column: int) -> int:
+    """The cell of 1-based ``column``; past the end of the line, one cell per column."""
+    index = column - 1
+    if index < len(starts):
+        return starts[index]
+    return starts[-1] + index - (len(starts) - 1)
+
+
+def caret_span(line: str, diagnostic: Diagnostic) -> tuple[str, int, int]:
+    """The displayed line, and the first cell and width of the caret run under it.
+
+    The run covers the diagnostic's range when it ends on the same line, the rest of
+    the line when it ends on a later one, else the one character at the column; it is
+    at least one cell wide.
+    """
+    shown, starts = display(line)
+    start = _cell(starts, max(diagnostic.column, 1))
+    if diagnostic.end_column is not None and diagnostic.end_line in (None, diagnostic.line):
+        end = _cell(starts, diagnostic.end_column)
+    elif diagnostic.end_line is not None and diagnostic.end_line > diagnostic.line:
+        end = starts[-1]
+    else:
+        end = _cell(starts, max(diagnostic.column, 1) + 1)
+    return shown, start, max(1, end - start)
+
+
 def full(report: Report, out: TextIO) -> None:
-    lines_by_path = {r.path: r.document.lines for r in report.results if r.document is not None}
+    color = report.color
+    lines_by_path = {r.path: r.lines for r in report.results if r.lines}
     for diagnostic in report.diagnostics:
-        out.write(concise_line(diagnostic, report.color) + "\n")
+        out.write(concise_line(diagnostic, color) + "\n")
         lines = lines_by_path.get(diagnostic.path)
         if lines and 1 <= diagnostic.line <= len(lines):
-            source = lines[diagnostic.line - 1]
+            shown, start, width = caret_span(lines[diagnostic.line - 1], diagnostic)
             gutter = str(diagnostic.line)
             pad = " " * len(gutter)
-            width = 1
-            if diagnostic.end_column and diagnostic.end_line in (None, diagnostic.line):
-                width = max(1, diagnostic.end_column - diagnostic.column)
-            out.write(_paint(f"{pad} |", _CYAN, report.color) + "\n")
-            out.write(_paint(f"{gutter} |", _CYAN, report.color) + f" {source}\n")
-            caret = " " * (diagnostic.column - 1) + "^" * width
-            out.write(
-                _paint(f"{pad} |", _CYAN, report.color)
-                + " "
-                + _paint(caret, _BOLD + _RED, report.color)
-                + "\n"
-            )
+            out.write(_paint(f"{pad} |", _CYAN, color) + "\n")
+            out.write(_paint(f"{gutter} |", _CYAN, color) + f" {shown}".rstrip() + "\n")
+            caret = _paint("^" * width, _BOLD + _style(diagnostic), color)
+            out.write(_paint(f"{pad} |", _CYAN, color) + " " + " " * start + caret + "\n")
         out.write("\n")

@@ -18,10 +18,13 @@ from persona_lint.diagnostics import Diagnostic, Severity
 
 if TYPE_CHECKING:
     from persona_lint.document import Document
+    from persona_lint.result import PersonaFacts
     from persona_lint.rules.context import RuleContext
 
 DocumentCheck = Callable[["Document", "RuleContext"], Iterable[Diagnostic]]
-CorpusCheck = Callable[[Sequence["Document"], "RuleContext"], Iterable[Diagnostic]]
+# Cross-file rules see what the cache keeps of each persona, not the parsed documents, so a
+# run served from the cache still checks across files.
+CorpusCheck = Callable[[Sequence["PersonaFacts"], "RuleContext"], Iterable[Diagnostic]]
 
 DOCS_URL = "https://github.com/persona-lint/persona-lint/blob/main/docs/rules.md"
 

@@ -1,0 +1,141 @@
+"""What several machine formats share: paths as URIs, rule lookup, source lines, the
+JSON shape of a diagnostic and the stable fingerprint of a finding."""
+
+from __future__ import annotations
+
+import enum
+import hashlib
+import math
+import os
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+from urllib.parse import quote
+
+from persona_lint import __version__
+from persona_lint.diagnostics import Diagnostic
+from persona_lint.formatters import Report
+from persona_lint.rules import get_rule
+
+TOOL_NAME = "persona-lint"
+TOOL_VERSION = __version__
+PROJECT_URL = "https://github.com/persona-lint/persona-lint"
+
+JsonValue = object
+
+
+def posix_path(path: str) -> str:
+    """The path as given, with ``/`` separators and no leading ``./``."""
+    if os.sep != "/":
+        path = path.replace(os.sep, "/")
+    while path.startswith("./"):
+        path = path[2:].lstrip("/")
+    return path
+
+
+def artifact_uri(path: str) -> str:
+    """A URI for ``path``: a relative reference for a relative path (resolved by SARIF
+    consumers against the checkout), a ``file://`` URI for an absolute one."""
+    if os.path.isabs(path):
+        return Path(path).as_uri()
+    # ``quote`` keeps only unreserved characters and "/": a ":" in the first segment
+    # would otherwise read as a URI scheme, a "%" or "#" as an escape or a fragment.
+    return quote(posix_path(path), safe="/")
+
+
+def rule_name(code: str) -> str | None:
+    rule = get_rule(code)
+    return rule.name if rule is not None else None
+
+
+def rule_uri(code: str) -> str | None:
+    rule = get_rule(code)
+    return rule.help_uri if rule is not None else None
+
+
+def source_lines(report: Report) -> dict[str, tuple[str, ...]]:
+    """The Markdown lines of every linted file, by path."""
+    return {r.path: r.lines for r in report.results if r.lines}
+
+
+def source_line(lines: tuple[str, ...] | None, number: int) -> str | None:
+    if lines is None or not 1 <= number <= len(lines):
+        return None
+    return lines[number - 1]
+
+
+def to_json(value: object) -> JsonValue:
+    """``value`` as plain JSON data: mappings, sequences, strings, finite numbers, null.
+
+    Rules attach structured data (such as a parsed metric) as tuples of pairs, enums
+    and dataclass-like objects with ``to_dict``; non-finite floats have no JSON form.
+    """
+    if value is None or isinstance(value, (bool, int, str)):
+        return value
+    if isinstance(value, float):
+        return value if math.isfinite(value) else str(value)
+    if isinstance(value, enum.Enum):
+        return to_json(value.value)
+    if isinstance(value, Mapping):
+        return {str(key): to_json(item) for key, item in value.items()}
+    to_dict = getattr(value, "to_dict", None)
+    if callable(to_dict):
+        return to_json(to_dict())
+    if isinstance(value, (list, tuple, set, frozenset)):
+        items = sorted(value, key=repr) if isinstance(value, (set, frozenset)) else value
+        return [to_json(item) for item in items]
+    return str(value)
+
+
+def data_object(data: tuple[tuple[str, object], ...]) -> dict[str, JsonValue]:
+    return {str(key): to_json(value) for key, value in data}
+
+
+def diagnostic_json(diagnostic: Diagnostic) -> dict[str, JsonValue]:
+    """One diagnostic as the ``json`` and ``json-lines`` formats write it (version 1)."""
+    end: dict[str, int] | None = None
+    if diagnostic.end_column is not None:
+        end = {
+            "line": diagnostic.end_line if diagnostic.end_line is not None else diagnostic.line,
+            "column": diagnostic.end_column,
+        }
+    out: dict[str, JsonValue] = {
+        "path": diagnostic.path,
+        "range": {"start": {"line": diagnostic.line, "column": diagnostic.column}, "end": end},
+        "code": diagnostic.code,
+        "name": rule_name(diagnostic.code),
+        "severity": str(diagnostic.severity),
+        "message": diagnostic.message,
+        "url": rule_uri(diagnostic.code),
+    }
+    if diagnostic.data is not None:
+        out["data"] = data_object(diagnostic.data)
+    return out
+
+
+def fingerprints(report: Report) -> Iterator[tuple[Diagnostic, str]]:
+    """Each diagnostic with a fingerprint that survives edits elsewhere in the file.
+
+    The fingerprint hashes the path, the code, the offending line's stripped text and the
+    occurrence index of that (code, text) pair in the file, but no line number: inserting
+    or removing lines above a finding keeps it, fixing the line or renaming the file
+    changes it, and two findings on identical lines stay distinct. A finding at 1:1
+    without a range is about the whole file (its name, its encoding, its size: rules
+    report those there), so its line's text is left out too.
+    """
+    lines = source_lines(report)
+    seen: dict[tuple[str, str, str], int] = {}
+    for diagnostic in report.diagnostics:
+        path = posix_path(diagnostic.path)
+        text = ""
+        if not _about_the_file(diagnostic):
+            text = (source_line(lines.get(diagnostic.path), diagnostic.line) or "").strip()
+        key = (path, diagnostic.code, text)
+        index = seen.get(key, 0)
+        seen[key] = index + 1
+        material = "\0".join((path, diagnostic.code, text, str(index)))
+        yield diagnostic, hashlib.sha256(material.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def _about_the_file(diagnostic: Diagnostic) -> bool:
+    at_start = diagnostic.line == 1 and diagnostic.column == 1
+    return at_start and diagnostic.end_line is None and diagnostic.end_column is None

@@ -1,0 +1,49 @@
+"""``github``: GitHub Actions workflow commands, which the runner turns into annotations
+on the pull request's changed lines::
+
+    ::error file=PATH,line=L,col=C,endLine=L2,endColumn=C2,title=CODE (name)::MESSAGE
+
+``::warning`` for warnings; ``endLine`` and ``endColumn`` only when the diagnostic has a
+range (``endColumn`` is exclusive, as everywhere in persona-lint). Values are escaped as
+the runner unescapes them: ``%`` ``\\r`` ``\\n`` everywhere, and ``:`` ``,`` in properties.
+"""
+
+from __future__ import annotations
+
+from typing import TextIO
+
+from persona_lint.diagnostics import Diagnostic
+from persona_lint.formatters import Report
+from persona_lint.formatters.common import posix_path, rule_name
+
+
+def escape_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def escape_property(text: str) -> str:
+    return escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def command(diagnostic: Diagnostic) -> str:
+    """The workflow command annotating one diagnostic."""
+    name = rule_name(diagnostic.code)
+    properties = [
+        ("file", posix_path(diagnostic.path)),
+        ("line", str(diagnostic.line)),
+        ("col", str(diagnostic.column)),
+    ]
+    if diagnostic.end_line is not None or diagnostic.end_column is not None:
+        end_line = diagnostic.end_line if diagnostic.end_line is not None else diagnostic.line
+        properties.append(("endLine", str(end_line)))
+    if diagnostic.end_column is not None:
+        properties.append(("endColumn", str(diagnostic.end_column)))
+    title = f"{diagnostic.code} ({name})" if name else diagnostic.code
+    properties.append(("title", title))
+    joined = ",".join(f"{key}={escape_property(value)}" for key, value in properties)
+    return f"::{diagnostic.severity} {joined}::{escape_data(diagnostic.message)}"
+
+
+def github(report: Report, out: TextIO) -> None:
+    for diagnostic in report.diagnostics:
+        out.write(command(diagnostic) + "\n")

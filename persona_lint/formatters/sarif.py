@@ -1,0 +1,118 @@
+"""``sarif``: SARIF 2.1.0, the format GitHub code scanning and most code-review tools read.
+
+One run; ``tool.driver.rules`` lists every rule (not only those that fired), so a result's
+``ruleIndex`` is the rule's place in ``persona-lint rules``. Regions are 1-based and their
+columns count UTF-16 code units, SARIF's default, stated as ``run.columnKind``: persona-lint
+counts code points, so a column after a character outside the Basic Multilingual Plane
+(most emoji) grows by one per such character. ``endColumn`` is exclusive, as in SARIF.
+
+Artifact URIs are the paths as given, ``/``-separated and percent-encoded: a relative path
+stays a relative reference (run persona-lint from the repository root and code scanning
+resolves it), an absolute path becomes a ``file://`` URI.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import TextIO
+
+from persona_lint.diagnostics import Diagnostic
+from persona_lint.formatters import Report
+from persona_lint.formatters.common import (
+    PROJECT_URL,
+    TOOL_NAME,
+    TOOL_VERSION,
+    artifact_uri,
+    fingerprints,
+    source_line,
+    source_lines,
+)
+from persona_lint.rules import Rule, all_rules
+
+SARIF_VERSION = "2.1.0"
+SARIF_SCHEMA = (
+    "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
+)
+FINGERPRINT_KEY = "personaLint/v1"
+
+
+def utf16_column(line: str | None, column: int) -> int:
+    """The 1-based UTF-16 column of 1-based code-point ``column`` in ``line``."""
+    if line is None:
+        return column
+    return column + sum(1 for char in line[: column - 1] if ord(char) > 0xFFFF)
+
+
+def _rule(rule: Rule) -> dict[str, object]:
+    doc = rule.doc or rule.summary
+    return {
+        "id": rule.code,
+        "name": rule.name,
+        "shortDescription": {"text": rule.summary},
+        "fullDescription": {"text": doc},
+        "help": {"text": doc, "markdown": doc},
+        "helpUri": rule.help_uri,
+        "defaultConfiguration": {"level": str(rule.severity)},
+        "properties": {"tags": [f"{rule.family}xx"]},
+    }
+
+
+def _region(diagnostic: Diagnostic, lines: tuple[str, ...] | None) -> dict[str, int]:
+    region = {
+        "startLine": diagnostic.line,
+        "startColumn": utf16_column(source_line(lines, diagnostic.line), diagnostic.column),
+    }
+    if diagnostic.end_column is not None:
+        end_line = diagnostic.end_line if diagnostic.end_line is not None else diagnostic.line
+        region["endLine"] = end_line
+        region["endColumn"] = utf16_column(source_line(lines, end_line), diagnostic.end_column)
+    elif diagnostic.end_line is not None:
+        region["endLine"] = diagnostic.end_line
+    return region
+
+
+def sarif_log(report: Report) -> dict[str, object]:
+    """The SARIF log of a run, as Python data."""
+    rules = list(all_rules())
+    index = {rule.code: number for number, rule in enumerate(rules)}
+    lines = source_lines(report)
+    results = []
+    for diagnostic, fingerprint in fingerprints(report):
+        result: dict[str, object] = {"ruleId": diagnostic.code}
+        if diagnostic.code in index:
+            result["ruleIndex"] = index[diagnostic.code]
+        result["level"] = str(diagnostic.severity)
+        result["message"] = {"text": diagnostic.message}
+        result["locations"] = [
+            {
+                "physicalLocation": {
+                    "artifactLocation": {"uri": artifact_uri(diagnostic.path)},
+                    "region": _region(diagnostic, lines.get(diagnostic.path)),
+                }
+            }
+        ]
+        result["partialFingerprints"] = {FINGERPRINT_KEY: fingerprint}
+        results.append(result)
+    return {
+        "$schema": SARIF_SCHEMA,
+        "version": SARIF_VERSION,
+        "runs": [
+            {
+                "tool": {
+                    "driver": {
+                        "name": TOOL_NAME,
+                        "version": TOOL_VERSION,
+                        "semanticVersion": TOOL_VERSION,
+                        "informationUri": PROJECT_URL,
+                        "rules": [_rule(rule) for rule in rules],
+                    }
+                },
+                "columnKind": "utf16CodeUnits",
+                "results": results,
+            }
+        ],
+    }
+
+
+def sarif(report: Report, out: TextIO) -> None:
+    out.write(json.dumps(sarif_log(report), indent=2, allow_nan=False) + "\n")

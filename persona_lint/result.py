@@ -1,0 +1,45 @@
+"""What linting one file gives: a light value that the cache, the formatters and the
+cross-file rules share without importing the parsers."""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from persona_lint.diagnostics import Diagnostic
+from persona_lint.settings import Settings
+
+if TYPE_CHECKING:
+    from persona_lint.document import Document
+
+
+@dataclass(frozen=True)
+class PersonaFacts:
+    """What the cross-file rules need to know of one persona document."""
+
+    path: str
+    slug: str  # persona_context/@active
+    line: int  # where the slug's value is
+    column: int
+
+
+@dataclass(frozen=True)
+class FileResult:
+    """What linting one file gave."""
+
+    path: str
+    diagnostics: tuple[Diagnostic, ...]
+    document: Document | None = None  # None when served from the cache
+    # Found by walking a directory and not a persona document: skipped, not reported.
+    skipped: bool = False
+    settings: Settings = dataclasses.field(default_factory=Settings)
+    # Whether inline suppressions were applied (they wait for the cross-file rules).
+    suppressed: bool = True
+    lines: tuple[str, ...] = ()  # the source lines, for formatters that quote them
+    facts: PersonaFacts | None = None
+
+    @property
+    def failed(self) -> bool:
+        """Whether this file fails the run: an error, or a warning under strict settings."""
+        return any(d.is_error or self.settings.strict for d in self.diagnostics)
