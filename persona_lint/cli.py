@@ -102,6 +102,15 @@ F = TypeVar("F", bound=Callable[..., Any])
     help="Print the settings in force for this file, and where each came from.",
 )
 @click.option(
+    "--no-cache", is_flag=True, help="Lint every file again; do not read or write the cache."
+)
+@click.option(
+    "--cache-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    envvar="PERSONA_LINT_CACHE_DIR",
+    help="Where the result cache lives (default: .persona_lint_cache).",
+)
+@click.option(
     "--color/--no-color",
     default=None,
     help="Colour the output (default: on a terminal, unless NO_COLOR is set).",
@@ -122,9 +131,12 @@ def check(
     skip_non_personas: bool,
     stdin_filename: str | None,
     show_settings: Path | None,
+    no_cache: bool,
+    cache_dir: Path | None,
     color: bool | None,
 ) -> None:
     """Lint persona documents (the default command). PATH '-' reads standard input."""
+    from persona_lint.cache import DEFAULT_DIR
     from persona_lint.run import RunOptions, run
 
     interactive = sys.stdout.isatty()
@@ -146,6 +158,7 @@ def check(
         force_exclude=force_exclude,
         skip_non_personas=skip_non_personas,
         stdin_filename=stdin_filename,
+        cache_dir=None if no_cache else (cache_dir or DEFAULT_DIR),
     )
     if show_settings is not None:
         sys.exit(_show_settings(options, show_settings))
@@ -241,6 +254,22 @@ def export(file: Path, output_dir: Path | None) -> None:
                 strict, encoding="utf-8"
             )
     sys.exit(1 if failed else 0)
+
+
+@main.command()
+@click.option(
+    "--cache-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    envvar="PERSONA_LINT_CACHE_DIR",
+    help="The cache folder to delete (default: .persona_lint_cache).",
+)
+def clean(cache_dir: Path | None) -> None:
+    """Delete the result cache."""
+    from persona_lint.cache import DEFAULT_DIR
+    from persona_lint.cache import clean as remove
+
+    folder = cache_dir or DEFAULT_DIR
+    click.echo(f"removed {folder}" if remove(folder) else f"no cache at {folder}")
 
 
 @main.command("server")

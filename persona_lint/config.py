@@ -498,10 +498,14 @@ def _show(key: str, settings: Settings, layers: list[Layer]) -> str:
 
 def build_settings(layers: list[Layer], path: Path) -> Settings:
     """Merge layers (later ones win) into the Settings for one file."""
-    from persona_lint.rules import all_rules
-
     merged: dict[str, Any] = {}
-    all_codes = frozenset(r.code for r in all_rules())
+    selection_keys = ("select", "extend-select", "ignore", "per-file-ignores", "severity")
+    if not any(key in layer.values for layer in layers for key in selection_keys):
+        all_codes: frozenset[str] = frozenset()  # every rule: no need to load the registry
+    else:
+        from persona_lint.rules import all_rules
+
+        all_codes = frozenset(r.code for r in all_rules())
     # Selection is applied layer by layer, like ruff: a later select starts over, then its
     # extend-select adds and its ignore removes.
     selected = set(all_codes)

@@ -8,18 +8,15 @@ applied here, after the rules, so rules stay pure and simple.
 
 from __future__ import annotations
 
-import dataclasses
-from collections.abc import Iterable, Sequence
-
 from persona_lint.diagnostics import Diagnostic
 from persona_lint.document import Document, parse_document
+from persona_lint.postprocess import check_corpus, enabled, finalize, suppress
 from persona_lint.result import FileResult, PersonaFacts
 from persona_lint.rules import all_rules
 from persona_lint.rules.context import RuleContext
-from persona_lint.rules.registry import RULES
+from persona_lint.rules.registry import get_rule
 from persona_lint.settings import Settings
 from persona_lint.source import SourceProblem, decode
-from persona_lint.suppress import apply_suppressions
 
 
 def lint_source(
@@ -61,7 +58,7 @@ def lint_source(
     context = RuleContext(settings)
     found: list[Diagnostic] = []
     for rule in all_rules():
-        if rule.check is None or not _enabled(rule.code, settings):
+        if rule.check is None or not enabled(rule.code, settings):
             continue
         try:
             found.extend(rule.check(document, context))
@@ -77,7 +74,7 @@ def lint_source(
         lines=document.lines,
         facts=_facts(document),
     )
-    return result if defer_suppressions else _suppress(result)
+    return result if defer_suppressions else suppress(result)
 
 
 def _facts(document: Document) -> PersonaFacts | None:
@@ -90,65 +87,14 @@ def _facts(document: Document) -> PersonaFacts | None:
     return PersonaFacts(document.path, slug, line, column)
 
 
-def check_corpus(
-    results: Sequence[FileResult], settings: Settings | None = None
-) -> list[FileResult]:
-    """Run the cross-file rules over every linted document, then inline suppressions."""
-    facts = [r.facts for r in results if r.facts is not None and not r.skipped]
-    extra: dict[str, list[Diagnostic]] = {}
-    context = RuleContext(settings or Settings())
-    for rule in all_rules():
-        if rule.check_all is None:
-            continue
-        for diagnostic in rule.check_all(facts, context):
-            extra.setdefault(diagnostic.path, []).append(diagnostic)
-    finished = []
-    for result in results:
-        added = finalize(extra.get(result.path, []), result.settings)
-        if added:
-            result = dataclasses.replace(result, diagnostics=(*result.diagnostics, *added))
-        finished.append(_suppress(result))
-    return finished
-
-
-def _suppress(result: FileResult) -> FileResult:
-    if result.suppressed:
-        return result
-    diagnostics: Iterable[Diagnostic] = result.diagnostics
-    if result.lines:
-        diagnostics = finalize(
-            apply_suppressions(
-                result.path, result.lines, result.diagnostics, result.settings.select
-            ),
-            result.settings,
-        )
-    return dataclasses.replace(result, diagnostics=tuple(sorted(diagnostics)), suppressed=True)
-
-
-def finalize(diagnostics: Iterable[Diagnostic], settings: Settings) -> list[Diagnostic]:
-    """Apply the settings' selection and severity overrides to rule findings."""
-    overrides = dict(settings.severity)
-    out = []
-    for diagnostic in diagnostics:
-        if not _enabled(diagnostic.code, settings):
-            continue
-        severity = overrides.get(diagnostic.code)
-        if severity is not None and severity is not diagnostic.severity:
-            diagnostic = dataclasses.replace(diagnostic, severity=severity)
-        out.append(diagnostic)
-    return out
-
-
-def _enabled(code: str, settings: Settings) -> bool:
-    return settings.select is None or code in settings.select
-
-
 def _too_large(settings: Settings) -> str:
     return f"file is larger than max-file-size ({settings.max_file_size} bytes); not parsed"
 
 
 def _diagnostic(path: str, code: str, message: str, line: int = 1, column: int = 1) -> Diagnostic:
-    return Diagnostic(path, line, column, code, message, RULES[code].severity)
+    rule = get_rule(code)
+    assert rule is not None, code
+    return Diagnostic(path, line, column, code, message, rule.severity)
 
 
 def _only(

@@ -8,12 +8,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
+from persona_lint.cache import DEFAULT_DIR, ResultCache
 from persona_lint.config import ConfigError, Resolver, command_line_layer
 from persona_lint.files import Candidate, discover, read_limited
 from persona_lint.formatters import Report, get_formatter
-from persona_lint.linter import FileResult, check_corpus, lint_source, problem
-from persona_lint.rules import get_rule
+from persona_lint.postprocess import check_corpus
+from persona_lint.result import FileResult
 from persona_lint.settings import Settings
+from persona_lint.source import SourceProblem, decode
 
 TEXT_FORMATS = ("full", "concise")
 
@@ -37,6 +39,7 @@ class RunOptions:
     force_exclude: bool = False
     skip_non_personas: bool = False
     stdin_filename: str | None = None
+    cache_dir: Path | None = DEFAULT_DIR  # None: no cache
 
 
 def build_resolver(options: RunOptions) -> Resolver:
@@ -46,15 +49,47 @@ def build_resolver(options: RunOptions) -> Resolver:
     return Resolver(cli=cli, config_path=options.config, isolated=options.isolated)
 
 
-def lint_candidate(candidate: Candidate, settings: Settings, *, explicit: bool) -> FileResult:
+def lint_candidate(
+    candidate: Candidate, settings: Settings, *, explicit: bool, cache: ResultCache | None = None
+) -> FileResult:
     path = str(candidate.path)
     if candidate.refused:
-        return problem(path, "PL004", candidate.refused, settings)
+        return _problem(path, candidate.refused, settings)
     try:
         data = read_limited(candidate.path, settings.max_file_size)
     except OSError as exc:
-        return problem(path, "PL004", f"cannot read file: {exc.strerror or exc}", settings)
-    return lint_source(path, data, settings, explicit=explicit, defer_suppressions=True)
+        return _problem(path, f"cannot read file: {exc.strerror or exc}", settings)
+    return lint_bytes(path, data, settings, explicit=explicit, cache=cache)
+
+
+def lint_bytes(
+    path: str, data: bytes, settings: Settings, *, explicit: bool, cache: ResultCache | None
+) -> FileResult:
+    """Lint one file's bytes, through the cache when there is one."""
+    key = ""
+    if cache is not None and len(data) <= settings.max_file_size:
+        key = cache.key(path, data, settings, explicit)
+        text = decode(data)
+        lines = () if isinstance(text, SourceProblem) else tuple(text.split("\n"))
+        hit = cache.get(key, path, settings, lines)
+        if hit is not None:
+            return hit
+    from persona_lint.linter import lint_source, problem  # parsers load only on a cache miss
+
+    try:
+        result = lint_source(path, data, settings, explicit=explicit, defer_suppressions=True)
+    except Exception as exc:  # a bug outside the rules: report it, lint the other files
+        message = f"internal error while reading this file: {type(exc).__name__}"
+        return problem(path, "PL001", message, settings)
+    if key and cache is not None:
+        cache.put(key, result)
+    return result
+
+
+def _problem(path: str, message: str, settings: Settings) -> FileResult:
+    from persona_lint.linter import problem
+
+    return problem(path, "PL004", message, settings)
 
 
 def run(options: RunOptions, stdout: TextIO, stderr: TextIO, stdin: bytes | None = None) -> int:
@@ -94,24 +129,29 @@ def _lint(
         settings = resolver.settings_for(Path(name))
         data = stdin if stdin is not None else b""
         explicit = not options.skip_non_personas
-        return [lint_source(name, data, settings, explicit=explicit, defer_suppressions=True)]
+        return [lint_bytes(name, data, settings, explicit=explicit, cache=None)]
     missing = [p for p in options.paths if not p.exists() and not p.is_symlink()]
     if missing:
         for path in missing:
             print(f"persona-lint: error: no such file or folder: {path}", file=stderr)
         return None
+    cache = ResultCache(options.cache_dir) if options.cache_dir is not None else None
     results = []
     for candidate in discover(list(options.paths)):
         if (not candidate.explicit or options.force_exclude) and resolver.excluded(candidate.path):
             continue
         settings = resolver.settings_for(candidate.path)
         explicit = candidate.explicit and not options.skip_non_personas
-        results.append(lint_candidate(candidate, settings, explicit=explicit))
+        results.append(lint_candidate(candidate, settings, explicit=explicit, cache=cache))
+    if cache is not None:
+        cache.save()
     return results
 
 
 def statistics(results: Sequence[FileResult]) -> list[str]:
     """Counts per code, most frequent first (like ruff --statistics)."""
+    from persona_lint.rules import get_rule
+
     counts = Counter(d.code for r in results for d in r.diagnostics)
     lines = []
     for code, count in sorted(counts.items(), key=lambda item: (-item[1], item[0])):

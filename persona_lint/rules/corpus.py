@@ -40,3 +40,7 @@ def duplicate_slug(personas: Sequence[PersonaFacts], context: RuleContext) -> It
                 persona.line,
                 persona.column + len(slug),
             )
+
+
+# The cross-file checks, in code order (check_corpus runs them without the other families).
+CORPUS_RULES = (duplicate_slug,)

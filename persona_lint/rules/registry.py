@@ -110,13 +110,26 @@ def corpus_rule(
     return register
 
 
+FAMILIES = ("structure", "xml", "version", "identity", "gates", "metrics", "sequences", "corpus")
+
+
+def load_families() -> None:
+    """Import every family module, which registers its rules (once)."""
+    import importlib
+
+    for family in FAMILIES:
+        importlib.import_module(f"persona_lint.rules.{family}")
+
+
 def get_rule(code_or_name: str) -> Rule | None:
     """Find a rule by its code (``PL305``, any case) or its name (``version-semver``)."""
+    load_families()
     return RULES.get(code_or_name.upper()) or _BY_NAME.get(code_or_name.lower())
 
 
 def all_rules() -> Iterator[Rule]:
     """Every rule, sorted by code."""
+    load_families()
     for code in sorted(RULES):
         yield RULES[code]
 

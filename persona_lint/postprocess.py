@@ -1,0 +1,70 @@
+"""After the rules: selection and severity overrides, cross-file rules, inline suppressions.
+
+Kept apart from the parsers so that a run served entirely from the cache imports neither
+markdown-it nor an XML validator.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterable, Sequence
+
+from persona_lint.diagnostics import Diagnostic
+from persona_lint.result import FileResult
+from persona_lint.settings import Settings
+from persona_lint.suppress import apply_suppressions
+
+
+def finalize(diagnostics: Iterable[Diagnostic], settings: Settings) -> list[Diagnostic]:
+    """Apply the settings' selection and severity overrides to rule findings."""
+    overrides = dict(settings.severity)
+    out = []
+    for diagnostic in diagnostics:
+        if not enabled(diagnostic.code, settings):
+            continue
+        severity = overrides.get(diagnostic.code)
+        if severity is not None and severity is not diagnostic.severity:
+            diagnostic = dataclasses.replace(diagnostic, severity=severity)
+        out.append(diagnostic)
+    return out
+
+
+def enabled(code: str, settings: Settings) -> bool:
+    return settings.select is None or code in settings.select
+
+
+def check_corpus(
+    results: Sequence[FileResult], settings: Settings | None = None
+) -> list[FileResult]:
+    """Run the cross-file rules over every linted persona, then inline suppressions."""
+    from persona_lint.rules.context import RuleContext
+    from persona_lint.rules.corpus import CORPUS_RULES
+
+    facts = [r.facts for r in results if r.facts is not None and not r.skipped]
+    extra: dict[str, list[Diagnostic]] = {}
+    context = RuleContext(settings or Settings())
+    for check in CORPUS_RULES:
+        for diagnostic in check(facts, context):
+            extra.setdefault(diagnostic.path, []).append(diagnostic)
+    finished = []
+    for result in results:
+        added = finalize(extra.get(result.path, []), result.settings)
+        if added:
+            result = dataclasses.replace(result, diagnostics=(*result.diagnostics, *added))
+        finished.append(suppress(result))
+    return finished
+
+
+def suppress(result: FileResult) -> FileResult:
+    """Apply the file's inline suppressions (once) and sort its diagnostics."""
+    if result.suppressed:
+        return result
+    diagnostics: Iterable[Diagnostic] = result.diagnostics
+    if result.lines:
+        diagnostics = finalize(
+            apply_suppressions(
+                result.path, result.lines, result.diagnostics, result.settings.select
+            ),
+            result.settings,
+        )
+    return dataclasses.replace(result, diagnostics=tuple(sorted(diagnostics)), suppressed=True)
