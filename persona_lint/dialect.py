@@ -29,6 +29,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from xml.etree.ElementTree import Element
 
+# A start or end tag whose quoted values hold no "&" or "<": copied as it is.
+_SIMPLE_TAG = re.compile(
+    r"""</?[^\s<>"'/=]+(?:\s+[^\s<>"'=/]+\s*=\s*(?:"[^"&<]*"|'[^'&<]*'))*\s*/?>"""
+)
 REFERENCE = re.compile(r"&(?:#[0-9]+|#x[0-9A-Fa-f]+|[A-Za-z_:][\w.:-]*);")
 _NAME_START = re.compile(r"[A-Za-z_:\u00C0-\uFFFF]")
 # Deeper nesting than this is reported instead of parsed (no persona needs more than ~6).
@@ -126,7 +130,12 @@ def to_strict_xml(text: str) -> StrictXml:
         elif _NAME_START.match(following) or (
             following == "/" and _NAME_START.match(text, i + 2) is not None
         ):
-            i = _emit_tag(text, i, emit, emit_escape)
+            simple = _SIMPLE_TAG.match(text, i)
+            if simple is not None:  # nothing to escape: copy the whole tag at once
+                emit(simple.group())
+                i = simple.end()
+            else:
+                i = _emit_tag(text, i, emit, emit_escape)
         else:
             emit_escape("&lt;")
             i += 1
@@ -196,6 +205,7 @@ class ParsedXml:
     # id(element) -> 0-based (line, column) of its "<" in the dialect text.
     positions: dict[int, tuple[int, int]]
     error: XmlError | None
+    strict: str = ""  # the block rewritten as strict XML (empty when refused unparsed)
 
     def position(self, element: Element) -> tuple[int, int]:
         return self.positions.get(id(element), (0, 0))
@@ -272,13 +282,13 @@ def parse_block(text: str) -> ParsedXml:
     try:
         parser.Parse(strict.text, True)
     except _Stop as stop:
-        return ParsedXml(root[0] if root else None, positions, stop.error)
+        return ParsedXml(root[0] if root else None, positions, stop.error, strict.text)
     except xml.parsers.expat.ExpatError as exc:
         line = exc.lineno - 1
         column = strict.original_column(line, exc.offset)
         error = _explain(text, line, column, exc.code, stack, positions, started=bool(root))
-        return ParsedXml(root[0] if root else None, positions, error)
-    return ParsedXml(root[0] if root else None, positions, None)
+        return ParsedXml(root[0] if root else None, positions, error, strict.text)
+    return ParsedXml(root[0] if root else None, positions, None, strict.text)
 
 
 _DOCTYPE = re.compile(r"<!DOCTYPE|<!ENTITY|<!--.*?-->", re.DOTALL)

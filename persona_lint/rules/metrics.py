@@ -30,6 +30,8 @@ class ParsedMetric:
     text: str  # normalised
     offsets: tuple[int, ...]  # normalised offset -> offset in element.text
     result: grammar.Metric | grammar.MetricProblem
+    # The range problem of a parsed metric (check_value), computed once for PL602-PL604.
+    value_problem: grammar.MetricProblem | None = None
 
     def place(self, offset: int) -> tuple[int, int]:
         index = (
@@ -81,9 +83,11 @@ def parsed_metrics(document: Document) -> list[ParsedMetric]:
                 offsets = tuple(min(i, len(raw)) for i in range(len(grammar.normalise(raw))))
                 text = grammar.normalise(raw)
             if text:
-                found.append(
-                    ParsedMetric(block, element, text, offsets, grammar.parse_metric(text))
+                result = grammar.parse_metric(text)
+                problem = (
+                    grammar.check_value(result) if isinstance(result, grammar.Metric) else None
                 )
+                found.append(ParsedMetric(block, element, text, offsets, result, problem))
     document._cache["metrics"] = found
     return found
 
@@ -107,10 +111,9 @@ def _problem(
 
 def _value_problems(document: Document, kind: str, code: str) -> Iterator[Diagnostic]:
     for metric in parsed_metrics(document):
-        if isinstance(metric.result, grammar.Metric):
-            problem = grammar.check_value(metric.result)
-            if problem is not None and problem.kind == kind:
-                yield _problem(code, document, metric, problem)
+        problem = metric.value_problem
+        if problem is not None and problem.kind == kind:
+            yield _problem(code, document, metric, problem)
 
 
 @rule(

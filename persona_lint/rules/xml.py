@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from persona_lint.diagnostics import Diagnostic, Severity
-from persona_lint.dialect import to_strict_xml
 from persona_lint.document import Document, XmlBlock
 from persona_lint.fastpath import is_valid
 from persona_lint.rules.context import RuleContext
@@ -43,16 +42,18 @@ def _compute(document: Document) -> Iterator[Diagnostic]:
         yield finding(_SYNTAX_CODES[error.kind], document, line, column, message)
     context = document.persona_context
     if context is not None and context.root is not None:
-        if is_valid(to_strict_xml(context.code.content).text, "persona.xsd"):
+        if is_valid(context.parsed.strict, "persona.xsd"):
             issues = check_tail(context.root)  # what XSD 1.0 cannot say
         else:
             issues = validate_persona_context(context.root)
         yield from _issues(document, context, issues)
     behavior = document.behavior
-    if behavior is not None and behavior.root is not None:
-        strict = to_strict_xml(behavior.code.content).text
-        if not is_valid(strict, "behavior.xsd", behavior=True):
-            yield from _issues(document, behavior, validate_behavior(behavior.root))
+    if (
+        behavior is not None
+        and behavior.root is not None
+        and not is_valid(behavior.parsed.strict, "behavior.xsd", behavior=True)
+    ):
+        yield from _issues(document, behavior, validate_behavior(behavior.root))
 
 
 def _issues(document: Document, block: XmlBlock, issues: list[SchemaIssue]) -> Iterator[Diagnostic]:
