@@ -102,6 +102,14 @@ F = TypeVar("F", bound=Callable[..., Any])
     help="Print the settings in force for this file, and where each came from.",
 )
 @click.option(
+    "--jobs",
+    "-j",
+    type=click.IntRange(min=0),
+    default=0,
+    show_default=True,
+    help="Worker processes for files not in the cache; 0: one per core above 200 files.",
+)
+@click.option(
     "--no-cache", is_flag=True, help="Lint every file again; do not read or write the cache."
 )
 @click.option(
@@ -131,6 +139,7 @@ def check(
     skip_non_personas: bool,
     stdin_filename: str | None,
     show_settings: Path | None,
+    jobs: int,
     no_cache: bool,
     cache_dir: Path | None,
     color: bool | None,
@@ -159,6 +168,7 @@ def check(
         skip_non_personas=skip_non_personas,
         stdin_filename=stdin_filename,
         cache_dir=None if no_cache else (cache_dir or DEFAULT_DIR),
+        jobs=jobs,
     )
     if show_settings is not None:
         sys.exit(_show_settings(options, show_settings))

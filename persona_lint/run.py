@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
+import os
+import sys
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -10,7 +13,7 @@ from typing import TextIO
 
 from persona_lint.cache import DEFAULT_DIR, ResultCache
 from persona_lint.config import ConfigError, Resolver, command_line_layer
-from persona_lint.files import Candidate, discover, read_limited
+from persona_lint.files import discover, read_limited
 from persona_lint.formatters import Report, get_formatter
 from persona_lint.postprocess import check_corpus
 from persona_lint.result import FileResult
@@ -18,6 +21,9 @@ from persona_lint.settings import Settings
 from persona_lint.source import SourceProblem, decode
 
 TEXT_FORMATS = ("full", "concise")
+# Files to lint (cache misses) from which --jobs 0 uses several processes; measured with
+# benchmarks/bench_cli.py on a 2-core machine.
+PARALLEL_THRESHOLD = 200
 
 
 @dataclass(frozen=True)
@@ -40,6 +46,7 @@ class RunOptions:
     skip_non_personas: bool = False
     stdin_filename: str | None = None
     cache_dir: Path | None = DEFAULT_DIR  # None: no cache
+    jobs: int = 0  # worker processes; 0: automatic
 
 
 def build_resolver(options: RunOptions) -> Resolver:
@@ -49,23 +56,40 @@ def build_resolver(options: RunOptions) -> Resolver:
     return Resolver(cli=cli, config_path=options.config, isolated=options.isolated)
 
 
-def lint_candidate(
-    candidate: Candidate, settings: Settings, *, explicit: bool, cache: ResultCache | None = None
-) -> FileResult:
-    path = str(candidate.path)
-    if candidate.refused:
-        return _problem(path, candidate.refused, settings)
-    try:
-        data = read_limited(candidate.path, settings.max_file_size)
-    except OSError as exc:
-        return _problem(path, f"cannot read file: {exc.strerror or exc}", settings)
-    return lint_bytes(path, data, settings, explicit=explicit, cache=cache)
+@dataclass(frozen=True)
+class _Job:
+    """One file to lint: what a worker process needs, and where its result goes."""
+
+    index: int
+    path: str
+    data: bytes
+    settings: Settings
+    explicit: bool
+    key: str  # the cache key, or "" without a cache
 
 
 def lint_bytes(
     path: str, data: bytes, settings: Settings, *, explicit: bool, cache: ResultCache | None
 ) -> FileResult:
     """Lint one file's bytes, through the cache when there is one."""
+    job = _job(0, path, data, settings, explicit, cache)
+    if isinstance(job, FileResult):
+        return job
+    result = _lint_job(job)
+    if cache is not None and job.key:
+        cache.put(job.key, result)
+    return result
+
+
+def _job(
+    index: int,
+    path: str,
+    data: bytes,
+    settings: Settings,
+    explicit: bool,
+    cache: ResultCache | None,
+) -> _Job | FileResult:
+    """The cached result, or the job that computes it."""
     key = ""
     if cache is not None and len(data) <= settings.max_file_size:
         key = cache.key(path, data, settings, explicit)
@@ -74,16 +98,51 @@ def lint_bytes(
         hit = cache.get(key, path, settings, lines)
         if hit is not None:
             return hit
+    return _Job(index, path, data, settings, explicit, key)
+
+
+def _lint_job(job: _Job) -> FileResult:
     from persona_lint.linter import lint_source, problem  # parsers load only on a cache miss
 
     try:
-        result = lint_source(path, data, settings, explicit=explicit, defer_suppressions=True)
+        result = lint_source(
+            job.path, job.data, job.settings, explicit=job.explicit, defer_suppressions=True
+        )
     except Exception as exc:  # a bug outside the rules: report it, lint the other files
         message = f"internal error while reading this file: {type(exc).__name__}"
-        return problem(path, "PL001", message, settings)
-    if key and cache is not None:
-        cache.put(key, result)
+        return problem(job.path, "PL001", message, job.settings)
     return result
+
+
+def _lint_chunk(jobs: list[_Job]) -> list[FileResult]:
+    """Worker process: lint a chunk of jobs; parsed documents stay in the worker."""
+    return [dataclasses.replace(_lint_job(job), document=None) for job in jobs]
+
+
+def _lint_jobs(jobs: list[_Job], workers: int) -> list[FileResult]:
+    if workers <= 1 or len(jobs) < 2:
+        return [_lint_job(job) for job in jobs]
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    chunk = max(16, len(jobs) // (workers * 4))
+    chunks = [jobs[i : i + chunk] for i in range(0, len(jobs), chunk)]
+    context = multiprocessing.get_context("fork" if sys.platform == "linux" else "spawn")
+    with ProcessPoolExecutor(workers, mp_context=context) as pool:
+        return [result for part in pool.map(_lint_chunk, chunks) for result in part]
+
+
+def worker_count(requested: int, misses: int) -> int:
+    """Processes for ``misses`` files to lint: ``requested``, or automatic when 0.
+
+    Automatic: one process below PARALLEL_THRESHOLD files (a pool costs more than it gains
+    on a handful of files), else one per core, at most 8.
+    """
+    if requested > 0:
+        return requested
+    if misses < PARALLEL_THRESHOLD:
+        return 1
+    return max(1, min(os.cpu_count() or 1, 8))
 
 
 def _problem(path: str, message: str, settings: Settings) -> FileResult:
@@ -132,20 +191,41 @@ def _lint(
         return [lint_bytes(name, data, settings, explicit=explicit, cache=None)]
     missing = [p for p in options.paths if not p.exists() and not p.is_symlink()]
     if missing:
-        for path in missing:
-            print(f"persona-lint: error: no such file or folder: {path}", file=stderr)
+        for missing_path in missing:
+            print(f"persona-lint: error: no such file or folder: {missing_path}", file=stderr)
         return None
     cache = ResultCache(options.cache_dir) if options.cache_dir is not None else None
-    results = []
+    results: list[FileResult | None] = []
+    jobs: list[_Job] = []
     for candidate in discover(list(options.paths)):
         if (not candidate.explicit or options.force_exclude) and resolver.excluded(candidate.path):
             continue
         settings = resolver.settings_for(candidate.path)
         explicit = candidate.explicit and not options.skip_non_personas
-        results.append(lint_candidate(candidate, settings, explicit=explicit, cache=cache))
+        path = str(candidate.path)
+        if candidate.refused:
+            results.append(_problem(path, candidate.refused, settings))
+            continue
+        try:
+            data = read_limited(candidate.path, settings.max_file_size)
+        except OSError as exc:
+            results.append(_problem(path, f"cannot read file: {exc.strerror or exc}", settings))
+            continue
+        job = _job(len(results), path, data, settings, explicit, cache)
+        if isinstance(job, FileResult):
+            results.append(job)
+        else:
+            results.append(None)
+            jobs.append(job)
+    for job, result in zip(
+        jobs, _lint_jobs(jobs, worker_count(options.jobs, len(jobs))), strict=True
+    ):
+        results[job.index] = result
+        if cache is not None and job.key:
+            cache.put(job.key, result)
     if cache is not None:
         cache.save()
-    return results
+    return [r for r in results if r is not None]
 
 
 def statistics(results: Sequence[FileResult]) -> list[str]:

@@ -105,3 +105,15 @@ def test_a_corrupt_cache_is_ignored(tmp_path: Path) -> None:
     assert again.returncode == 1
     assert "[PL304]" in again.stdout
     assert len(entries(tmp_path)) == 1
+
+
+def test_parallel_workers_give_the_same_report(tmp_path: Path) -> None:
+    for index in range(24):
+        text = BAD_VERSION if index % 3 == 0 else CANONICAL
+        (tmp_path / f"p{index:02}").mkdir()
+        (tmp_path / f"p{index:02}" / "backend-engineer.md").write_text(text)
+    serial = cli(".", "--no-cache", "--jobs", "1", "--output-format", "json", cwd=tmp_path)
+    parallel = cli(".", "--no-cache", "--jobs", "2", "--output-format", "json", cwd=tmp_path)
+    assert serial.returncode == parallel.returncode == 1
+    assert serial.stdout == parallel.stdout
+    assert serial.stdout.count('"PL304"') == 8
