@@ -110,7 +110,17 @@ def corpus_rule(
     return register
 
 
-FAMILIES = ("structure", "xml", "version", "identity", "gates", "metrics", "sequences", "corpus")
+FAMILIES = (
+    "structure",
+    "xml",
+    "version",
+    "identity",
+    "gates",
+    "metrics",
+    "sequences",
+    "corpus",
+    "template",
+)
 
 
 def load_families() -> None:

@@ -1,0 +1,53 @@
+"""PL9xx: leftovers of the template a persona was written from."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from persona_lint.diagnostics import Diagnostic, Severity
+from persona_lint.document import Document
+from persona_lint.rules.context import RuleContext
+from persona_lint.rules.registry import Edit, finding, rule
+
+# {persona_name}; {senior|expert}; TODO, TBD, FIXME as words of their own.
+PLACEHOLDER = re.compile(
+    r"\{[A-Za-z_][A-Za-z0-9_ -]*\}"
+    r"|\{[^{}|\n]{1,40}(?:\|[^{}|\n]{1,40})+\}"
+    r"|\b(?:TODO|TBD|FIXME)\b"
+)
+
+
+@rule(
+    "PL901",
+    "template-placeholder",
+    Severity.WARNING,
+    "an unfilled template placeholder",
+    fails=Edit('active="backend-engineer"', 'active="{persona_name}"'),
+    passes=Edit('active="backend-engineer"', 'active="backend-engineer"'),
+)
+def template_placeholder(document: Document, context: RuleContext) -> Iterator[Diagnostic]:
+    """Text or an attribute still holds a template placeholder: ``{persona_name}``,
+    ``{senior|expert}``-style alternatives, or the words ``TODO``, ``TBD``, ``FIXME``.
+    Every line of the file is checked, inside and outside the XML blocks.
+
+    Why: module files in the public corpus shipped with ``active="{persona_name}"``; a
+    placeholder is a persona that was never finished, and a model reads it literally.
+
+    Fails: ``<persona_context active="{persona_name}">``,
+    ``<experience_level>{Senior|Expert}</experience_level>``, ``<gate>TODO</gate>``
+
+    Passes: ``<persona_context active="backend-engineer">``
+    """
+    for number, line in enumerate(document.lines, start=1):
+        if "{" not in line and "T" not in line and "F" not in line:
+            continue
+        for match in PLACEHOLDER.finditer(line):
+            yield finding(
+                "PL901",
+                document,
+                number,
+                match.start() + 1,
+                f"unfilled template placeholder {match.group()!r}",
+                end_column=match.end() + 1,
+            )
