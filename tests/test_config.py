@@ -316,10 +316,11 @@ class TestErrors:
         )
 
     def test_cli_option_errors(self, tmp_path: Path) -> None:
-        result = cli("--ignore", "PL9", "x.md", cwd=tmp_path)
+        result = cli("--ignore", "PL99", "x.md", cwd=tmp_path)
         assert result.returncode == 2
         assert result.stderr.strip() == (
-            "persona-lint: error: command line: 'ignore': unknown rule code or name 'PL9'"
+            "persona-lint: error: command line: 'ignore': unknown rule code or name 'PL99'; "
+            "did you mean 'PL901'?"
         )
         with pytest.raises(ConfigError):
             command_line_layer(select=["nope"])
