@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -43,3 +45,14 @@ def edit(find: str, replace: str, text: str = CANONICAL) -> str:
     """The canonical persona with ``find`` replaced (which must occur)."""
     assert find in text, find
     return text.replace(find, replace)
+
+
+def cli(*args: str | Path, cwd: Path) -> subprocess.CompletedProcess[str]:
+    """Run ``python -m persona_lint ARGS`` in ``cwd`` as a real process."""
+    return subprocess.run(
+        [sys.executable, "-m", "persona_lint", *map(str, args)],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        check=False,
+    )

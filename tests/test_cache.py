@@ -7,19 +7,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-from conftest import CANONICAL, edit
+from conftest import CANONICAL, cli, edit
 
 BAD_VERSION = edit("| 1.0.0   |", "| 1.0     |")
-
-
-def cli(*args: str | Path, cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "persona_lint", *map(str, args)],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
 
 
 def entries(folder: Path) -> dict[str, object]:

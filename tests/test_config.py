@@ -8,21 +8,11 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import CANONICAL, ROOT, edit, lint, triples
+from conftest import CANONICAL, ROOT, cli, edit, lint, triples
 
 from persona_lint.config import KEYS, ConfigError, Resolver, command_line_layer, load_file
 
 BAD_VERSION = edit("| 1.0.0   |", "| 1.0     |")  # PL304 at 3:3
-
-
-def cli(*args: str | Path, cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "persona_lint", *map(str, args)],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
 
 
 def tree(root: Path, files: dict[str, str]) -> Path:
