@@ -3,14 +3,13 @@
 A metric names what is measured (the *subject*), how it is compared, and the target
 (the *threshold*, with an optional *unit*), followed by *qualifiers*::
 
-    API response time   <    200  ms   for 95% of requests
-    subject             comparator  threshold  unit   qualifier (percentile 95)
+    API response time   <            200         ms     for 95% of requests
+    subject             comparator   threshold   unit   qualifier (percentile 95)
 
 Before anything else the text is normalised: the entities ``&lt;`` ``&gt;`` ``&amp;``
 ``&le;`` ``&ge;`` ``&quot;`` ``&apos;`` and character references (``&#10;``) are
-unescaped, in case the text still has them, and
-every run of whitespace becomes one space. Every position reported is an offset into this
-normalised text.
+unescaped, in case the text still has them, and every run of whitespace becomes one
+space. Every position reported is an offset into this normalised text.
 
 Forms
 -----
@@ -34,9 +33,10 @@ The forms are tried in this order; the first that applies wins.
    without a threshold is plain text: ``Memory usage within iOS recommendations``.
 
 3. **Relative**: a threshold followed by a comparative, then ``than BASELINE`` or
-   nothing: ``Development velocity 2x faster than native``. Comparatives: ``faster``
-   ``slower`` ``higher`` ``lower`` ``more`` ``less`` ``fewer`` ``better`` ``cheaper``
-   ``smaller`` ``larger``.
+   nothing: ``Development velocity 2x faster than native``, ``Build 3x faster``.
+   Comparatives: ``faster`` ``slower`` ``higher`` ``lower`` ``more`` ``less`` ``fewer``
+   ``better`` ``cheaper`` ``smaller`` ``larger``. A ``than`` with nothing after it is a
+   ``malformed-comparison``.
 
 4. **A stated target** (comparator ``implied``: the subject says which direction is
    good)::
@@ -46,8 +46,9 @@ The forms are tried in this order; the first that applies wins.
        SUBJECT (THRESHOLD [UNIT]) TAIL         Smooth performance on low-end devices (60 FPS)
        SUBJECT THRESHOLD [UNIT] TAIL           Checks passing on 100% of audited routes
 
-5. **No measurable threshold**: anything else (``Performance benchmarks met``). The
-   subject is the whole text; comparator, threshold and unit are empty.
+5. **No measurable threshold**: anything else (``Performance benchmarks met``,
+   ``Support for two regions``). The subject is the whole text; comparator, threshold,
+   unit, qualifiers, percentile and baseline are empty.
 
 Thresholds
 ----------
@@ -67,7 +68,7 @@ accepted; the canonical form is on the left:
 * ``μs`` ``ms`` ``s``: ``µs``, ``microsecond``; ``msec``, ``millisecond``; ``sec``,
   ``second``.
 * ``minute`` ``hour`` ``day`` ``week`` ``month`` ``quarter`` ``year``: also ``min``,
-  ``h``/``hr``, ``d``, ``wk``, ``yr``.
+  ``h``/``hr``, ``d``, ``wk``, ``yr``; ``business day`` (also ``working day``).
 * ``%`` (also ``percent``), ``KB`` ``MB`` ``GB`` ``TB``, ``FPS``, ``req/s`` (``rps``,
   ``requests/sec``), ``$`` ``€`` ``£`` (written before the number).
 * rates ``/s`` ``/minute`` ``/hour`` ``/day`` ``/week`` ``/month`` ``/quarter``
@@ -76,9 +77,9 @@ accepted; the canonical form is on the left:
 
 Subject, lead, tail and qualifiers
 ----------------------------------
-The SUBJECT is the text before the comparison (without a trailing ``:``). A LEAD, after a
-threshold that opens the text, is a subject up to the first qualifier word or ``,``
-``;``. A TAIL is split into qualifiers:
+The SUBJECT is the text before the comparison, without a trailing ``:`` ``,`` ``;``. A
+LEAD, after a threshold that opens the text, is a subject up to the first qualifier word
+or punctuation mark (``,`` ``;`` ``.``). A TAIL is split into qualifiers:
 
 * a qualifier word starts a new qualifier that runs to the next qualifier word: ``for``
   ``with`` ``without`` ``on`` ``per`` ``in`` ``at`` ``over`` ``across`` ``during``
@@ -88,7 +89,8 @@ threshold that opens the text, is a subject up to the first qualifier word or ``
   ``goal`` ``peak`` ``maximum`` ``minimum`` and percentiles ``p95`` ``p99.9`` are
   qualifiers of their own; other words form a qualifier up to the next boundary
   (``> 98% user coverage``);
-* ``,`` ``;`` and a final ``.`` end a qualifier and are dropped.
+* ``,`` ``;`` and ``.`` (at the end of the text or standing alone) end a qualifier and
+  are dropped.
 
 A percentile in the subject (``Response time p95 < 200ms``) moves to the front of the
 qualifiers. The *percentile* is taken from the first qualifier that has one: ``p95``,
@@ -98,17 +100,20 @@ qualifier (which stays a qualifier).
 
 Value checks
 ------------
-:func:`check_value` reports ``percentage-range`` (a percentage or percentile outside
-0-100, unless the metric is relative to a baseline), ``score-scale`` (a ratio above its
-scale, below zero, or with a scale that is not positive) and ``negative-value`` (a
-negative duration, size, rate, frame rate or multiplier).
+:func:`check_value` reports ``percentage-range`` (a percentile, or a percentage that is
+not relative to a baseline, outside 0-100: ``Coverage > 120%``), ``score-scale`` (a ratio
+above its scale or below zero, or a scale that is not positive: ``Satisfaction > 6/5``)
+and ``negative-value`` (a negative duration, size, rate, frame rate or multiplier:
+``Latency < -5ms``). A unitless number may be negative (``Net promoter score > -10``).
 
 :func:`contradicts` tells whether two metrics on the same subject cannot both hold
-(``Error rate < 0.1%`` and ``Error rate > 5%``). It compares only metrics with the same
-percentile and baseline whose qualifiers are a subset one of the other, converts between
-units of one kind (``200ms`` against ``1 s``) and never compares different kinds. A
-stated target counts as ``=`` when it is zero (``Zero high-severity vulnerabilities``)
-and is otherwise not compared; relative metrics are never compared.
+(``Error rate < 0.1%`` and ``Error rate > 5%``). Subjects are compared ignoring case and
+whitespace. It compares only metrics with the same percentile whose qualifiers are a
+subset one of the other, converts between units of one kind (``200ms`` against ``1 s``,
+``10/day`` against ``7/week``) and never compares different kinds (months against days,
+ratios with different scales). ``within`` counts as ``<=``; a stated target counts as
+``=`` when it is zero (``Zero high-severity vulnerabilities``) and is otherwise not
+compared; metrics with a baseline or a comparative are never compared.
 """
 
 from __future__ import annotations
@@ -545,9 +550,6 @@ def _slice(text: str, tokens: Sequence[_Token]) -> _Piece | None:
 
 def _subject(text: str, tokens: Sequence[_Token]) -> tuple[str, list[_Piece]]:
     """The subject text, and the percentiles (``p95``) taken out of it."""
-    tokens = list(tokens)
-    while tokens and tokens[-1].kind == "punct" and tokens[-1].text in ":,;":
-        tokens.pop()
     extracted: list[_Piece] = []
     runs: list[list[_Token]] = [[]]
     i = 0
@@ -571,6 +573,12 @@ def _subject(text: str, tokens: Sequence[_Token]) -> tuple[str, list[_Piece]]:
             continue
         runs[-1].append(token)
         i += 1
+    runs = [run for run in runs if run]
+    # "Latency: < 5ms", "Latency, p95 < 5ms": the punctuation is not part of the subject.
+    while runs and runs[-1][-1].kind == "punct" and runs[-1][-1].text in ":,;":
+        runs[-1].pop()
+        if not runs[-1]:
+            runs.pop()
     parts = [piece[0] for run in runs if (piece := _slice(text, run)) is not None]
     return " ".join(parts), extracted
 
@@ -896,53 +904,50 @@ def format_metric(metric: Metric) -> str:
 
     The canonical forms are ``SUBJECT OP THRESHOLD``, ``SUBJECT OP BASELINE by
     THRESHOLD``, ``SUBJECT within THRESHOLD``, ``SUBJECT THRESHOLD faster than BASELINE``
-    and ``SUBJECT: THRESHOLD`` (implied), each followed by the qualifiers. A metric
-    without a threshold prints as its subject and qualifiers. Raises ValueError for a
-    metric that has a comparator without a threshold or the other way round.
+    and ``SUBJECT: THRESHOLD`` (implied), each followed by the qualifiers, with a comma
+    before a qualifier only where it would otherwise run into what precedes it. When the
+    canonical form would not read back as the same metric (a subject with numbers of its
+    own), the form with the threshold first is used. A metric without a threshold prints
+    as its subject and qualifiers.
+
+    Raises ValueError for a metric with a comparator but no threshold or the other way
+    round, and for a stated target (``implied``) with a baseline not in a ``vs`` qualifier.
     """
     comparator, threshold = metric.comparator, metric.threshold
-    relative = comparator is not None and comparator.is_relative
-    # After a threshold without a unit, "minutes" or "per day" would be read as its unit.
-    bare = threshold is not None and metric.unit is None and threshold.kind in ("number", "word")
-    qualifiers = _join_qualifiers(
-        metric.qualifiers,
-        lead=not metric.subject and not relative,
-        relative=relative,
-        bare=bare and not relative,
-    )
     if comparator is None or threshold is None:
         if comparator is not None or threshold is not None:
             raise ValueError("a metric has both a comparator and a threshold, or neither")
         return normalise(" ".join((metric.subject, *metric.qualifiers)))
+    relative = comparator.is_relative
+    subject = metric.subject
+    # After a threshold without a unit, "minutes" or "per day" would be read as its unit.
+    bare = not relative and metric.unit is None and threshold.kind in ("number", "word")
+    qualifiers = _join_qualifiers(
+        metric.qualifiers, lead=not subject and not relative, relative=relative, bare=bare
+    )
+    # Qualifiers after a subject that follows the threshold ("< 15 minutes SUBJECT ...").
+    after_lead = _join_qualifiers(metric.qualifiers, lead=True, relative=False, bare=False)
     value = _format_threshold(threshold, metric.unit)
     baseline = None if _baseline_in_qualifiers(metric) else metric.baseline
-    if comparator.is_relative:
-        parts = [metric.subject, value, comparator.value]
-        if baseline is not None:
-            parts += ["than", baseline]
+    candidates: list[str] = []
+    if relative:
+        than = "" if baseline is None else f" than {baseline}"
+        candidates.append(f"{subject} {value} {comparator.value}{than}{qualifiers}")
     elif comparator is Comparator.IMPLIED:
         if baseline is not None:
             raise ValueError("a stated target takes its baseline from a 'vs' qualifier")
-        last = metric.subject.rpartition(" ")[2].lower()
-        if not metric.subject or last in _QUALIFIER_WORDS:
+        if not subject or subject.rpartition(" ")[2].lower() in _QUALIFIER_WORDS:
             # "Checks passing on 100% of routes": a colon after "on" would read badly.
-            first = normalise(f"{metric.subject} {value}{qualifiers}")
-        else:
-            first = normalise(f"{metric.subject}: {value}{qualifiers}")
-        # When the subject has numbers of its own ("5ms target 2x"), only the form with
-        # the threshold first reads back the same.
-        after = _join_qualifiers(metric.qualifiers, lead=True, relative=False, bare=False)
-        for candidate in (first, normalise(f"{value} {metric.subject}{after}")):
-            if _reads_back(candidate, metric):
-                return candidate
-        return first
+            candidates.append(f"{subject} {value}{qualifiers}")
+        candidates.append(f"{subject}: {value}{qualifiers}")
+        candidates.append(f"{value} {subject}{after_lead}")
     else:
         operator = _PRINTED_OPERATOR[comparator]
-        if baseline is not None:
-            parts = [metric.subject, operator, baseline, "by", value]
-        else:
-            parts = [metric.subject, operator, value]
-    return normalise(" ".join(parts) + qualifiers)
+        target = value if baseline is None else f"{baseline} by {value}"
+        candidates.append(f"{subject} {operator} {target}{qualifiers}")
+        candidates.append(f"{operator} {target} {subject}{after_lead}")
+    printed = [normalise(candidate) for candidate in candidates]
+    return next((text for text in printed if _reads_back(text, metric)), printed[0])
 
 
 def _reads_back(text: str, metric: Metric) -> bool:
@@ -964,9 +969,7 @@ def _is_lone_marker(qualifier: str) -> bool:
     return " " not in qualifier and _is_marker(qualifier)
 
 
-def _join_qualifiers(
-    qualifiers: Sequence[str], *, lead: bool, relative: bool, bare: bool
-) -> str:
+def _join_qualifiers(qualifiers: Sequence[str], *, lead: bool, relative: bool, bare: bool) -> str:
     """The qualifiers as printed after the threshold, with a comma where one is needed.
 
     A qualifier is printed with a comma before it only where reading would otherwise run it
