@@ -25,6 +25,11 @@ Examples:
   persona-lint rules                     list every rule
   persona-lint explain PL304             show a rule's documentation
   persona-lint export personas/x.md      print the XML blocks as strict XML
+  persona-lint --fix personas/           apply the safe fixes, then report what is left
+  persona-lint --changed-since origin/main personas/
+                                         changed personas must raise version and date
+  persona-lint new "iOS Engineer" --dir personas/
+                                         write a new persona skeleton
 """
 
 
@@ -123,6 +128,30 @@ F = TypeVar("F", bound=Callable[..., Any])
     default=None,
     help="Colour the output (default: on a terminal, unless NO_COLOR is set).",
 )
+@click.option(
+    "--changed-since",
+    metavar="REF",
+    help="Personas changed since this git revision must raise version and last_updated.",
+)
+@click.option("--fix", is_flag=True, help="Apply the fixes that cannot change meaning.")
+@click.option(
+    "--diff",
+    is_flag=True,
+    help="Print what --fix (or --add-noqa) would change as a diff; write nothing.",
+)
+@click.option(
+    "--add-noqa", is_flag=True, help="Add an inline suppression for every diagnostic left."
+)
+@click.option(
+    "--baseline",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Hide the diagnostics recorded in this baseline file; report stale entries.",
+)
+@click.option(
+    "--write-baseline",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Record every diagnostic of this run in this baseline file.",
+)
 def check(
     paths: tuple[Path, ...],
     output_format: str | None,
@@ -143,6 +172,12 @@ def check(
     no_cache: bool,
     cache_dir: Path | None,
     color: bool | None,
+    changed_since: str | None,
+    fix: bool,
+    diff: bool,
+    add_noqa: bool,
+    baseline: Path | None,
+    write_baseline: Path | None,
 ) -> None:
     """Lint persona documents (the default command). PATH '-' reads standard input."""
     from persona_lint.cache import DEFAULT_DIR
@@ -169,6 +204,12 @@ def check(
         stdin_filename=stdin_filename,
         cache_dir=None if no_cache else (cache_dir or DEFAULT_DIR),
         jobs=jobs,
+        changed_since=changed_since,
+        fix=fix,
+        diff=diff,
+        add_noqa=add_noqa,
+        baseline=baseline,
+        write_baseline=write_baseline,
     )
     if show_settings is not None:
         sys.exit(_show_settings(options, show_settings))
@@ -205,11 +246,12 @@ def config_command(file: Path, config_path: Path | None, isolated: bool) -> None
 
 @main.command()
 def rules() -> None:
-    """List every rule: code, name, default severity and summary."""
+    """List every rule: code, name, default severity, fixable (F), off by default (O), summary."""
     from persona_lint.rules import all_rules
 
     for rule in all_rules():
-        click.echo(f"{rule.code}  {rule.name:<28} {rule.severity!s:<8} {rule.summary}")
+        flags = ("F" if rule.fixable else "-") + ("-" if rule.default_enabled else "O")
+        click.echo(f"{rule.code}  {rule.name:<28} {rule.severity!s:<8} {flags}  {rule.summary}")
 
 
 @main.command()
@@ -280,6 +322,37 @@ def clean(cache_dir: Path | None) -> None:
 
     folder = cache_dir or DEFAULT_DIR
     click.echo(f"removed {folder}" if remove(folder) else f"no cache at {folder}")
+
+
+@main.command("new")
+@click.argument("name")
+@click.option(
+    "--dir",
+    "folder",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("."),
+    show_default=True,
+    help="The folder to write <slug>.md in (created when missing).",
+)
+def new_command(name: str, folder: Path) -> None:
+    """Write a new persona skeleton named NAME (such as "Site Reliability Engineer").
+
+    The file, title, active slug, behaviour root and Usage line all follow from NAME;
+    version 0.1.0, today's date (the 'today' setting pins it), status draft. Every
+    {placeholder} is reported by PL901 until replaced. An existing file is never
+    overwritten (exit 2).
+    """
+    from persona_lint.config import ConfigError, Resolver
+    from persona_lint.scaffold import ScaffoldError, create, slug_for
+
+    try:
+        target = folder / f"{slug_for(name)}.md"
+        today = Resolver().settings_for(target).current_date()
+        written = create(name, folder, today)
+    except (ScaffoldError, ConfigError) as exc:
+        click.echo(f"persona-lint: error: {exc}", err=True)
+        sys.exit(2)
+    click.echo(f"created {written}")
 
 
 @main.command("server")

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from persona_lint.diagnostics import Severity
+from persona_lint.rules.registry import DEFAULT_OFF
 from persona_lint.settings import (
     DEFAULT_GATE_TOPICS,
     DEFAULT_MAX_FILE_SIZE,
@@ -44,7 +45,7 @@ SECTION = "tool.persona-lint"
 # Every key, with its default and a one-line description. README's "Configuration" section
 # documents each one; a test keeps the two in step.
 KEYS: dict[str, str] = {
-    "select": "codes, prefixes (PL4) or rule names to enable; default: every rule",
+    "select": "codes, prefixes (PL4) or names to enable; default: every rule not off by default",
     "extend-select": "codes, prefixes or names to enable on top of select",
     "ignore": "codes, prefixes or names to disable",
     "severity": "table of code or name -> error, warning or off",
@@ -462,7 +463,9 @@ class Resolver:
 
 def _show(key: str, settings: Settings, layers: list[Layer]) -> str:
     if key == "select":
-        return "ALL" if settings.select is None else ", ".join(sorted(settings.select))
+        if settings.select is None:
+            return f"ALL except the rules off by default ({', '.join(sorted(DEFAULT_OFF))})"
+        return ", ".join(sorted(settings.select))
     if key == "severity":
         return ", ".join(f"{c}={s}" for c, s in settings.severity) or "(rule defaults)"
     if key == "required-gates":
@@ -507,8 +510,10 @@ def build_settings(layers: list[Layer], path: Path) -> Settings:
 
         all_codes = frozenset(r.code for r in all_rules())
     # Selection is applied layer by layer, like ruff: a later select starts over, then its
-    # extend-select adds and its ignore removes.
-    selected = set(all_codes)
+    # extend-select adds and its ignore removes. The default selection leaves out the rules
+    # that are off by default (DEFAULT_OFF); any selector that names one enables it.
+    default = all_codes - DEFAULT_OFF
+    selected = set(default)
     severity: dict[str, Severity | None] = {}
     per_file: list[tuple[Glob, frozenset[str]]] = []
     for layer in layers:
@@ -540,7 +545,7 @@ def build_settings(layers: list[Layer], path: Path) -> Settings:
         required_gates=gates,
         max_file_size=merged.get("max-file-size", DEFAULT_MAX_FILE_SIZE),
         today=merged.get("today"),
-        select=None if selected == all_codes else frozenset(selected),
+        select=None if not all_codes or selected == default else frozenset(selected),
         severity=tuple(sorted((c, s) for c, s in severity.items() if s is not None)),
         strict=merged.get("strict", False),
     )

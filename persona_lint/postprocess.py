@@ -11,6 +11,7 @@ from collections.abc import Iterable, Sequence
 
 from persona_lint.diagnostics import Diagnostic
 from persona_lint.result import FileResult
+from persona_lint.rules.registry import DEFAULT_OFF
 from persona_lint.settings import Settings
 from persona_lint.suppress import apply_suppressions
 
@@ -30,13 +31,31 @@ def finalize(diagnostics: Iterable[Diagnostic], settings: Settings) -> list[Diag
 
 
 def enabled(code: str, settings: Settings) -> bool:
-    return settings.select is None or code in settings.select
+    """Whether ``code`` is selected; ``select`` None is the default selection, which leaves
+    out the rules that are off by default."""
+    if settings.select is None:
+        return code not in DEFAULT_OFF
+    return code in settings.select
 
 
 def check_corpus(
     results: Sequence[FileResult], settings: Settings | None = None
 ) -> list[FileResult]:
     """Run the cross-file rules over every linted persona, then inline suppressions."""
+    extra = corpus_findings(results, settings)
+    finished = []
+    for result in results:
+        added = finalize(extra.get(result.path, []), result.settings)
+        if added:
+            result = dataclasses.replace(result, diagnostics=(*result.diagnostics, *added))
+        finished.append(suppress(result))
+    return finished
+
+
+def corpus_findings(
+    results: Sequence[FileResult], settings: Settings | None = None
+) -> dict[str, list[Diagnostic]]:
+    """The cross-file rules' diagnostics, by path (before selection and suppressions)."""
     from persona_lint.rules.context import RuleContext
     from persona_lint.rules.corpus import CORPUS_RULES
 
@@ -46,13 +65,7 @@ def check_corpus(
     for check in CORPUS_RULES:
         for diagnostic in check(facts, context):
             extra.setdefault(diagnostic.path, []).append(diagnostic)
-    finished = []
-    for result in results:
-        added = finalize(extra.get(result.path, []), result.settings)
-        if added:
-            result = dataclasses.replace(result, diagnostics=(*result.diagnostics, *added))
-        finished.append(suppress(result))
-    return finished
+    return extra
 
 
 def suppress(result: FileResult) -> FileResult:

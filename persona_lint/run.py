@@ -9,7 +9,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from persona_lint.cache import DEFAULT_DIR, ResultCache
 from persona_lint.config import ConfigError, Resolver, command_line_layer
@@ -19,6 +19,9 @@ from persona_lint.postprocess import check_corpus
 from persona_lint.result import FileResult
 from persona_lint.settings import Settings
 from persona_lint.source import SourceProblem, decode
+
+if TYPE_CHECKING:
+    from persona_lint.changes import ChangeTracker
 
 TEXT_FORMATS = ("full", "concise")
 # Files to lint (cache misses) from which --jobs 0 uses several processes; measured with
@@ -47,6 +50,17 @@ class RunOptions:
     stdin_filename: str | None = None
     cache_dir: Path | None = DEFAULT_DIR  # None: no cache
     jobs: int = 0  # worker processes; 0: automatic
+    changed_since: str | None = None  # a git revision: enables PL310/PL311
+    fix: bool = False
+    diff: bool = False  # show what --fix (or --add-noqa) would change; write nothing
+    add_noqa: bool = False
+    baseline: Path | None = None
+    write_baseline: Path | None = None
+
+    @property
+    def edits(self) -> bool:
+        """Whether the run changes files (or shows how it would)."""
+        return self.fix or self.diff or self.add_noqa
 
 
 def build_resolver(options: RunOptions) -> Resolver:
@@ -151,41 +165,203 @@ def _problem(path: str, message: str, settings: Settings) -> FileResult:
     return problem(path, "PL004", message, settings)
 
 
+class UsageError(Exception):
+    """Options that cannot be combined (exit code 2)."""
+
+
 def run(options: RunOptions, stdout: TextIO, stderr: TextIO, stdin: bytes | None = None) -> int:
     """Execute a run; returns the exit code."""
+    from persona_lint.baseline import BaselineError
+    from persona_lint.changes import ChangeError
+
+    text_format = options.output_format in TEXT_FORMATS
+    notes = stdout if text_format or options.output_file is not None else stderr
+    failed_writes = False
+    lines: list[str] = []  # what --fix and the baseline did, printed after the report
     try:
+        _check_combination(options)
         resolver = build_resolver(options)
-        results = _lint(options, resolver, stdin, stderr)
-    except ConfigError as exc:
+        tracker = _tracker(options)
+        results = _lint(options, resolver, stdin, stderr, tracker)
+        if results is None:
+            return 2
+        results = check_corpus(results)
+        if options.edits:
+            outcome = _edit_files(options, results, stdin, stdout, stderr)
+            if options.diff:
+                print(outcome.describe(would=True), file=stderr)
+                return 1 if outcome.files else 0
+            lines.append(outcome.describe(would=False))
+            failed_writes = outcome.failed
+            if outcome.files:
+                relinted = _lint(options, resolver, stdin, stderr, tracker)
+                results = check_corpus(relinted or [])
+        results = _apply_baseline(options, results, lines)
+    except (ConfigError, ChangeError, BaselineError, UsageError) as exc:
         print(f"persona-lint: error: {exc}", file=stderr)
         return 2
-    if results is None:
-        return 2
-    results = check_corpus(results)
     report = Report(results, color=options.color and options.output_file is None)
-    text_format = options.output_format in TEXT_FORMATS
     if options.output_file is not None:
         from persona_lint.formatters import write_report
 
         write_report(report, options.output_format, options.output_file, stdout)
     else:
         get_formatter(options.output_format)(report, stdout)
-    notes = stdout if text_format or options.output_file is not None else stderr
+    for line in lines:
+        print(line, file=notes)
     if options.statistics:
         for line in statistics(results):
             print(line, file=notes)
     print(summary(results), file=notes)
     if options.exit_zero:
         return 0
-    return 1 if any(r.failed for r in results) else 0
+    return 1 if failed_writes or any(r.failed for r in results) else 0
+
+
+def _check_combination(options: RunOptions) -> None:
+    reading_stdin = options.paths == (Path("-"),)
+    if reading_stdin and (options.fix or options.add_noqa) and not options.diff:
+        raise UsageError("--fix and --add-noqa cannot write to standard input; use --diff")
+    if reading_stdin and options.changed_since and not options.stdin_filename:
+        raise UsageError("--changed-since with '-' needs --stdin-filename (the file's path)")
+
+
+def _tracker(options: RunOptions) -> ChangeTracker | None:
+    """The git edge of --changed-since, checked on every given path before linting."""
+    if options.changed_since is None:
+        return None
+    from persona_lint.changes import ChangeTracker
+
+    tracker = ChangeTracker(options.changed_since)
+    for path in options.paths:
+        if path == Path("-"):
+            path = Path(options.stdin_filename or ".")
+        if path.exists():
+            tracker.check(path)
+    return tracker
+
+
+def _apply_baseline(
+    options: RunOptions, results: list[FileResult], notes: list[str]
+) -> list[FileResult]:
+    """--write-baseline records the run's diagnostics; --baseline (or the baseline just
+    written) hides the recorded ones and lists the stale entries."""
+    from persona_lint import baseline
+
+    file = options.write_baseline or options.baseline
+    if file is None:
+        return results
+    if options.write_baseline is not None:
+        previous = baseline.load(file) if file.exists() else []
+        count = baseline.write(file, results, previous)
+        notes.append(f"wrote {_count(count, 'baseline entry', 'baseline entries')} to {file}")
+    filtered = baseline.apply(file, baseline.load(file), results)
+    if filtered.hidden:
+        hidden = _count(filtered.hidden, "diagnostic")
+        notes.append(f"{hidden} hidden by the baseline {file}")
+    for entry in filtered.stale:
+        notes.append(
+            f"{file}: stale entry {entry.path} {entry.code}: no longer reported "
+            "(rewrite the baseline with --write-baseline)"
+        )
+    return filtered.results
+
+
+@dataclass
+class _Edits:
+    """What --fix, --diff or --add-noqa did (or would do)."""
+
+    fixed: int = 0
+    suppressed: int = 0
+    files: int = 0
+    failed: bool = False  # a file could not be written
+
+    def describe(self, *, would: bool) -> str:
+        if not self.files:
+            return "nothing to fix"
+        parts = []
+        if self.fixed:
+            parts.append(f"{'would fix' if would else 'fixed'} {_count(self.fixed, 'diagnostic')}")
+        if self.suppressed:
+            verb = "would suppress" if would else "suppressed"
+            parts.append(f"{verb} {_count(self.suppressed, 'diagnostic')}")
+        return f"{' and '.join(parts)} in {_count(self.files, 'file')}"
+
+
+def _edit_files(
+    options: RunOptions,
+    results: list[FileResult],
+    stdin: bytes | None,
+    stdout: TextIO,
+    stderr: TextIO,
+) -> _Edits:
+    """Fix, or add suppressions to, every file with something to do; write each file
+    atomically (or, with --diff, print the change)."""
+    from persona_lint.fix import FIXERS, encode_like, fix_text, unified_diff, write_if_unchanged
+    from persona_lint.postprocess import corpus_findings
+
+    extras = corpus_findings(results)
+    done = _Edits()
+    fix = options.fix or (options.diff and not options.add_noqa)
+    for result in results:
+        if result.skipped or not result.diagnostics:
+            continue
+        if not options.add_noqa and not any(d.code in FIXERS for d in result.diagnostics):
+            continue
+        if options.paths == (Path("-"),):
+            data = stdin or b""
+        else:
+            try:
+                data = Path(result.path).read_bytes()
+            except OSError:
+                continue  # reported by the lint already
+        text = decode(data)
+        if isinstance(text, SourceProblem):
+            continue
+        outcome = fix_text(
+            result.path,
+            text,
+            result.settings,
+            extra=extras.get(result.path, ()),
+            fix=fix,
+            add_noqa=options.add_noqa,
+        )
+        for rejected in outcome.rejected:
+            found = rejected.diagnostic
+            print(
+                f"persona-lint: note: {found.path}:{found.line}:{found.column}: {found.code} "
+                f"not fixed: {rejected.reason}",
+                file=stderr,
+            )
+        if outcome.text == text:
+            continue
+        if options.diff:
+            stdout.write(unified_diff(result.path, text, outcome.text))
+        else:
+            reason = write_if_unchanged(Path(result.path), data, encode_like(outcome.text, data))
+            if reason is not None:
+                print(f"persona-lint: error: {result.path}: {reason}", file=stderr)
+                done.failed = True
+                continue
+        done.fixed += len(outcome.fixed)
+        done.suppressed += len(outcome.suppressed)
+        done.files += 1
+    return done
 
 
 def _lint(
-    options: RunOptions, resolver: Resolver, stdin: bytes | None, stderr: TextIO
+    options: RunOptions,
+    resolver: Resolver,
+    stdin: bytes | None,
+    stderr: TextIO,
+    tracker: ChangeTracker | None = None,
 ) -> list[FileResult] | None:
     if options.paths == (Path("-"),):
         name = options.stdin_filename or "-"
         settings = resolver.settings_for(Path(name))
+        if tracker is not None:
+            previous = tracker.previous(Path(name), changed=True)
+            settings = dataclasses.replace(settings, previous=previous)
         data = stdin if stdin is not None else b""
         explicit = not options.skip_non_personas
         return [lint_bytes(name, data, settings, explicit=explicit, cache=None)]
@@ -206,6 +382,9 @@ def _lint(
         if candidate.refused:
             results.append(_problem(path, candidate.refused, settings))
             continue
+        if tracker is not None:
+            previous = tracker.previous(candidate.path)
+            settings = dataclasses.replace(settings, previous=previous)
         try:
             data = read_limited(candidate.path, settings.max_file_size)
         except OSError as exc:
@@ -251,5 +430,5 @@ def summary(results: Sequence[FileResult]) -> str:
     return f"{text}: {_count(errors, 'error')}, {_count(warnings, 'warning')}"
 
 
-def _count(number: int, noun: str) -> str:
-    return f"{number} {noun}{'' if number == 1 else 's'}"
+def _count(number: int, noun: str, plural: str | None = None) -> str:
+    return f"{number} {noun if number == 1 else plural or noun + 's'}"

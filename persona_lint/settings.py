@@ -25,6 +25,23 @@ DEFAULT_MAX_FILE_SIZE = 1024 * 1024
 
 
 @dataclass(frozen=True)
+class PreviousVersion:
+    """What a persona looked like at the git revision given to ``--changed-since``.
+
+    Found by :mod:`persona_lint.changes` (the git edge) before linting, and read by the
+    change-aware rules PL310 and PL311, which stay pure: they compare it with the document.
+    """
+
+    ref: str  # the revision as the user wrote it, for messages
+    version: str | None  # the version table's cells at ``ref``, when it had them
+    last_updated: str | None
+    # persona_lint.rules.version.content_digest of the file at ``ref``: the content without
+    # the version table and without whitespace.
+    digest: str
+    renamed_from: str | None = None  # the path at ``ref`` when git detected a rename
+
+
+@dataclass(frozen=True)
 class Settings:
     """Everything that can change what persona-lint reports for one file."""
 
@@ -39,6 +56,8 @@ class Settings:
     severity: tuple[tuple[str, Severity], ...] = ()
     # Warnings fail the run too (--warnings-as-errors, or strict = true).
     strict: bool = False
+    # The file at the --changed-since revision; None: no such option, or a new file.
+    previous: PreviousVersion | None = None
 
     def current_date(self) -> datetime.date:
         return self.today or datetime.date.today()

@@ -106,7 +106,10 @@ class TestKeys:
             tmp_path, 'select = ["PL3"]\nextend-select = ["title-format"]\nignore = ["PL304"]\n'
         )
         assert isinstance(s, Settings) and s.select is not None
-        assert sorted(s.select) == ["PL301", "PL302", "PL303", "PL305", "PL306", "PL307", "PL401"]
+        assert sorted(s.select) == [
+            *("PL301", "PL302", "PL303", "PL305", "PL306", "PL307", "PL308", "PL310", "PL311"),
+            "PL401",
+        ]
 
     def test_severity_override_and_off(self, tmp_path: Path) -> None:
         from persona_lint.linter import lint_source

@@ -303,7 +303,10 @@ def test_sarif_is_valid_and_exact() -> None:
         assert entry["shortDescription"] == {"text": rule.summary}
         assert entry["fullDescription"] == {"text": rule.doc}
         assert entry["helpUri"] == rule.help_uri
-        assert entry["defaultConfiguration"] == {"level": str(rule.severity)}
+        configuration: dict[str, object] = {"level": str(rule.severity)}
+        if not rule.default_enabled:
+            configuration["enabled"] = False
+        assert entry["defaultConfiguration"] == configuration
     assert run["columnKind"] == "utf16CodeUnits"
     summary = [
         (

@@ -33,6 +33,7 @@ EXAMPLE_PLACES = {
     "PL305": (3, 13),
     "PL306": (3, 13),
     "PL307": (3, 28),
+    "PL308": (3, 1),
     "PL401": (5, 3),
     "PL402": (5, 3),
     "PL403": (10, 26),
@@ -162,7 +163,9 @@ def test_metric_diagnostics_carry_the_parsed_metric() -> None:
     metric = dict(diagnostic.data)["metric"]
     assert isinstance(metric, dict)
     assert (metric["subject"], metric["comparator"], metric["unit"]) == (
-        "API documentation coverage", ">", "%"
+        "API documentation coverage",
+        ">",
+        "%",
     )
 
 

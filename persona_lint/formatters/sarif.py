@@ -52,7 +52,9 @@ def _rule(rule: Rule) -> dict[str, object]:
         "fullDescription": {"text": doc},
         "help": {"text": doc, "markdown": doc},
         "helpUri": rule.help_uri,
-        "defaultConfiguration": {"level": str(rule.severity)},
+        "defaultConfiguration": {"level": str(rule.severity)}
+        if rule.default_enabled
+        else {"level": str(rule.severity), "enabled": False},
         "properties": {"tags": [f"{rule.family}xx"]},
     }
 

@@ -1,11 +1,12 @@
-"""What a rule may know besides the document: the settings in force for the file."""
+"""What a rule may know besides the document: the settings in force for the file, which
+include what the file looked like at the ``--changed-since`` revision."""
 
 from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
 
-from persona_lint.settings import Settings
+from persona_lint.settings import PreviousVersion, Settings
 
 
 @dataclass(frozen=True)
@@ -15,3 +16,8 @@ class RuleContext:
     @property
     def today(self) -> datetime.date:
         return self.settings.current_date()
+
+    @property
+    def previous(self) -> PreviousVersion | None:
+        """The file at the ``--changed-since`` revision (None: no such option, or new)."""
+        return self.settings.previous

@@ -8,7 +8,11 @@ from persona_lint.rules.registry import Rule, all_rules
 def render_rule(rule: Rule) -> str:
     """The full documentation of one rule, as ``persona-lint explain`` prints it."""
     lines = [f"{rule.code} ({rule.name})", "", f"Default severity: {rule.severity}"]
-    lines += [f"Summary: {rule.summary}", "", rule.doc]
+    lines += [f"Summary: {rule.summary}"]
+    lines += [f"Fixable: {'yes (--fix)' if rule.fixable else 'no'}"]
+    if not rule.default_enabled:
+        lines += ["Enabled: no, off by default (select it by code or name)"]
+    lines += ["", rule.doc]
     if rule.fails is not None:
         lines += ["", "Example that fails (an edit of the canonical persona):", ""]
         lines += ["    " + line for line in rule.fails.replace.splitlines() or [""]]
@@ -26,25 +30,28 @@ def rules_markdown() -> str:
         "Generated from the rules themselves by `python -m persona_lint.rules.docs`; a test",
         "fails when this file drifts from the code.",
         "",
-        "| Code | Name | Severity | Summary |",
-        "|------|------|----------|---------|",
+        "Fix: rules marked *yes* are repaired by `persona-lint --fix` (see",
+        "[change-aware.md](change-aware.md)). Rules marked *off* are not in the default",
+        "selection: enable them by code, name or prefix (`extend-select`).",
+        "",
+        "| Code | Name | Severity | Fix | Summary |",
+        "|------|------|----------|-----|---------|",
     ]
     rules = list(all_rules())
     for rule in rules:
         summary = rule.summary.replace("|", "\\|")
+        severity = f"{rule.severity}" if rule.default_enabled else f"{rule.severity} (off)"
         out.append(
             f"| [{rule.code}](#{rule.code.lower()}-{rule.name}) | {rule.name} | "
-            f"{rule.severity} | {summary} |"
+            f"{severity} | {'yes' if rule.fixable else ''} | {summary} |"
         )
     for rule in rules:
-        out += [
-            "",
-            f"## {rule.code} {rule.name}",
-            "",
-            f"Default severity: **{rule.severity}**. {rule.summary}.",
-            "",
-            rule.doc,
-        ]
+        notes = f"Default severity: **{rule.severity}**."
+        if not rule.default_enabled:
+            notes += " Off by default."
+        if rule.fixable:
+            notes += " Fixable with `--fix`."
+        out += ["", f"## {rule.code} {rule.name}", "", f"{notes} {rule.summary}.", "", rule.doc]
         if rule.fails is not None:
             out += ["", "Fails:", "", "```", rule.fails.replace, "```"]
         if rule.passes is not None:

@@ -2,7 +2,8 @@
 
 Each ``<metric>`` is read into subject, comparator, threshold, unit and qualifiers (see
 ``persona-lint explain PL605`` for the grammar). Diagnostics about a metric carry its parsed
-structure, shown in the JSON output.
+structure, shown in the JSON output. A metric that still holds a template placeholder
+(``{metric}``, ``TODO``) is left to PL901: it says nothing measurable yet.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from persona_lint.diagnostics import Diagnostic, Severity
 from persona_lint.document import Document, XmlBlock
 from persona_lint.rules.context import RuleContext
 from persona_lint.rules.registry import Edit, finding, rule
+from persona_lint.rules.template import PLACEHOLDER
 
 E, W = Severity.ERROR, Severity.WARNING
 
@@ -78,6 +80,8 @@ def parsed_metrics(document: Document) -> list[ParsedMetric]:
             if element.tag != "metric" or len(element):
                 continue
             raw = element.text or ""
+            if PLACEHOLDER.search(raw):
+                continue  # an unfilled template metric is PL901's, not measured yet
             text, offsets = _offsets(raw)
             if not text or grammar.normalise(raw) != text:
                 offsets = tuple(min(i, len(raw)) for i in range(len(grammar.normalise(raw))))

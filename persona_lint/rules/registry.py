@@ -28,6 +28,11 @@ CorpusCheck = Callable[[Sequence["PersonaFacts"], "RuleContext"], Iterable[Diagn
 
 DOCS_URL = "https://github.com/persona-lint/persona-lint/blob/main/docs/rules.md"
 
+# Rules that only run when selected by name, code, prefix or ``ALL`` (``default_enabled``
+# False). Kept here as a constant so that applying the selection to cached results does not
+# import the rule families (and their parsers); registering a rule checks the two agree.
+DEFAULT_OFF = frozenset({"PL220"})
+
 
 @dataclass(frozen=True)
 class Edit:
@@ -52,7 +57,10 @@ class Rule:
     check_all: CorpusCheck | None = None
     fails: Edit | None = None
     passes: Edit | None = None
+    # ``--fix`` can repair it without changing what the persona means (persona_lint.fix).
     fixable: bool = False
+    # False: not in the default selection; enabled only when a selection names it.
+    default_enabled: bool = True
 
     @property
     def doc(self) -> str:
@@ -75,6 +83,8 @@ _BY_NAME: dict[str, Rule] = {}
 def _register(rule: Rule) -> None:
     if rule.code in RULES or rule.name in _BY_NAME:
         raise ValueError(f"rule {rule.code} {rule.name} registered twice")
+    if rule.default_enabled == (rule.code in DEFAULT_OFF):
+        raise ValueError(f"rule {rule.code}: default_enabled disagrees with DEFAULT_OFF")
     RULES[rule.code] = rule
     _BY_NAME[rule.name] = rule
 
@@ -88,11 +98,25 @@ def rule(
     fails: Edit | None = None,
     passes: Edit | None = None,
     fixable: bool = False,
+    default_enabled: bool = True,
 ) -> Callable[[DocumentCheck], DocumentCheck]:
     """Register a per-document rule; the decorated function's docstring documents it."""
 
     def register(check: DocumentCheck) -> DocumentCheck:
-        _register(Rule(code, name, severity, summary, check, None, fails, passes, fixable))
+        _register(
+            Rule(
+                code,
+                name,
+                severity,
+                summary,
+                check,
+                None,
+                fails,
+                passes,
+                fixable,
+                default_enabled,
+            )
+        )
         return check
 
     return register

@@ -44,6 +44,7 @@ def _numbering_problem(numbers: list[int]) -> int | None:
     "numbered lines or steps do not run 1..N",
     fails=Edit("3. Data consistency", "4. Data consistency"),
     passes=Edit("3. Data consistency", "3. Data consistency"),
+    fixable=True,
 )
 def numbering(document: Document, context: RuleContext) -> Iterator[Diagnostic]:
     """Numbered lines inside a text (``decision_priorities``) and numbered ``<step>`` items
@@ -51,6 +52,8 @@ def numbering(document: Document, context: RuleContext) -> Iterator[Diagnostic]:
 
     Why: a gap or a repeat means an item was deleted or inserted without renumbering, and
     readers cannot tell which.
+
+    ``--fix`` renumbers the whole sequence 1..N in its order; the items keep their text.
 
     Fails: ``1.``, ``2.``, ``4.`` (3 is missing)
     """
@@ -93,6 +96,32 @@ def numbering(document: Document, context: RuleContext) -> Iterator[Diagnostic]:
                     f"<step> numbered {numbers[bad]}. should be {bad + 1}.",
                     end_column=column + len(match.group(2)) + 1,
                 )
+
+
+def numbered_sequences(document: Document) -> Iterator[list[tuple[int, int, str]]]:
+    """Each sequence PL701 checks that does not run 1..N, as the 1-based (line, column)
+    of every item's number in the file and the number's digits, in order (for --fix)."""
+    for block, element in _elements(document):
+        text = element.text or ""
+        lines = text.split("\n")
+        hits = [(i, m) for i, line in enumerate(lines) if (m := _NUMBERED.match(line))]
+        if len(hits) >= 2 and _numbering_problem([int(m.group(2)) for _, m in hits]) is not None:
+            found = []
+            for index, match in hits:
+                offset = sum(len(line) + 1 for line in lines[:index]) + len(match.group(1))
+                found.append((*block.locate_text(element, offset), match.group(2)))
+            yield found
+        steps = [child for child in element if child.tag == "step"]
+        matches = [(s, _NUMBERED.match(s.text or "")) for s in steps]
+        if len(steps) < 2 or not all(m for _, m in matches):
+            continue
+        numbers = [int(m.group(2)) for _, m in matches if m]
+        if _numbering_problem(numbers) is not None:
+            yield [
+                (*block.locate_text(step, len(m.group(1))), m.group(2))
+                for step, m in matches
+                if m is not None
+            ]
 
 
 def _chains(document: Document) -> Iterator[tuple[XmlBlock, Element, str]]:

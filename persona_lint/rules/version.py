@@ -8,15 +8,17 @@
 from __future__ import annotations
 
 import datetime
+import hashlib
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 
 from persona_lint.diagnostics import Diagnostic, Severity
 from persona_lint.document import VERSION_COLUMNS, Cell, Document, Table
 from persona_lint.rules.context import RuleContext
 from persona_lint.rules.registry import Edit, finding, rule
 
-E = Severity.ERROR
+E, W = Severity.ERROR, Severity.WARNING
 # The regular expression published with SemVer 2.0.0 (semver.org).
 SEMVER = re.compile(
     r"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)"
@@ -33,6 +35,13 @@ def _cell(table: Table, column: str) -> Cell | None:
     row = table.rows[0]
     index = VERSION_COLUMNS.index(column)
     return row[index] if index < len(row) else None
+
+
+def version_cell(document: Document, column: str) -> Cell | None:
+    """The version table's data cell under ``column`` (``version``, ``last_updated`` or
+    ``status``) when the table has the exact header and one row."""
+    table = document.version_table
+    return _cell(table, column) if table is not None else None
 
 
 def _mark(code: str, document: Document, cell: Cell, message: str) -> Diagnostic:
@@ -259,3 +268,279 @@ def status_value(document: Document, context: RuleContext) -> Iterator[Diagnosti
             cell,
             f"status {cell.text!r} is not one of {', '.join(allowed)}",
         )
+
+
+# The canonical layout: each column as wide as its widest cell, one space of padding, a
+# delimiter row of dashes only.
+def render_table(header: tuple[str, ...], row: tuple[str, ...]) -> tuple[str, str, str]:
+    """The three lines of a version table in the canonical layout."""
+    header = tuple(_escape_cell(text) for text in header)
+    row = tuple(_escape_cell(text) for text in row)
+    widths = [max(len(a), len(b)) for a, b in zip(header, row, strict=True)]
+    return (
+        "| " + " | ".join(t.ljust(w) for t, w in zip(header, widths, strict=True)) + " |",
+        "|" + "|".join("-" * (w + 2) for w in widths) + "|",
+        "| " + " | ".join(t.ljust(w) for t, w in zip(row, widths, strict=True)) + " |",
+    )
+
+
+def _escape_cell(text: str) -> str:
+    return text.replace("|", "\\|")
+
+
+def table_layout(document: Document) -> tuple[int, tuple[str, str, str]] | None:
+    """The version table's first line and its canonical three lines, when the table has the
+    right header and one full row on three consecutive lines (else PL302/PL303 speak)."""
+    table = document.version_table
+    if table is None or len(table.rows) != 1 or len(table.rows[0]) != len(VERSION_COLUMNS):
+        return None
+    if tuple(c.text for c in table.header) != VERSION_COLUMNS:
+        return None
+    if table.rows[0][0].line != table.line + 2:
+        return None
+    if any(
+        document.lines[n - 1].lstrip().startswith(">") for n in range(table.line, table.line + 3)
+    ):
+        return None  # inside a block quote: left alone
+    return table.line, render_table(VERSION_COLUMNS, tuple(c.text for c in table.rows[0]))
+
+
+@rule(
+    "PL308",
+    "version-table-layout",
+    W,
+    "the version table is not in the canonical aligned layout",
+    fails=Edit("| 1.0.0   | 2025-07-11   | stable |", "| 1.0.0 | 2025-07-11 | stable |"),
+    passes=Edit("| 1.0.0   | 2025-07-11   | stable |", "| 1.0.1   | 2025-07-11   | stable |"),
+    fixable=True,
+)
+def version_table_layout(document: Document, context: RuleContext) -> Iterator[Diagnostic]:
+    """The version table is laid out like the canonical persona's: each column as wide as
+    its widest cell, one space of padding inside every pipe, leading and trailing pipes, a
+    delimiter row of dashes only::
+
+        | version | last_updated | status |
+        |---------|--------------|--------|
+        | 1.0.0   | 2025-07-11   | stable |
+
+    Reported at the first line that differs. ``--fix`` rewrites the three lines; the cells
+    keep their text.
+
+    Why: the table is the one part of a persona that tools edit (version bumps, dates); one
+    layout keeps those edits and their diffs small.
+
+    Fails: ``| 1.0.0 | 2025-07-11 | stable |`` under the canonical header.
+    """
+    found = table_layout(document)
+    if found is None:
+        return
+    first, expected = found
+    for offset, want in enumerate(expected):
+        if document.lines[first - 1 + offset] != want:
+            yield finding(
+                "PL308",
+                document,
+                first + offset,
+                1,
+                "the version table is not in the canonical layout (aligned columns, one "
+                f"space of padding); expected {want!r}",
+            )
+            return
+
+
+# -- Change-aware rules: the file compared with its content at --changed-since REF. --------
+
+
+@dataclass(frozen=True)
+class SemVer:
+    """A parsed SemVer 2.0.0 version, compared by SemVer precedence (build ignored)."""
+
+    major: int
+    minor: int
+    patch: int
+    prerelease: tuple[str, ...] = ()
+
+    @classmethod
+    def parse(cls, text: str) -> SemVer | None:
+        match = SEMVER.match(text)
+        if match is None:
+            return None
+        pre = tuple(match.group(4).split(".")) if match.group(4) else ()
+        return cls(int(match.group(1)), int(match.group(2)), int(match.group(3)), pre)
+
+    def key(self) -> tuple[int, int, int, int, tuple[tuple[int, int, str], ...]]:
+        """Sort key: a release sorts after its pre-releases; numeric identifiers sort
+        numerically and before alphanumeric ones, which sort in ASCII order; a longer
+        pre-release sorts after its own prefix."""
+        identifiers = tuple(
+            (0, int(part), "") if part.isdigit() else (1, 0, part) for part in self.prerelease
+        )
+        return (self.major, self.minor, self.patch, 0 if self.prerelease else 1, identifiers)
+
+    def __lt__(self, other: SemVer) -> bool:
+        return self.key() < other.key()
+
+    def __gt__(self, other: SemVer) -> bool:
+        return self.key() > other.key()
+
+    def next_patch(self) -> str:
+        """The next patch release: ``1.0.0`` → ``1.0.1``; ``1.1.0-rc.1`` → ``1.1.0``."""
+        patch = self.patch if self.prerelease else self.patch + 1
+        return f"{self.major}.{self.minor}.{patch}"
+
+    def next_minor(self) -> str:
+        """The next minor release: ``1.0.3`` → ``1.1.0``; ``1.1.0-rc.1`` → ``1.1.0``."""
+        if self.prerelease and self.patch == 0:
+            return f"{self.major}.{self.minor}.0"
+        return f"{self.major}.{self.minor + 1}.0"
+
+
+def content_digest(document: Document) -> str:
+    """A digest of the file's content without its version table and without whitespace
+    (as ``git diff -w --ignore-blank-lines`` sees it): equal digests mean that only the
+    table or whitespace changed."""
+    lines = document.lines
+    table = document.version_table
+    if table is not None:
+        last = table.rows[-1][0].line if table.rows else table.line + 1
+        lines = lines[: table.line - 1] + lines[last:]
+    text = re.sub(r"\s+", "", "\n".join(lines))
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def _changed(document: Document, context: RuleContext) -> bool:
+    previous = context.previous
+    return previous is not None and content_digest(document) != previous.digest
+
+
+def _since(context: RuleContext) -> str:
+    previous = context.previous
+    assert previous is not None
+    renamed = f" (as {previous.renamed_from})" if previous.renamed_from else ""
+    return f"{previous.ref}{renamed}"
+
+
+def bumped_version(document: Document, context: RuleContext) -> str | None:
+    """The version PL310 asks for (the next patch release after the previous version), or
+    None when the content did not change, the version was raised, or it cannot be
+    compared (no previous version, or one of the two is not SemVer: PL304 speaks)."""
+    previous = context.previous
+    table = document.version_table
+    cell = _cell(table, "version") if table else None
+    if previous is None or previous.version is None or cell is None:
+        return None
+    old, new = SemVer.parse(previous.version), SemVer.parse(cell.text)
+    if old is None or new is None or new > old or not _changed(document, context):
+        return None
+    return old.next_patch()
+
+
+def moved_date(document: Document, context: RuleContext) -> str | None:
+    """The date PL311 asks for (today), or None when the content did not change, the date
+    moved forward (or is today already), or a date cannot be read (PL305 speaks)."""
+    previous = context.previous
+    table = document.version_table
+    cell = _cell(table, "last_updated") if table else None
+    if previous is None or previous.last_updated is None or cell is None:
+        return None
+    if not _DATE.match(previous.last_updated) or not _DATE.match(cell.text):
+        return None
+    try:
+        old = datetime.date.fromisoformat(previous.last_updated)
+        new = datetime.date.fromisoformat(cell.text)
+    except ValueError:
+        return None
+    if new > old or new == context.today:
+        return None
+    if not _changed(document, context):
+        return None
+    return context.today.isoformat()
+
+
+@rule(
+    "PL310",
+    "version-not-bumped",
+    E,
+    "the content changed since --changed-since REF but the version was not raised",
+    fixable=True,
+)
+def version_not_bumped(document: Document, context: RuleContext) -> Iterator[Diagnostic]:
+    """With ``--changed-since REF``: the file's content differs from its content at the git
+    revision ``REF`` (the version table and whitespace aside), but ``version`` is not
+    greater than it was at ``REF`` by SemVer precedence (``1.0.0-rc.1`` < ``1.0.0`` <
+    ``1.0.1``; build metadata does not count). The message suggests the next patch and
+    minor versions; ``--fix`` sets the next patch version. A file that is new since ``REF``
+    passes; a renamed file is compared with its old path's content. Without
+    ``--changed-since`` the rule does nothing.
+
+    Why: consumers of a persona rely on the version to know that it changed; in the public
+    corpus, personas gained new content a day after release while still saying ``1.0.0``.
+
+    Fails: a gate added since ``origin/main`` while the version stays ``1.0.0``.
+
+    Passes: the same change with the version raised to ``1.0.1`` (and the date moved).
+    """
+    wanted = bumped_version(document, context)
+    if wanted is None:
+        return
+    previous = context.previous
+    table = document.version_table
+    cell = _cell(table, "version") if table else None
+    assert previous is not None and previous.version is not None and cell is not None
+    old = SemVer.parse(previous.version)
+    assert old is not None
+    since = _since(context)
+    if cell.text == previous.version:
+        problem = f"version {cell.text} was not raised"
+    else:
+        problem = f"version {cell.text} is not above {previous.version} (the version at {since})"
+    yield _mark(
+        "PL310",
+        document,
+        cell,
+        f"the content changed since {since} but {problem}; use {old.next_patch()} (patch) or "
+        f"{old.next_minor()} (minor)",
+    )
+
+
+@rule(
+    "PL311",
+    "date-not-moved",
+    E,
+    "the content changed since --changed-since REF but last_updated did not move forward",
+    fixable=True,
+)
+def date_not_moved(document: Document, context: RuleContext) -> Iterator[Diagnostic]:
+    """With ``--changed-since REF``: the file's content differs from its content at the git
+    revision ``REF`` (the version table and whitespace aside), but ``last_updated`` is not
+    later than it was at ``REF``. A date equal to today passes (a persona released today
+    can change again today). ``--fix`` sets today's date (the ``today`` setting pins it).
+    Without ``--changed-since`` the rule does nothing.
+
+    Why: the date tells readers how fresh a persona is; a changed persona with an old
+    date claims a review that never happened.
+
+    Fails: content changed, ``last_updated`` still ``2025-07-11`` as at ``REF``.
+
+    Passes: the same change with ``last_updated`` set to the day of the change.
+    """
+    wanted = moved_date(document, context)
+    if wanted is None:
+        return
+    previous = context.previous
+    table = document.version_table
+    cell = _cell(table, "last_updated") if table else None
+    assert previous is not None and cell is not None
+    since = _since(context)
+    if cell.text == previous.last_updated:
+        problem = f"last_updated {cell.text} was not moved forward"
+    else:
+        problem = (
+            f"last_updated {cell.text} is not after {previous.last_updated} (the date at {since})"
+        )
+    yield _mark(
+        "PL311",
+        document,
+        cell,
+        f"the content changed since {since} but {problem}; set it to {wanted}",
+    )

@@ -7,9 +7,12 @@ share of those results.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from persona_lint.diagnostics import Diagnostic, Severity
+from persona_lint.dialect import REFERENCE as _REFERENCE
+from persona_lint.dialect import to_strict_xml
 from persona_lint.document import Document, XmlBlock
 from persona_lint.fastpath import is_valid
 from persona_lint.rules.context import RuleContext
@@ -251,3 +254,61 @@ def invalid_content(document: Document, context: RuleContext) -> Iterator[Diagno
     Expert), or text beside child elements.
     """
     return _only("PL216", document)
+
+
+def bare_characters(document: Document) -> Iterator[tuple[int, int, str]]:
+    """Every ``&`` and ``<`` that only the persona dialect reads as literal text: 1-based
+    (line, column) in the Markdown file and the character. Comments and CDATA sections are
+    strict XML already and are never reported."""
+    for block in document.xml_blocks:
+        content = block.code.content
+        strict = to_strict_xml(content)
+        if len(strict.text) == len(content):
+            continue  # nothing was escaped
+        source = content.split("\n")
+        for number, line in enumerate(strict.text.split("\n")):
+            for match in _ESCAPES.finditer(line):
+                column = strict.original_column(number, match.start())
+                original = source[number] if number < len(source) else ""
+                char = original[column : column + 1]
+                if char == "<" or (char == "&" and not _REFERENCE.match(original, column)):
+                    yield (*block.code.to_file(number, column), char)
+
+
+_ESCAPES = re.compile(r"&amp;|&lt;")
+
+
+@rule(
+    "PL220",
+    "strict-xml",
+    E,
+    "a bare & or < that only the persona dialect accepts (off by default)",
+    fixable=True,
+    default_enabled=False,
+)
+def strict_xml(document: Document, context: RuleContext) -> Iterator[Diagnostic]:
+    """Off by default: enable it with ``extend-select = ["PL220"]`` (or ``--extend-select
+    strict-xml``) to keep every ```` ```xml ```` block strictly well-formed XML.
+
+    A ``&`` that starts no entity reference, or a ``<`` that cannot start markup, is
+    literal text in the persona dialect (``Research & Development``, ``< 200ms``) but an
+    error for every other XML tool. ``--fix`` writes ``&amp;`` and ``&lt;`` instead, which
+    mean the same characters, so the text of every element stays the same.
+
+    Why: personas that are strict XML can be read by xmllint, lxml or any XML library
+    directly, without ``persona-lint export``.
+
+    Fails: ``<expertise_domain>Research & Development</expertise_domain>``
+
+    Passes: ``<expertise_domain>Research &amp; Development</expertise_domain>``
+    """
+    for line, column, char in bare_characters(document):
+        escape = "&amp;" if char == "&" else "&lt;"
+        yield finding(
+            "PL220",
+            document,
+            line,
+            column,
+            f"bare {char!r} is not strict XML; write {escape}",
+            end_column=column + 1,
+        )

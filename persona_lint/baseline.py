@@ -1,0 +1,182 @@
+"""Baselines: adopt persona-lint on an old tree by recording what it reports today.
+
+``--write-baseline FILE`` records every diagnostic of the run; ``--baseline FILE`` hides
+the diagnostics recorded there, so only new ones are reported (and fail the run). A
+diagnostic is recorded by its file's path, its code and a fingerprint of where it is that
+survives lines inserted or removed elsewhere: a hash of the code, the offending line's text
+(stripped) and the occurrence index of that (code, text) pair in the file. Editing the
+offending line, or renaming the file, makes it a new diagnostic.
+
+Entries of the baseline that the run no longer produces, for files the run linted, are
+*stale*: the problem was fixed. They are listed after the report (one line each) so the
+baseline can be rewritten; they do not change the exit code.
+
+The file is JSON, versioned and stable (sorted, no dates), so it diffs well in review::
+
+    {
+      "version": 1,
+      "tool": "persona-lint",
+      "entries": [
+        {"path": "personas/qa-engineer.md", "code": "PL304", "fingerprint": "1f0c..."}
+      ]
+    }
+
+Paths are relative to the folder of the baseline file, with ``/`` separators, so the
+baseline works from any working directory.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import hashlib
+import json
+import os
+import tempfile
+from collections import Counter
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from persona_lint.diagnostics import Diagnostic
+from persona_lint.result import FileResult
+
+FORMAT_VERSION = 1
+
+
+class BaselineError(Exception):
+    """The baseline file cannot be read or written (exit code 2)."""
+
+
+@dataclass(frozen=True, order=True)
+class Entry:
+    path: str
+    code: str
+    fingerprint: str
+
+
+def fingerprint(code: str, line_text: str, occurrence: int) -> str:
+    material = "\0".join((code, line_text, str(occurrence)))
+    return hashlib.sha256(material.encode("utf-8", "surrogatepass")).hexdigest()[:20]
+
+
+def _about_the_file(diagnostic: Diagnostic) -> bool:
+    """A finding at 1:1 without a range is about the whole file (its name, encoding...)."""
+    at_start = diagnostic.line == 1 and diagnostic.column == 1
+    return at_start and diagnostic.end_line is None and diagnostic.end_column is None
+
+
+def _relative(path: str, root: Path) -> str:
+    if path in ("-", ""):
+        return path
+    try:
+        return Path(os.path.relpath(os.path.abspath(path), root)).as_posix()
+    except ValueError:  # another drive (Windows)
+        return Path(path).as_posix()
+
+
+def entries_of(result: FileResult, root: Path) -> Iterator[tuple[Diagnostic, Entry]]:
+    """Each diagnostic of a file with its baseline entry."""
+    path = _relative(result.path, root)
+    seen: Counter[tuple[str, str]] = Counter()
+    for diagnostic in sorted(result.diagnostics):
+        text = ""
+        if not _about_the_file(diagnostic) and 1 <= diagnostic.line <= len(result.lines):
+            text = result.lines[diagnostic.line - 1].strip()
+        key = (diagnostic.code, text)
+        yield diagnostic, Entry(path, diagnostic.code, fingerprint(*key, seen[key]))
+        seen[key] += 1
+
+
+def load(file: Path) -> list[Entry]:
+    try:
+        data = json.loads(file.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise BaselineError(f"{file}: no such baseline file") from None
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        raise BaselineError(f"{file}: cannot read the baseline: {exc}") from None
+    if not isinstance(data, dict) or data.get("version") != FORMAT_VERSION:
+        raise BaselineError(
+            f"{file}: not a persona-lint baseline of version {FORMAT_VERSION} "
+            "(rewrite it with --write-baseline)"
+        )
+    entries = data.get("entries")
+    if not isinstance(entries, list):
+        raise BaselineError(f"{file}: 'entries' must be a list")
+    out = []
+    for item in entries:
+        if not isinstance(item, dict) or not all(
+            isinstance(item.get(key), str) for key in ("path", "code", "fingerprint")
+        ):
+            raise BaselineError(f"{file}: each entry needs path, code and fingerprint strings")
+        out.append(Entry(item["path"], item["code"], item["fingerprint"]))
+    return out
+
+
+def dump(entries: Iterable[Entry]) -> str:
+    rows = [dataclasses.asdict(entry) for entry in sorted(entries)]
+    document = {"version": FORMAT_VERSION, "tool": "persona-lint", "entries": rows}
+    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+
+
+def write(file: Path, results: Sequence[FileResult], previous: Sequence[Entry] = ()) -> int:
+    """Record every diagnostic of ``results`` in ``file`` (atomically), keeping the
+    entries of ``previous`` for files this run did not lint. Returns the entry count."""
+    root = file.absolute().parent
+    linted = {_relative(r.path, root) for r in results}
+    entries = [e for e in previous if e.path not in linted]
+    entries += [entry for result in results for _, entry in entries_of(result, root)]
+    try:
+        descriptor, temporary = tempfile.mkstemp(
+            prefix=f".{file.name}.", suffix=".tmp", dir=file.absolute().parent
+        )
+    except OSError as exc:
+        raise BaselineError(f"{file}: cannot write the baseline: {exc.strerror or exc}") from None
+    try:
+        with os.fdopen(descriptor, "w", encoding="utf-8", newline="\n") as handle:
+            handle.write(dump(entries))
+        os.chmod(temporary, _mode(file))
+        os.replace(temporary, file)
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        raise BaselineError(f"{file}: cannot write the baseline: {exc.strerror or exc}") from None
+    return len(entries)
+
+
+def _mode(file: Path) -> int:
+    try:
+        return file.stat().st_mode & 0o7777
+    except OSError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
+
+
+@dataclass(frozen=True)
+class Filtered:
+    results: list[FileResult]
+    hidden: int  # diagnostics hidden by the baseline
+    stale: list[Entry]  # entries for linted files that matched nothing
+
+
+def apply(file: Path, entries: Sequence[Entry], results: Sequence[FileResult]) -> Filtered:
+    """Hide the diagnostics recorded in the baseline (each entry hides one)."""
+    root = file.absolute().parent
+    remaining = Counter(entries)
+    hidden = 0
+    filtered = []
+    for result in results:
+        kept = []
+        for diagnostic, entry in entries_of(result, root):
+            if remaining[entry] > 0:
+                remaining[entry] -= 1
+                hidden += 1
+            else:
+                kept.append(diagnostic)
+        if len(kept) != len(result.diagnostics):
+            result = dataclasses.replace(result, diagnostics=tuple(kept))
+        filtered.append(result)
+    linted = {_relative(r.path, root) for r in results}
+    stale = sorted(e for e, count in remaining.items() for _ in range(count) if e.path in linted)
+    return Filtered(filtered, hidden, stale)
