@@ -18,8 +18,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import shutil
-import tempfile
 from dataclasses import asdict
 from functools import cache
 from pathlib import Path
@@ -51,6 +49,7 @@ def code_fingerprint() -> str:
     return digest.hexdigest()
 
 
+@cache
 def settings_fingerprint(settings: Settings) -> str:
     """A stable text for the settings (frozensets sorted, dates as ISO text)."""
     data = asdict(settings)
@@ -109,6 +108,8 @@ class ResultCache:
             if len(keep) >= MAX_ENTRIES:
                 break
             keep.setdefault(k, v)
+        import tempfile
+
         try:
             self.file.parent.mkdir(parents=True, exist_ok=True)
             _mark_folder(self.folder)
@@ -137,6 +138,8 @@ def _mark_folder(folder: Path) -> None:
 
 def clean(folder: Path) -> bool:
     """Delete the cache folder; whether there was one."""
+    import shutil
+
     if not (folder / "CACHEDIR.TAG").exists() and not (folder / FORMAT).exists():
         return False
     shutil.rmtree(folder)

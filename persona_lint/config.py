@@ -15,7 +15,7 @@ valid name when there is a near miss. The CLI turns it into exit code 2.
 from __future__ import annotations
 
 import datetime
-import difflib
+import functools
 import re
 import sys
 from collections.abc import Iterable, Mapping
@@ -78,6 +78,8 @@ class ConfigError(Exception):
 
 
 def _suggest(word: str, choices: Iterable[str]) -> str:
+    import difflib
+
     close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
     return f"; did you mean {close[0]!r}?" if close else ""
 
@@ -92,6 +94,7 @@ def _line_of(text: str, key: str) -> int | None:
     return text.count("\n", 0, match.start()) + 1 if match else None
 
 
+@functools.cache
 def glob_to_regex(pattern: str) -> re.Pattern[str]:
     """Translate a glob (``*``, ``?``, ``[...]``, ``**``) to a regular expression over POSIX
     paths. A pattern without ``/`` matches a file or folder name at any depth."""

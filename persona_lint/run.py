@@ -135,7 +135,7 @@ def _lint_chunk(jobs: list[_Job]) -> list[FileResult]:
 
 def _lint_jobs(jobs: list[_Job], workers: int) -> list[FileResult]:
     if workers <= 1 or len(jobs) < 2:
-        return [_lint_job(job) for job in jobs]
+        return _lint_chunk(jobs)  # parsed documents are not kept: they cost memory
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 

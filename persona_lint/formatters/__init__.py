@@ -11,7 +11,6 @@ import contextlib
 import dataclasses
 import importlib
 import os
-import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -89,6 +88,8 @@ def write_report(report: Report, name: str, destination: Path | None, stdout: Te
     report and a failure (in the formatter, or a full disk) leaves any previous file as
     it was and no temporary file behind. Files are UTF-8 with LF line ends, uncoloured.
     """
+    import tempfile
+
     formatter = get_formatter(name)
     if destination is None:
         formatter(report, stdout)
