@@ -25,7 +25,8 @@ from __future__ import annotations
 import bisect
 import re
 import xml.parsers.expat
-from collections.abc import Callable
+from array import array
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from xml.etree.ElementTree import Element
 
@@ -33,6 +34,8 @@ from xml.etree.ElementTree import Element
 _SIMPLE_TAG = re.compile(
     r"""</?[^\s<>"'/=]+(?:\s+[^\s<>"'=/]+\s*=\s*(?:"[^"&<]*"|'[^'&<]*'))*\s*/?>"""
 )
+_SPECIAL = re.compile(r"[&<]")
+_RUN = re.compile(r"&+|<+")
 REFERENCE = re.compile(r"&(?:#[0-9]+|#x[0-9A-Fa-f]+|[A-Za-z_:][\w.:-]*);")
 _NAME_START = re.compile(r"[A-Za-z_:\u00C0-\uFFFF]")
 # Deeper nesting than this is reported instead of parsed (no persona needs more than ~6).
@@ -45,8 +48,9 @@ class StrictXml:
 
     text: str
     # Per line (0-based): sorted strict columns where an insertion ends, and the total
-    # number of characters inserted on that line up to that column.
-    _inserts: dict[int, tuple[tuple[int, ...], tuple[int, ...]]]
+    # number of characters inserted on that line up to that column (compact arrays: a
+    # hostile block can hold a million escapes).
+    _inserts: dict[int, tuple[Sequence[int], Sequence[int]]]
 
     def original_column(self, line: int, column: int) -> int:
         """Map a 0-based column on 0-based ``line`` of the strict text to the dialect text."""
@@ -67,121 +71,127 @@ class StrictXml:
 
 def to_strict_xml(text: str) -> StrictXml:
     """Rewrite dialect text into strict XML (see the module documentation)."""
-    out: list[str] = []
-    inserts: dict[int, tuple[list[int], list[int]]] = {}
-    line = 0
-    line_start_out = 0  # index in the output where the current line starts
-    line_total = 0
-    i = 0
-    n = len(text)
-    # A running length avoids quadratic re-summing of ``out``.
-    length = 0
+    return _Rewriter(text).run()
 
-    def emit(chunk: str) -> None:
-        nonlocal length, line, line_start_out, line_total
-        out.append(chunk)
-        start = length
-        length += len(chunk)
-        newline = chunk.rfind("\n")
-        if newline >= 0:
-            line += chunk.count("\n")
-            line_start_out = start + newline + 1
-            line_total = 0
 
-    def emit_escape(replacement: str) -> None:
-        nonlocal length, line_total
-        out.append(replacement)
-        length += len(replacement)
-        line_total += len(replacement) - 1
-        ends, totals = inserts.setdefault(line, ([], []))
-        ends.append(length - line_start_out)
-        totals.append(line_total)
+class _Rewriter:
+    """One pass over the dialect text. Text that needs no escape is not copied piece by
+    piece: ``copied`` marks how far the output has caught up, and only an escape (or the
+    end) copies what lies before it, in one slice."""
 
-    while i < n:
-        j = _next_special(text, i)
-        if j > i:
-            emit(text[i:j])
-            i = j
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.out: list[str] = []
+        self.inserts: dict[int, tuple[array[int], array[int]]] = {}
+        self.copied = 0  # text[:copied] is in the output
+        self.length = 0  # characters in the output (a running sum: no re-summing)
+        self.line = 0
+        self.line_start_out = 0  # index in the output where the current line starts
+        self.line_total = 0  # characters inserted on the current line so far
+
+    def run(self) -> StrictXml:
+        text = self.text
+        n = len(text)
+        i = 0
+        while i < n:
+            i = _next_special(text, i)
             if i >= n:
                 break
-        char = text[i]
-        if char == "&":
-            if REFERENCE.match(text, i):
-                emit("&")
+            char = text[i]
+            run = _RUN.match(text, i)
+            assert run is not None
+            if run.end() - i > 1:
+                # All but the last of a run of "&" or "<" are bare: escape them at once.
+                count = run.end() - i - 1
+                self.escape(i, "&amp;" if char == "&" else "&lt;", count)
+                i += count
+            if char == "&":
+                if not REFERENCE.match(text, i):
+                    self.escape(i, "&amp;")
+                i += 1
+                continue
+            # char == "<"
+            following = text[i + 1 : i + 2]
+            if text.startswith("<!--", i):
+                end = text.find("-->", i + 4)
+                i = n if end < 0 else end + 3
+            elif text.startswith("<![CDATA[", i):
+                end = text.find("]]>", i + 9)
+                i = n if end < 0 else end + 3
+            elif following in ("!", "?"):
+                i += 1
+            elif _NAME_START.match(following) or (
+                following == "/" and _NAME_START.match(text, i + 2) is not None
+            ):
+                simple = _SIMPLE_TAG.match(text, i)
+                # A tag with nothing to escape is passed over whole.
+                i = simple.end() if simple is not None else self.tag(i)
             else:
-                emit_escape("&amp;")
+                self.escape(i, "&lt;")
+                i += 1
+        self.copy_to(n)
+        return StrictXml("".join(self.out), dict(self.inserts))
+
+    def copy_to(self, position: int) -> None:
+        """Copy the text up to ``position`` unchanged."""
+        if position <= self.copied:
+            return
+        chunk = self.text[self.copied : position]
+        self.out.append(chunk)
+        start = self.length
+        self.length += len(chunk)
+        self.copied = position
+        newline = chunk.rfind("\n")
+        if newline >= 0:
+            self.line += chunk.count("\n")
+            self.line_start_out = start + newline + 1
+            self.line_total = 0
+
+    def escape(self, position: int, replacement: str, count: int = 1) -> None:
+        """Replace the ``count`` characters at ``position`` by as many ``replacement``."""
+        self.copy_to(position)
+        self.out.append(replacement * count)
+        step = len(replacement)
+        added = step - 1
+        base = self.length - self.line_start_out
+        self.length += step * count
+        self.copied = position + count
+        ends, totals = self.inserts.setdefault(self.line, (array("q"), array("q")))
+        ends.extend(range(base + step, base + step * count + 1, step))
+        totals.extend(range(self.line_total + added, self.line_total + added * count + 1, added))
+        self.line_total += added * count
+
+    def tag(self, start: int) -> int:
+        """Pass over a start or end tag, escaping bare ``&`` and ``<`` in quoted values;
+        the position after it."""
+        text = self.text
+        n = len(text)
+        quote = ""
+        i = start + 1
+        while i < n:
+            char = text[i]
+            if quote:
+                if char == quote:
+                    quote = ""
+                elif char == "&" and not REFERENCE.match(text, i):
+                    self.escape(i, "&amp;")
+                elif char == "<":
+                    self.escape(i, "&lt;")
+            elif char in "\"'":
+                quote = char
+            elif char == ">":
+                return i + 1
+            elif char == "<":
+                return i  # an unclosed tag: leave it for the parser to report
             i += 1
-            continue
-        # char == "<"
-        following = text[i + 1 : i + 2]
-        if text.startswith("<!--", i):
-            end = text.find("-->", i + 4)
-            end = n if end < 0 else end + 3
-            emit(text[i:end])
-            i = end
-        elif text.startswith("<![CDATA[", i):
-            end = text.find("]]>", i + 9)
-            end = n if end < 0 else end + 3
-            emit(text[i:end])
-            i = end
-        elif following in ("!", "?"):
-            emit("<")
-            i += 1
-        elif _NAME_START.match(following) or (
-            following == "/" and _NAME_START.match(text, i + 2) is not None
-        ):
-            simple = _SIMPLE_TAG.match(text, i)
-            if simple is not None:  # nothing to escape: copy the whole tag at once
-                emit(simple.group())
-                i = simple.end()
-            else:
-                i = _emit_tag(text, i, emit, emit_escape)
-        else:
-            emit_escape("&lt;")
-            i += 1
-    frozen = {k: (tuple(v[0]), tuple(v[1])) for k, v in inserts.items()}
-    return StrictXml("".join(out), frozen)
+        return i
 
 
 def _next_special(text: str, start: int) -> int:
-    amp = text.find("&", start)
-    lt = text.find("<", start)
-    candidates = [p for p in (amp, lt) if p >= 0]
-    return min(candidates) if candidates else len(text)
-
-
-def _emit_tag(
-    text: str, start: int, emit: Callable[[str], None], emit_escape: Callable[[str], None]
-) -> int:
-    """Copy a start or end tag, escaping bare ``&`` and ``<`` inside quoted values."""
-    i = start
-    n = len(text)
-    quote = ""
-    chunk_start = i
-    i += 1
-    while i < n:
-        char = text[i]
-        if quote:
-            if char == quote:
-                quote = ""
-            elif char == "&" and not REFERENCE.match(text, i):
-                emit(text[chunk_start:i])
-                emit_escape("&amp;")
-                chunk_start = i + 1
-            elif char == "<":
-                emit(text[chunk_start:i])
-                emit_escape("&lt;")
-                chunk_start = i + 1
-        elif char in "\"'":
-            quote = char
-        elif char == ">":
-            i += 1
-            break
-        elif char == "<":
-            break  # an unclosed tag: leave it for the parser to report
-        i += 1
-    emit(text[chunk_start:i])
-    return i
+    # One forward scan: two ``find`` calls would rescan to the end of the text for the
+    # character that does not occur, which is quadratic on a block of only "<" or "&".
+    found = _SPECIAL.search(text, start)
+    return found.start() if found is not None else len(text)
 
 
 @dataclass(frozen=True)
@@ -219,6 +229,9 @@ class _Stop(Exception):
 
 def parse_block(text: str) -> ParsedXml:
     """Parse one XML block of the dialect; never raises for bad input."""
+    doctype = _find_doctype(text)
+    if doctype is not None:
+        return ParsedXml(None, {}, doctype)
     strict = to_strict_xml(text)
     parser = xml.parsers.expat.ParserCreate()
     parser.SetParamEntityParsing(xml.parsers.expat.XML_PARAM_ENTITY_PARSING_NEVER)
@@ -266,19 +279,30 @@ def parse_block(text: str) -> ParsedXml:
         flush_text()
         stack.pop()
 
-    def refuse_entity(*_args: object) -> int:
-        line, column = where()
-        raise _Stop(XmlError(line, column, "entity declarations are not allowed", "doctype"))
+    def refuse(what: str) -> Callable[..., int]:
+        def handler(*_args: object) -> int:
+            line, column = where()
+            # expat reports the end of the declaration's head: point at its "<!".
+            lines = text.split("\n")
+            start = lines[line].rfind("<!", 0, column + 1) if 0 <= line < len(lines) else -1
+            column = start if start >= 0 else column
+            message = (
+                f"{what} declarations are not allowed in persona documents "
+                "(DTDs and entities are never processed)"
+            )
+            raise _Stop(XmlError(line, column, message, "doctype"))
+
+        return handler
 
     parser.StartElementHandler = start
     parser.EndElementHandler = end
     parser.CharacterDataHandler = text_parts.append
-    parser.EntityDeclHandler = refuse_entity
-    parser.ExternalEntityRefHandler = refuse_entity
+    # _find_doctype has already refused every DOCTYPE it can see; these handlers are the
+    # second line of defence, inside the parser, before anything is declared or expanded.
+    parser.StartDoctypeDeclHandler = refuse("DOCTYPE")
+    parser.EntityDeclHandler = refuse("entity")
+    parser.ExternalEntityRefHandler = refuse("entity")
     parser.buffer_text = True
-    doctype = _find_doctype(text)
-    if doctype is not None:
-        return ParsedXml(None, positions, doctype)
     try:
         parser.Parse(strict.text, True)
     except _Stop as stop:
@@ -291,25 +315,45 @@ def parse_block(text: str) -> ParsedXml:
     return ParsedXml(root[0] if root else None, positions, None, strict.text)
 
 
-_DOCTYPE = re.compile(r"<!DOCTYPE|<!ENTITY|<!--.*?-->", re.DOTALL)
+# What can hide a declaration from the parser (comments, CDATA sections, processing
+# instructions, each skipped to its end) and the declarations themselves.
+_DECLARATION = re.compile(r"<!--|<!\[CDATA\[|<\?|<!DOCTYPE|<!ENTITY")
+_SKIPPED_UNTIL = {"<!--": "-->", "<![CDATA[": "]]>", "<?": "?>"}
 
 
 def _find_doctype(text: str) -> XmlError | None:
-    """Find a DOCTYPE (or a stray entity declaration) outside comments, before parsing."""
-    for match in _DOCTYPE.finditer(text):
-        if match.group().startswith("<!--"):
+    """Find a DOCTYPE (or a stray entity declaration) outside comments, CDATA sections and
+    processing instructions, before parsing. Linear: every character is looked at once."""
+    position = 0
+    unterminated: set[str] = set()  # openers whose terminator does not occur any more
+    while True:
+        match = _DECLARATION.search(text, position)
+        if match is None:
+            return None
+        opener = match.group()
+        terminator = _SKIPPED_UNTIL.get(opener)
+        if terminator is not None:
+            end = -1 if opener in unterminated else text.find(terminator, match.end())
+            if end < 0:
+                # Not closed: the parser reports it; keep looking behind the opener.
+                unterminated.add(opener)
+                position = match.end()
+            else:
+                position = end + len(terminator)
             continue
-        line = text.count("\n", 0, match.start())
-        column = match.start() - (text.rfind("\n", 0, match.start()) + 1)
-        what = "DOCTYPE" if match.group() == "<!DOCTYPE" else "entity"
-        return XmlError(
-            line,
-            column,
-            f"{what} declarations are not allowed in persona documents "
-            "(DTDs and entities are never processed)",
-            "doctype",
-        )
-    return None
+        return _doctype_error(text, match.start(), "DOCTYPE" if opener == "<!DOCTYPE" else "entity")
+
+
+def _doctype_error(text: str, offset: int, what: str) -> XmlError:
+    line = text.count("\n", 0, offset)
+    column = offset - (text.rfind("\n", 0, offset) + 1)
+    return XmlError(
+        line,
+        column,
+        f"{what} declarations are not allowed in persona documents "
+        "(DTDs and entities are never processed)",
+        "doctype",
+    )
 
 
 _ERRORS = xml.parsers.expat.errors

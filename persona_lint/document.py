@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, cached_property
 from xml.etree.ElementTree import Element
 
 from markdown_it import MarkdownIt
@@ -80,6 +80,11 @@ class CodeBlock:
     def language(self) -> str:
         return self.info.split()[0].lower() if self.info.strip() else ""
 
+    @cached_property
+    def lines(self) -> list[str]:
+        """The content's lines, split once: locating many elements must stay linear."""
+        return self.content.split("\n")
+
     def to_file(self, line: int, column: int) -> tuple[int, int]:
         """Map a 0-based (line, column) of the content to a 1-based place in the file."""
         offset = self.line_offsets[line] if 0 <= line < len(self.line_offsets) else 0
@@ -109,7 +114,7 @@ class XmlBlock:
 
     def locate_attribute(self, element: Element, name: str) -> tuple[int, int]:
         """1-based place in the file of the first character of attribute ``name``'s value."""
-        lines = self.code.content.split("\n")
+        lines = self.code.lines
         line, column = self.parsed.position(element)
         pattern = re.compile(rf"\b{re.escape(name)}\s*=\s*[\"']")
         for number in range(line, min(line + 20, len(lines))):
@@ -124,7 +129,7 @@ class XmlBlock:
         Walks the raw dialect text after the start tag, so an entity such as ``&lt;``
         counts as the one character it stands for.
         """
-        lines = self.code.content.split("\n")
+        lines = self.code.lines
         line, column = self.parsed.position(element)
         if not 0 <= line < len(lines):
             return self.locate(element)

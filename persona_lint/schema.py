@@ -26,6 +26,9 @@ CORE_SECTIONS = (
 )
 LAST_SECTION = "error_handling_philosophy"
 BEHAVIOR_STAND_IN = "persona_behavior"
+# More attributes on one element than this are reported, not validated (no persona element
+# takes more than one or two).
+MAX_ATTRIBUTES = 256
 
 
 def schema_dir() -> Path:
@@ -44,10 +47,32 @@ class SchemaIssue:
     message: str
 
 
-@cache
-def _load(name: str) -> Any:
+def _import_xmlschema() -> Any:
+    """Import xmlschema without letting it read system files.
+
+    On import, xmlschema builds its meta-schema from its own package files through
+    ``urllib.request.urlopen("file://...")``, whose file handler calls ``mimetypes``, which
+    on first use reads /etc/mime.types and the like. Initialising ``mimetypes`` with no files
+    first keeps the run to the files it was asked to lint (the built-in table is enough:
+    nothing here needs a MIME type).
+    """
+    import mimetypes
+
+    if not mimetypes.inited:
+        known = mimetypes.knownfiles
+        mimetypes.knownfiles = []  # read by init() when it is first called
+        try:
+            mimetypes.init()
+        finally:
+            mimetypes.knownfiles = known
     import xmlschema  # imported lazily: commands that validate nothing stay fast
 
+    return xmlschema
+
+
+@cache
+def _load(name: str) -> Any:
+    xmlschema = _import_xmlschema()
     data = (schema_dir() / name).read_bytes()
     return xmlschema.XMLSchema10(io.BytesIO(data), allow="none", defuse="always")
 
@@ -79,7 +104,20 @@ def validate_behavior(root: Element) -> list[SchemaIssue]:
 
 
 def _validate(schema: Any, root: Element, root_name: str = "") -> list[SchemaIssue]:
-    issues: list[SchemaIssue] = []
+    crowded = [e for e in root.iter() if len(e.attrib) > MAX_ATTRIBUTES]
+    if crowded:
+        # xmlschema describes every attribute error with all the element's attributes, so
+        # thousands of attributes cost seconds: report them instead of validating.
+        issues: list[SchemaIssue] = []
+        for element in crowded:
+            where = root_name if element is root and root_name else f"<{element.tag}>"
+            message = (
+                f"{where} has {len(element.attrib)} attributes (more than {MAX_ATTRIBUTES}); "
+                "the block is not validated further"
+            )
+            issues.append(SchemaIssue("PL214", element, message))
+        return issues
+    issues = []
     for error in schema.iter_errors(root, use_location_hints=False):
         issue = _translate(error, root, root_name or f"<{root.tag}>")
         if issue is not None:

@@ -3,10 +3,15 @@
 Checks happen on the raw bytes, before any decoding: markdown-it silently replaces NUL with
 U+FFFD, and a UTF-16 file decodes as garbage rather than failing. A UTF-8 byte order mark is
 dropped and CRLF or CR line endings become LF; neither changes a line number or a column.
+
+Control characters other than tab and line breaks are refused too: no persona needs them,
+XML forbids them, and persona-lint quotes source text in its messages and its ``full``
+format, where an escape sequence from a stranger's file would reach the reader's terminal.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 # Signatures of common binary formats that end up renamed to .md.
@@ -18,6 +23,11 @@ _BINARY_SIGNATURES = {
     b"GIF8": "a GIF image",
     b"\x7fELF": "an executable",
 }
+# C0 controls but tab, LF and CR; DEL; C1 controls (U+0080-U+009F, which some terminals
+# obey as escape sequences).
+_CONTROL = re.compile("[\x01-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+# How many leading bytes to look at when guessing whether NUL bytes mean UTF-16.
+_SNIFF = 512
 
 
 @dataclass(frozen=True)
@@ -34,10 +44,16 @@ def decode(data: bytes) -> str | SourceProblem:
     for signature, what in _BINARY_SIGNATURES.items():
         if data.startswith(signature):
             return SourceProblem(1, 1, f"this is {what}, not a UTF-8 text file")
+    if data.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):
+        return SourceProblem(1, 1, "the file is UTF-32 encoded; save it as UTF-8")
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         return SourceProblem(1, 1, "the file is UTF-16 encoded; save it as UTF-8")
     nul = data.find(b"\x00")
     if nul >= 0:
+        if _looks_utf16(data):
+            return SourceProblem(
+                1, 1, "the file looks UTF-16 encoded (without a byte order mark); save it as UTF-8"
+            )
         line, column = _place(data, nul)
         return SourceProblem(line, column, "NUL byte in the file: is it binary?")
     if data.startswith(b"\xef\xbb\xbf"):
@@ -51,12 +67,31 @@ def decode(data: bytes) -> str | SourceProblem:
         )
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
+    control = _CONTROL.search(text)
+    if control is not None:
+        offset = control.start()
+        line = text.count("\n", 0, offset) + 1
+        column = offset - (text.rfind("\n", 0, offset) + 1) + 1
+        return SourceProblem(
+            line,
+            column,
+            f"control character U+{ord(control.group()):04X} in the file: is it binary?",
+        )
     return text
 
 
+def _looks_utf16(data: bytes) -> bool:
+    """Whether NUL bytes sit at every other place, as ASCII text in UTF-16 puts them."""
+    head = data[:_SNIFF]
+    even, odd = head[0::2], head[1::2]
+    # ASCII text in UTF-16: one byte of each pair is NUL, nearly always.
+    return max(even.count(0), odd.count(0)) * 10 >= len(head) // 2 * 8 > 0
+
+
 def _place(data: bytes, offset: int) -> tuple[int, int]:
-    """1-based line and character column of a byte offset (decoding what comes before)."""
-    line_start = data.rfind(b"\n", 0, offset) + 1
-    line = data.count(b"\n", 0, offset) + 1
-    prefix = data[line_start:offset].decode("utf-8", errors="replace")
-    return line, len(prefix) + 1
+    """1-based line and character column of a byte offset, in the coordinates of the
+    decoded text: a byte order mark takes no column, CR and CRLF end lines like LF."""
+    prefix = data[:offset].decode("utf-8", errors="replace").removeprefix("\ufeff")
+    prefix = prefix.replace("\r\n", "\n").replace("\r", "\n")
+    line_start = prefix.rfind("\n") + 1
+    return prefix.count("\n") + 1, len(prefix) - line_start + 1
