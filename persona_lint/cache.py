@@ -68,6 +68,11 @@ class ResultCache:
         self._entries: dict[str, Any] = {}
         self._used: set[str] = set()
         self._dirty = False
+        # A cache folder committed as a symbolic link could make persona-lint read or write
+        # files anywhere the CI user may: such a cache is not used at all.
+        self.usable = not _links_anywhere(folder)
+        if not self.usable:
+            return
         try:
             loaded = json.loads(self.file.read_text(encoding="utf-8"))
             if isinstance(loaded, dict) and loaded.get("code") == code_fingerprint():
@@ -101,7 +106,7 @@ class ResultCache:
 
     def save(self) -> None:
         """Write the cache if the run changed it (atomically; errors are not fatal)."""
-        if not self._dirty:
+        if not self._dirty or not self.usable:
             return
         keep = {k: v for k, v in self._entries.items() if k in self._used}
         for k, v in self._entries.items():
@@ -125,15 +130,27 @@ class ResultCache:
             pass  # a read-only tree still lints; it just is not cached
 
 
+def _links_anywhere(folder: Path) -> bool:
+    """Whether the cache folder, or its format folder or file, is a symbolic link."""
+    return any(
+        path.is_symlink() for path in (folder, folder / FORMAT, folder / FORMAT / "results.json")
+    )
+
+
 def _mark_folder(folder: Path) -> None:
-    tag = folder / "CACHEDIR.TAG"
-    if not tag.exists():
-        tag.write_text(
+    for name, text in (
+        (
+            "CACHEDIR.TAG",
             "Signature: 8a477f597d28d172789f06886806bc55\n"
             "# This file is a cache directory tag created by persona-lint.\n",
-            encoding="utf-8",
-        )
-        (folder / ".gitignore").write_text("# Created by persona-lint\n*\n", encoding="utf-8")
+        ),
+        (".gitignore", "# Created by persona-lint\n*\n"),
+    ):
+        try:
+            with open(folder / name, "x", encoding="utf-8") as handle:  # never overwrite
+                handle.write(text)
+        except FileExistsError:
+            pass
 
 
 def clean(folder: Path) -> bool:

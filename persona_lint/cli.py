@@ -283,9 +283,17 @@ def export(file: Path, output_dir: Path | None) -> None:
     """
     from persona_lint.dialect import to_strict_xml
     from persona_lint.document import parse_document
+    from persona_lint.files import read_limited
+    from persona_lint.settings import DEFAULT_MAX_FILE_SIZE
     from persona_lint.source import SourceProblem, decode
 
-    text = decode(file.read_bytes())
+    try:
+        data = read_limited(file, DEFAULT_MAX_FILE_SIZE)
+    except OSError as exc:
+        raise click.ClickException(f"{file}: cannot read: {exc.strerror or exc}") from None
+    if len(data) > DEFAULT_MAX_FILE_SIZE:
+        raise click.ClickException(f"{file}: larger than {DEFAULT_MAX_FILE_SIZE} bytes")
+    text = decode(data)
     if isinstance(text, SourceProblem):
         raise click.ClickException(f"{file}:{text.line}:{text.column}: {text.message}")
     document = parse_document(str(file), text)

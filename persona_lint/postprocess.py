@@ -63,7 +63,20 @@ def corpus_findings(
     extra: dict[str, list[Diagnostic]] = {}
     context = RuleContext(settings or Settings())
     for check in CORPUS_RULES:
-        for diagnostic in check(facts, context):
+        try:
+            found = list(check(facts, context))
+        except Exception as exc:  # a bug in a cross-file rule must not end the run
+            found = [
+                Diagnostic(
+                    fact.path,
+                    1,
+                    1,
+                    "PL001",
+                    f"internal error in cross-file rule {check.__name__}: {type(exc).__name__}",
+                )
+                for fact in facts
+            ]
+        for diagnostic in found:
             extra.setdefault(diagnostic.path, []).append(diagnostic)
     return extra
 

@@ -126,14 +126,22 @@ def apply_suppressions(
     directives, problems = find_directives(path, lines)
     if not directives and not problems:
         return list(diagnostics)
+    # Single-line directives by the line they cover; the others (files, ranges) are few.
+    by_line: dict[int, list[int]] = {}
+    wide: list[int] = []
+    for index, directive in enumerate(directives):
+        if directive.first == directive.last:
+            by_line.setdefault(directive.first, []).append(index)
+        else:
+            wide.append(index)
     used: set[int] = set()
     kept = []
     for diagnostic in diagnostics:
         covering = [
             i
-            for i, d in enumerate(directives)
-            if d.first <= diagnostic.line <= d.last
-            and (d.codes is None or diagnostic.code in d.codes)
+            for i in (*by_line.get(diagnostic.line, ()), *wide)
+            if directives[i].first <= diagnostic.line <= directives[i].last
+            and (directives[i].codes is None or diagnostic.code in directives[i].codes)
         ]
         if covering:
             used.update(covering)
@@ -154,14 +162,15 @@ def apply_suppressions(
                     directive.end_column,
                 )
             )
+    # A file-wide suppression of PL005/PL006 silences these too.
+    silenced = {
+        code
+        for d in directives
+        if d.kind == "disable-file" and d.codes is not None
+        for code in d.codes
+    }
     for problem in problems:
-        if enabled is not None and problem.code not in enabled:
-            continue
-        # A file-wide suppression of PL005/PL006 silences these too.
-        if any(
-            d.kind == "disable-file" and d.codes is not None and problem.code in d.codes
-            for d in directives
-        ):
+        if (enabled is not None and problem.code not in enabled) or problem.code in silenced:
             continue
         kept.append(problem)
     return kept

@@ -221,11 +221,6 @@ def test_schema_location_hints_are_never_used(tmp_path: Path) -> None:
     check_one(tmp_path, text, [("PL214", CONTEXT_LINE)], forbidden=(str(schema),))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the libxml2 fast path (persona_lint/fastpath.py) reads xmlns:xsi as a namespace "
-    "and accepts xsi:* attributes that xmlschema, the validator of record, rejects",
-)
 def test_declared_schema_location_hints_are_reported_like_the_validator_of_record() -> None:
     for attributes in [
         f'xmlns:xsi="{XSI}" xsi:noNamespaceSchemaLocation="https://example.com/evil.xsd"',
@@ -719,10 +714,6 @@ def test_default_run_opens_only_inputs_configuration_and_its_cache(tmp_path: Pat
     assert audit.network == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="persona_lint/cache.py writes through a cache folder that is a symbolic link",
-)
 def test_planted_cache_link_is_not_written_through(tmp_path: Path) -> None:
     """A pull request can commit .persona_lint_cache as a link to any folder the CI user
     may write to; persona-lint then writes its cache files there, and overwrites the

@@ -30,9 +30,11 @@ def internal_error(document: Document, context: RuleContext) -> Iterator[Diagnos
 
 @rule("PL002", "encoding", E, "the file is not UTF-8 text")
 def encoding(document: Document, context: RuleContext) -> Iterator[Diagnostic]:
-    """The file's bytes are not UTF-8 text: invalid UTF-8, a NUL byte, UTF-16, or a binary
-    file (an image renamed ``.md``). Reported at the first offending byte; nothing of the
-    file is echoed.
+    """The file's bytes are not UTF-8 text: invalid UTF-8, a NUL byte, UTF-16 or UTF-32
+    (with or without a byte order mark), a control character (C0 other than tab and line
+    breaks, DEL, C1: they could drive the terminal through a quoted message), or a binary
+    file (an image renamed ``.md``). Reported at the first offending character; nothing of
+    the file is echoed.
 
     Why: persona documents are read by tools and models as UTF-8 text.
 
@@ -56,8 +58,10 @@ def file_too_large(document: Document, context: RuleContext) -> Iterator[Diagnos
 
 @rule("PL004", "unreadable-file", E, "the file could not be read")
 def unreadable_file(document: Document, context: RuleContext) -> Iterator[Diagnostic]:
-    """The file could not be read: permission denied, it vanished during the run, a symlink
-    pointing outside the linted tree (never followed), or a folder that cannot be listed.
+    """The file could not be read: permission denied, it vanished during the run, it is a
+    named pipe or a device (never opened), a symbolic link (to a file or a folder) pointing
+    outside the linted tree (never followed), a link loop, or a folder that cannot be
+    listed.
 
     Why: a file that is silently skipped is a file that is never checked.
     """
