@@ -27,17 +27,16 @@ baseline works from any working directory.
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import hashlib
 import json
 import os
-import tempfile
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from persona_lint.atomic import atomic_write
 from persona_lint.diagnostics import Diagnostic
 from persona_lint.result import FileResult
 
@@ -127,30 +126,11 @@ def write(file: Path, results: Sequence[FileResult], previous: Sequence[Entry] =
     entries = [e for e in previous if e.path not in linted]
     entries += [entry for result in results for _, entry in entries_of(result, root)]
     try:
-        descriptor, temporary = tempfile.mkstemp(
-            prefix=f".{file.name}.", suffix=".tmp", dir=file.absolute().parent
-        )
-    except OSError as exc:
-        raise BaselineError(f"{file}: cannot write the baseline: {exc.strerror or exc}") from None
-    try:
-        with os.fdopen(descriptor, "w", encoding="utf-8", newline="\n") as handle:
+        with atomic_write(file.absolute()) as handle:
             handle.write(dump(entries))
-        os.chmod(temporary, _mode(file))
-        os.replace(temporary, file)
     except OSError as exc:
-        with contextlib.suppress(OSError):
-            os.unlink(temporary)
         raise BaselineError(f"{file}: cannot write the baseline: {exc.strerror or exc}") from None
     return len(entries)
-
-
-def _mode(file: Path) -> int:
-    try:
-        return file.stat().st_mode & 0o7777
-    except OSError:
-        umask = os.umask(0)
-        os.umask(umask)
-        return 0o666 & ~umask
 
 
 @dataclass(frozen=True)

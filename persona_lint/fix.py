@@ -18,16 +18,15 @@ read, and :func:`unified_diff` renders ``--diff``.
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import difflib
 import os
-import tempfile
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from persona_lint.atomic import atomic_write
 from persona_lint.diagnostics import Diagnostic
 from persona_lint.document import Document
 from persona_lint.result import FileResult
@@ -568,33 +567,24 @@ def write_if_unchanged(path: Path, original: bytes, content: bytes) -> str | Non
     temporary file removed. A symbolic link is kept: its target is written.
     """
     target = Path(os.path.realpath(path))
-    try:
-        mode = target.stat().st_mode & 0o7777
-        descriptor, temporary = tempfile.mkstemp(
-            prefix=f".{target.name}.", suffix=".persona-lint.tmp", dir=target.parent
-        )
-    except OSError as exc:
-        return f"cannot write: {exc.strerror or exc}"
-    try:
-        with os.fdopen(descriptor, "wb") as handle:
-            handle.write(content)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(temporary, mode)
+
+    def unchanged() -> None:
         _before_replace(path)
         if target.read_bytes() != original:
-            os.unlink(temporary)
-            return "changed on disk since it was read; not overwritten"
-        os.replace(temporary, target)
+            raise _ChangedOnDisk
+
+    try:
+        with atomic_write(target, binary=True, before_replace=unchanged) as handle:
+            handle.write(content)
+    except _ChangedOnDisk:
+        return "changed on disk since it was read; not overwritten"
     except OSError as exc:
-        with contextlib.suppress(OSError):
-            os.unlink(temporary)
         return f"cannot write: {exc.strerror or exc}"
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temporary)
-        raise
     return None
+
+
+class _ChangedOnDisk(Exception):
+    """The file is no longer what was read: someone saved it meanwhile."""
 
 
 def unified_diff(path: str, before: str, after: str) -> str:

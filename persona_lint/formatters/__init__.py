@@ -7,10 +7,9 @@ formats are documented in ``docs/ci.md``.
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import importlib
-import os
+import typing
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -88,40 +87,16 @@ def write_report(report: Report, name: str, destination: Path | None, stdout: Te
     report and a failure (in the formatter, or a full disk) leaves any previous file as
     it was and no temporary file behind. Files are UTF-8 with LF line ends, uncoloured.
     """
-    import tempfile
-
     formatter = get_formatter(name)
     if destination is None:
         formatter(report, stdout)
         return
     if report.color:
         report = dataclasses.replace(report, color=False)
-    destination = Path(destination)
-    descriptor, temporary = tempfile.mkstemp(
-        prefix=f".{destination.name}.", suffix=".tmp", dir=destination.parent
-    )
-    try:
-        with os.fdopen(descriptor, "w", encoding="utf-8", newline="\n") as handle:
-            formatter(report, handle)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(temporary, _file_mode(destination))
-        os.replace(temporary, destination)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temporary)
-        raise
+    from persona_lint.atomic import atomic_write
 
-
-def _file_mode(destination: Path) -> int:
-    """Keep an existing file's permissions; a new file gets what ``open`` would give it
-    (mkstemp creates files readable by their owner only)."""
-    try:
-        return destination.stat().st_mode & 0o7777
-    except OSError:
-        umask = os.umask(0)
-        os.umask(umask)
-        return 0o666 & ~umask
+    with atomic_write(Path(destination)) as handle:
+        formatter(report, typing.cast(TextIO, handle))
 
 
 __all__ = ["FORMAT_NAMES", "Formatter", "Report", "get_formatter", "write_report"]
