@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 from dataclasses import asdict
 from functools import cache
 from pathlib import Path
@@ -113,19 +112,13 @@ class ResultCache:
             if len(keep) >= MAX_ENTRIES:
                 break
             keep.setdefault(k, v)
-        import tempfile
+        from persona_lint.atomic import atomic_write
 
         try:
             self.file.parent.mkdir(parents=True, exist_ok=True)
             _mark_folder(self.folder)
-            handle, temporary = tempfile.mkstemp(dir=self.file.parent, suffix=".tmp")
-            try:
-                with os.fdopen(handle, "w", encoding="utf-8") as out:
-                    json.dump({"code": code_fingerprint(), "entries": keep}, out)
-                os.replace(temporary, self.file)
-            except BaseException:
-                os.unlink(temporary)
-                raise
+            with atomic_write(self.file) as out:
+                json.dump({"code": code_fingerprint(), "entries": keep}, out)
         except OSError:
             pass  # a read-only tree still lints; it just is not cached
 
