@@ -9,6 +9,7 @@ linear on pathological inline markup.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cache, cached_property
 from xml.etree.ElementTree import Element
@@ -150,7 +151,12 @@ class XmlBlock:
             elif char == ">":
                 break
         remaining = index
-        while remaining > 0:
+        while True:
+            # Comments are not part of the text (expat drops them): step over them.
+            while lines[line].startswith("<!--", column):
+                line, column = _after_comment(lines, line, column)
+            if remaining <= 0:
+                break
             if column >= len(lines[line]):
                 if line + 1 >= len(lines):
                     break
@@ -161,6 +167,19 @@ class XmlBlock:
             column += len(reference.group()) if reference else 1
             remaining -= 1
         return self.code.to_file(line, column)
+
+
+def _after_comment(lines: Sequence[str], line: int, column: int) -> tuple[int, int]:
+    """The place just after the ``-->`` that closes the comment starting at (line, column)."""
+    start = column + 4
+    while line < len(lines):
+        end = lines[line].find("-->", start)
+        if end >= 0:
+            return line, end + 3
+        if line + 1 >= len(lines):
+            return line, len(lines[line])
+        line, start = line + 1, 0
+    return line, column
 
 
 @dataclass(frozen=True)

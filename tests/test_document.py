@@ -96,3 +96,13 @@ def test_unterminated_fence_is_reported_at_the_opening_fence() -> None:
 def test_usage_line_without_persona_option() -> None:
     text = edit("or explicitly via `--persona backend-engineer`", "or explicitly")
     assert codes(text) == [("PL406", 215, 1)]
+
+
+def test_text_positions_step_over_xml_comments() -> None:
+    text = edit(
+        "      Unit testing → Integration testing",
+        "      <!-- persona-lint: disable-next-line PL701 -->\n"
+        "      Unit testing -> Integration testing",
+    )
+    # The mixed arrow is on the line after the comment, not on the comment's line.
+    assert ("PL703", 58, 20) in codes(text)
