@@ -24,9 +24,10 @@ if TYPE_CHECKING:
     from persona_lint.changes import ChangeTracker
 
 TEXT_FORMATS = ("full", "concise")
-# Files to lint (cache misses) from which --jobs 0 uses several processes; measured with
-# benchmarks/bench_cli.py on a 2-core machine.
-PARALLEL_THRESHOLD = 200
+# Files to lint (cache misses) from which --jobs 0 uses several processes. On a 2-core
+# machine (benchmarks/bench_cli.py, docs/performance.md) two workers were slower than one
+# process at 200 and 1,000 files and 22 % faster at 10,000.
+PARALLEL_THRESHOLD = 2000
 
 
 @dataclass(frozen=True)
@@ -156,7 +157,8 @@ def worker_count(requested: int, misses: int) -> int:
         return requested
     if misses < PARALLEL_THRESHOLD:
         return 1
-    return max(1, min(os.cpu_count() or 1, 8))
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    return max(1, min(cores or 1, 8))
 
 
 def _problem(path: str, message: str, settings: Settings) -> FileResult:
