@@ -63,6 +63,7 @@ DEFAULT_EXCLUDE = (
     ".*",
     "node_modules",
     "venv",
+    "env",
     ".venv",
     "__pycache__",
     "site-packages",

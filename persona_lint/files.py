@@ -15,23 +15,18 @@ from __future__ import annotations
 
 import os
 import stat
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-SKIPPED_FOLDERS = frozenset(
-    {
-        "node_modules",
-        "venv",
-        "env",
-        "site-packages",
-        "__pycache__",
-        "vendor",
-        "third_party",
-        "build",
-        "dist",
-    }
-)
+# Decides whether a folder met in a walk is passed over (the configuration's exclude);
+# hidden folders and virtual environments are always passed over.
+Prune = Callable[[Path], bool]
+
+
+def _keep_all(path: Path) -> bool:
+    return False
+
 
 _OUTSIDE_FILE = "symbolic link to a file outside the linted folder; not followed"
 _OUTSIDE_FOLDER = "symbolic link to a folder outside the linted folder; not followed"
@@ -48,12 +43,13 @@ class Candidate:
     refused: str | None = None
 
 
-def discover(paths: list[Path]) -> Iterator[Candidate]:
-    """Yield the files to lint for the given command-line paths, in a stable order."""
+def discover(paths: list[Path], prune: Prune = _keep_all) -> Iterator[Candidate]:
+    """Yield the files to lint for the given command-line paths, in a stable order;
+    ``prune`` says which folders met in a walk to pass over."""
     seen: set[str] = set()  # real paths of the files and folders already yielded or walked
     for path in paths:
         if path.is_dir():
-            yield from _walk(path, _real(path), seen)
+            yield from _walk(path, _real(path), seen, prune)
             continue
         real = _real(path)
         if real in seen or _location(path) in seen:
@@ -66,7 +62,7 @@ def discover(paths: list[Path]) -> Iterator[Candidate]:
         yield Candidate(path, explicit=True, refused=refused)
 
 
-def _walk(top: Path, root: str, seen: set[str]) -> Iterator[Candidate]:
+def _walk(top: Path, root: str, seen: set[str], prune: Prune) -> Iterator[Candidate]:
     """Depth first, entries sorted by name; iterative, so no folder depth is too deep."""
     if root in seen:
         return
@@ -85,7 +81,7 @@ def _walk(top: Path, root: str, seen: set[str]) -> Iterator[Candidate]:
             stack.pop()
             continue
         path = folder / entry.name
-        found = _entry(entry, path, os.path.join(folder_real, entry.name), root, seen)
+        found = _entry(entry, path, os.path.join(folder_real, entry.name), root, seen, prune)
         if isinstance(found, Candidate):
             yield found
         elif found is not None:
@@ -97,7 +93,7 @@ def _walk(top: Path, root: str, seen: set[str]) -> Iterator[Candidate]:
 
 
 def _entry(
-    entry: os.DirEntry[str], path: Path, real: str, root: str, seen: set[str]
+    entry: os.DirEntry[str], path: Path, real: str, root: str, seen: set[str], prune: Prune
 ) -> Candidate | str | None:
     """What one folder entry means: a file to lint (or to refuse), the real path of a
     folder to enter, or None to pass over it."""
@@ -109,7 +105,7 @@ def _entry(
         is_dir = entry.is_dir()  # follows a link
     except OSError:  # a link loop, say: reading it will say why
         is_dir = False
-    if is_dir and (entry.name.startswith(".") or entry.name in SKIPPED_FOLDERS):
+    if is_dir and (entry.name.startswith(".") or prune(path)):
         return None
     if not is_dir and not entry.name.endswith(".md"):
         return None

@@ -375,7 +375,7 @@ def _lint(
     cache = ResultCache(options.cache_dir) if options.cache_dir is not None else None
     results: list[FileResult | None] = []
     jobs: list[_Job] = []
-    for candidate in discover(list(options.paths)):
+    for candidate in discover(list(options.paths), prune=resolver.excluded):
         if (not candidate.explicit or options.force_exclude) and resolver.excluded(candidate.path):
             continue
         settings = resolver.settings_for(candidate.path)

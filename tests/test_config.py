@@ -151,6 +151,21 @@ class TestKeys:
         assert forced.returncode == 0
         assert forced.stdout == "0 files checked: 0 errors, 0 warnings\n"
 
+    def test_exclude_replaces_the_default_folder_excludes(self, tmp_path: Path) -> None:
+        tree(
+            tmp_path,
+            {
+                "node_modules/pkg/backend-engineer.md": BAD_VERSION,
+                "drafts/backend-engineer.md": BAD_VERSION,
+            },
+        )
+        # By default node_modules is never walked; drafts is.
+        assert "node_modules" not in cli(".", cwd=tmp_path).stdout
+        (tmp_path / ".persona-lint.toml").write_text('exclude = ["drafts"]\n')
+        result = cli(".", cwd=tmp_path)
+        assert result.stdout.splitlines()[0].startswith("node_modules/pkg/backend-engineer.md:")
+        assert "drafts" not in result.stdout
+
     def test_required_gates_policy_per_file(self, tmp_path: Path) -> None:
         tree(
             tmp_path,

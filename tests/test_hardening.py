@@ -668,8 +668,8 @@ def test_file_that_vanishes_mid_run(tmp_path: Path, monkeypatch: pytest.MonkeyPa
     write(tree, "backend-engineer.md", CANONICAL)
     real_discover = files.discover
 
-    def discover(paths: list[Path]) -> Iterator[files.Candidate]:
-        for candidate in real_discover(paths):
+    def discover(paths: list[Path], prune: files.Prune) -> Iterator[files.Candidate]:
+        for candidate in real_discover(paths, prune):
             if candidate.path.name == "b.md":
                 candidate.path.unlink()  # found by the walk, gone before it is read
             yield candidate
