@@ -26,6 +26,7 @@ from persona_lint import __version__
 from persona_lint.diagnostics import Diagnostic, Severity
 from persona_lint.result import FileResult, PersonaFacts
 from persona_lint.settings import Settings
+from persona_lint.source import SourceProblem, decode
 
 DEFAULT_DIR = Path(".persona_lint_cache")
 FORMAT = "v1"
@@ -86,13 +87,15 @@ class ResultCache:
         digest.update(f"\0{path}\0{explicit}\0{settings_fingerprint(settings)}".encode())
         return digest.hexdigest()
 
-    def get(
-        self, key: str, path: str, settings: Settings, lines: tuple[str, ...]
-    ) -> FileResult | None:
+    def get(self, key: str, path: str, settings: Settings, data: bytes) -> FileResult | None:
+        """The cached result for ``key``; ``data`` (the file's bytes) gives its lines, and
+        is decoded only on a hit."""
         entry = self._entries.get(key)
         if entry is None:
             return None
         self._used.add(key)
+        text = decode(data)
+        lines = () if isinstance(text, SourceProblem) else tuple(text.split("\n"))
         try:
             return _load(entry, path, settings, lines)
         except (KeyError, TypeError, ValueError):

@@ -329,16 +329,8 @@ _RATE_OF = {
     "quarter": "/quarter",
     "year": "/year",
 }
-_PER_TIME = {
-    "second": "/s",
-    "minute": "/minute",
-    "hour": "/hour",
-    "day": "/day",
-    "week": "/week",
-    "month": "/month",
-    "quarter": "/quarter",
-    "year": "/year",
-}
+# "0 per quarter": the same rates, keyed by the word that follows "per".
+_PER_TIME = {("second" if unit == "s" else unit): rate for unit, rate in _RATE_OF.items()}
 _CURRENCIES = frozenset({"$", "€", "£"})
 
 

@@ -108,9 +108,7 @@ def _job(
     key = ""
     if cache is not None and len(data) <= settings.max_file_size:
         key = cache.key(path, data, settings, explicit)
-        text = decode(data)
-        lines = () if isinstance(text, SourceProblem) else tuple(text.split("\n"))
-        hit = cache.get(key, path, settings, lines)
+        hit = cache.get(key, path, settings, data)
         if hit is not None:
             return hit
     return _Job(index, path, data, settings, explicit, key)
