@@ -94,8 +94,10 @@ class ResultCache:
         if entry is None:
             return None
         self._used.add(key)
-        text = decode(data)
-        lines = () if isinstance(text, SourceProblem) else tuple(text.split("\n"))
+        lines: tuple[str, ...] = ()
+        if entry.get("lines", True):  # the lint kept them (see FileResult.lines)
+            text = decode(data)
+            lines = () if isinstance(text, SourceProblem) else tuple(text.split("\n"))
         try:
             return _load(entry, path, settings, lines)
         except (KeyError, TypeError, ValueError):
@@ -162,6 +164,7 @@ def clean(folder: Path) -> bool:
 def _dump(result: FileResult) -> dict[str, Any]:
     return {
         "skipped": result.skipped,
+        "lines": bool(result.lines),
         "suppressed": result.suppressed,
         "facts": None
         if result.facts is None

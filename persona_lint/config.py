@@ -15,11 +15,12 @@ valid name when there is a near miss. The CLI turns it into exit code 2.
 from __future__ import annotations
 
 import datetime
-import functools
+import os
 import re
 import sys
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import cache, cached_property
 from pathlib import Path
 from typing import Any
 
@@ -95,7 +96,7 @@ def _line_of(text: str, key: str) -> int | None:
     return text.count("\n", 0, match.start()) + 1 if match else None
 
 
-@functools.cache
+@cache
 def glob_to_regex(pattern: str) -> re.Pattern[str]:
     """Translate a glob (``*``, ``?``, ``[...]``, ``**``) to a regular expression over POSIX
     paths. A pattern without ``/`` matches a file or folder name at any depth."""
@@ -143,11 +144,31 @@ class Glob:
     root: Path  # globs are relative to the folder of the file that defines them
 
     def matches(self, path: Path) -> bool:
-        try:
-            relative = path.absolute().relative_to(self.root)
-        except ValueError:
-            return False
-        return bool(self.regex.match(relative.as_posix()))
+        return self.matches_absolute(absolute_posix(path))
+
+    def matches_absolute(self, absolute: str) -> bool:
+        """``matches`` for a path already made absolute by :func:`absolute_posix`."""
+        prefix = self._prefix
+        if absolute == prefix[:-1]:
+            return bool(self.regex.match("."))
+        return absolute.startswith(prefix) and bool(self.regex.match(absolute[len(prefix) :]))
+
+    @cached_property
+    def _prefix(self) -> str:
+        return str(self.root).rstrip("/") + "/"
+
+
+def absolute_posix(path: Path) -> str:
+    """``path.absolute().as_posix()`` without building Path objects (called per file)."""
+    text = str(path)
+    if text.startswith("/"):
+        return text
+    return os.getcwd() if text == "." else os.path.join(os.getcwd(), text)
+
+
+@cache
+def _default_exclude() -> tuple[re.Pattern[str], ...]:
+    return tuple(glob_to_regex(pattern) for pattern in DEFAULT_EXCLUDE if pattern != ".*")
 
 
 @dataclass(frozen=True)
@@ -439,17 +460,19 @@ class Resolver:
 
     def excluded(self, path: Path) -> bool:
         """Whether ``path`` matches exclude or extend-exclude (or the default excludes)."""
-        globs: list[Glob] = []
         layers = self._layers(path)
         base = next((layer for layer in layers if "exclude" in layer.values), None)
+        # The default patterns hold no "/": relative to the path's own folder, each matches
+        # its name.
+        absolute = absolute_posix(path)
         if base is None:
-            root = path.absolute().parent
-            globs += [Glob(p, glob_to_regex(p), root) for p in DEFAULT_EXCLUDE if p != ".*"]
-        else:
-            globs += base.values["exclude"]
+            name = absolute.rsplit("/", 1)[-1]
+            if any(regex.match(name) for regex in _default_exclude()):
+                return True
+        globs: list[Glob] = [] if base is None else list(base.values["exclude"])
         for layer in layers:
             globs += layer.values.get("extend-exclude", ())
-        return any(g.matches(path) for g in globs)
+        return any(glob.matches_absolute(absolute) for glob in globs)
 
     def describe(self, path: Path) -> list[tuple[str, str, str]]:
         """(key, value, origin) for every key, as ``persona-lint config`` prints it."""

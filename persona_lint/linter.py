@@ -17,6 +17,7 @@ from persona_lint.rules.context import RuleContext
 from persona_lint.rules.registry import get_rule
 from persona_lint.settings import Settings
 from persona_lint.source import SourceProblem, decode
+from persona_lint.suppress import may_hold_directives
 
 
 def lint_source(
@@ -65,13 +66,14 @@ def lint_source(
         except Exception as exc:
             message = f"internal error in rule {rule.code} ({rule.name}): {type(exc).__name__}"
             found.append(_diagnostic(path, "PL001", message))
+    diagnostics = tuple(finalize(found, settings))
     result = FileResult(
         path,
-        tuple(finalize(found, settings)),
+        diagnostics,
         document,
         settings=settings,
         suppressed=False,
-        lines=document.lines,
+        lines=document.lines if diagnostics or may_hold_directives(text) else (),
         facts=_facts(document),
     )
     return result if defer_suppressions else suppress(result)

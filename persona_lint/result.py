@@ -36,10 +36,19 @@ class FileResult:
     settings: Settings = dataclasses.field(default_factory=Settings)
     # Whether inline suppressions were applied (they wait for the cross-file rules).
     suppressed: bool = True
-    lines: tuple[str, ...] = ()  # the source lines, for formatters that quote them
+    # The source lines, for suppressions and for formatters that quote them; left empty for
+    # a file with no diagnostics and no suppression comment (10,000 clean files would hold
+    # all their text): see ``needs_lines`` and run.py's ``_quote_sources``.
+    lines: tuple[str, ...] = ()
     facts: PersonaFacts | None = None
 
     @property
     def failed(self) -> bool:
         """Whether this file fails the run: an error, or a warning under strict settings."""
         return any(d.is_error or self.settings.strict for d in self.diagnostics)
+
+    @property
+    def needs_lines(self) -> bool:
+        """Whether diagnostics were added after linting (cross-file rules) to a file whose
+        lines were not kept: the caller reads them again to quote them."""
+        return bool(self.diagnostics) and not self.lines and self.facts is not None

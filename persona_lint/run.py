@@ -185,7 +185,7 @@ def run(options: RunOptions, stdout: TextIO, stderr: TextIO, stdin: bytes | None
         results = _lint(options, resolver, stdin, stderr, tracker)
         if results is None:
             return 2
-        results = check_corpus(results)
+        results = _quote_sources(check_corpus(results), options, stdin)
         if options.edits:
             outcome = _edit_files(options, results, stdin, stdout, stderr)
             if options.diff:
@@ -195,7 +195,7 @@ def run(options: RunOptions, stdout: TextIO, stderr: TextIO, stdin: bytes | None
             failed_writes = outcome.failed
             if outcome.files:
                 relinted = _lint(options, resolver, stdin, stderr, tracker)
-                results = check_corpus(relinted or [])
+                results = _quote_sources(check_corpus(relinted or []), options, stdin)
         results = _apply_baseline(options, results, lines)
     except (ConfigError, ChangeError, BaselineError, UsageError) as exc:
         print(f"persona-lint: error: {exc}", file=stderr)
@@ -216,6 +216,29 @@ def run(options: RunOptions, stdout: TextIO, stderr: TextIO, stdin: bytes | None
     if options.exit_zero:
         return 0
     return 1 if failed_writes or any(r.failed for r in results) else 0
+
+
+def _quote_sources(
+    results: list[FileResult], options: RunOptions, stdin: bytes | None
+) -> list[FileResult]:
+    """Read again the lines of files that a cross-file rule gave their first diagnostic:
+    linting keeps no lines for clean files (memory), and formatters and baselines quote
+    them."""
+    quoted = []
+    for result in results:
+        if result.needs_lines:
+            if options.paths == (Path("-"),):
+                data: bytes | None = stdin
+            else:
+                try:
+                    data = read_limited(Path(result.path), result.settings.max_file_size)
+                except OSError:
+                    data = None
+            text = decode(data) if data is not None else None
+            if isinstance(text, str):
+                result = dataclasses.replace(result, lines=tuple(text.split("\n")))
+        quoted.append(result)
+    return quoted
 
 
 def _check_combination(options: RunOptions) -> None:

@@ -53,6 +53,11 @@ def _parse_codes(text: str) -> tuple[frozenset[str] | None, list[str]]:
     return frozenset(codes), unknown
 
 
+def may_hold_directives(text: str) -> bool:
+    """Whether the text can hold a suppression comment at all (one C-speed search)."""
+    return "persona-lint:" in text
+
+
 def find_directives(path: str, lines: Sequence[str]) -> tuple[list[Directive], list[Diagnostic]]:
     """The suppression comments of a file, and PL006 diagnostics for unknown codes."""
     directives: list[Directive] = []

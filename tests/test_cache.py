@@ -107,3 +107,21 @@ def test_parallel_workers_give_the_same_report(tmp_path: Path) -> None:
     assert serial.returncode == parallel.returncode == 1
     assert serial.stdout == parallel.stdout
     assert serial.stdout.count('"PL304"') == 8
+
+
+def test_cross_file_findings_on_clean_files_quote_their_lines(tmp_path: Path) -> None:
+    # Clean files keep no source lines (memory on large trees); a cross-file rule that
+    # finds something in them has the lines read again, on a miss and on a cache hit.
+    for folder in ("x", "y"):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "backend-engineer.md").write_text(CANONICAL)
+    first = cli(".", "--output-format", "full", cwd=tmp_path)
+    assert entries(tmp_path)
+    assert all(entry["lines"] is False for entry in entries(tmp_path).values())  # type: ignore[index]
+    second = cli(".", "--output-format", "full", cwd=tmp_path)
+    assert first.returncode == second.returncode == 1
+    assert first.stdout == second.stdout
+    assert first.stdout.count('10 | <persona_context active="backend-engineer">\n') == 2
+    assert "x/backend-engineer.md:10:26: error: active='backend-engineer' is also used by" in (
+        first.stdout
+    )
