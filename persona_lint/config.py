@@ -167,8 +167,11 @@ def absolute_posix(path: Path) -> str:
 
 
 @cache
-def _default_exclude() -> tuple[re.Pattern[str], ...]:
-    return tuple(glob_to_regex(pattern) for pattern in DEFAULT_EXCLUDE if pattern != ".*")
+def _default_exclude() -> re.Pattern[str]:
+    """The default patterns as one regular expression (hidden folders are skipped by the
+    walk itself)."""
+    patterns = (glob_to_regex(p).pattern for p in DEFAULT_EXCLUDE if p != ".*")
+    return re.compile("|".join(f"(?:{pattern})" for pattern in patterns))
 
 
 @dataclass(frozen=True)
@@ -405,6 +408,10 @@ class Resolver:
     isolated: bool = False
     _files: dict[Path, Layer | None] = field(default_factory=dict)
     _nearest: dict[Path, Path | None] = field(default_factory=dict)
+    # Per run, by folder (absolute text): the governing layer; by layers: the settings,
+    # when no layer holds a per-file pattern (then settings do not depend on the path).
+    _by_folder: dict[str, Layer | None] = field(default_factory=dict)
+    _settings: dict[tuple[int, ...], Settings] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if self.config_path is not None:
@@ -421,9 +428,11 @@ class Resolver:
             return None
         if self.config_path is not None:
             return self._files[self.config_path.absolute()]
-        folder = path.absolute().parent
-        found = self._find(folder)
-        return self._files.get(found) if found is not None else None
+        folder = os.path.dirname(absolute_posix(path))
+        if folder not in self._by_folder:
+            found = self._find(Path(folder))
+            self._by_folder[folder] = self._files.get(found) if found is not None else None
+        return self._by_folder[folder]
 
     def _find(self, folder: Path) -> Path | None:
         trail = []
@@ -456,7 +465,13 @@ class Resolver:
         return [layer, self.cli] if layer is not None else [self.cli]
 
     def settings_for(self, path: Path) -> Settings:
-        return build_settings(self._layers(path), path)
+        layers = self._layers(path)
+        if any(_per_file(layer) for layer in layers):
+            return build_settings(layers, path)
+        key = tuple(id(layer) for layer in layers)  # layers live as long as the resolver
+        if key not in self._settings:
+            self._settings[key] = build_settings(layers, path)
+        return self._settings[key]
 
     def excluded(self, path: Path) -> bool:
         """Whether ``path`` matches exclude or extend-exclude (or the default excludes)."""
@@ -467,7 +482,7 @@ class Resolver:
         absolute = absolute_posix(path)
         if base is None:
             name = absolute.rsplit("/", 1)[-1]
-            if any(regex.match(name) for regex in _default_exclude()):
+            if _default_exclude().match(name):
                 return True
         globs: list[Glob] = [] if base is None else list(base.values["exclude"])
         for layer in layers:
@@ -486,6 +501,12 @@ class Resolver:
                     origin = layer.origin
             rows.append((key, _show(key, settings, layers), origin))
         return rows
+
+
+def _per_file(layer: Layer) -> bool:
+    """Whether the layer holds patterns that make settings differ from file to file."""
+    policy = layer.values.get("required-gates")
+    return "per-file-ignores" in layer.values or (policy is not None and bool(policy.per_file))
 
 
 def _show(key: str, settings: Settings, layers: list[Layer]) -> str:

@@ -152,6 +152,9 @@ def _inside(real: str, root: str) -> bool:
     return real == root or real.startswith(root.rstrip(os.sep) + os.sep)
 
 
+_CHUNK = 1 << 16
+
+
 def read_limited(path: Path, limit: int) -> bytes:
     """Read a regular file, reading at most ``limit + 1`` bytes (enough to know it is too
     large). Raises OSError for anything that is not a readable regular file, without
@@ -161,14 +164,22 @@ def read_limited(path: Path, limit: int) -> bytes:
         raise OSError(f"not a regular file ({_kind(before.st_mode)})")
     flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
     descriptor = os.open(path, flags | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0))
-    with open(descriptor, "rb", closefd=True) as handle:
+    with open(descriptor, "rb", buffering=0, closefd=True) as handle:
         after = os.fstat(handle.fileno())
         if not stat.S_ISREG(after.st_mode) or (after.st_dev, after.st_ino) != (
             before.st_dev,
             before.st_ino,
         ):
             raise OSError("the file was replaced while being read")
-        return handle.read(limit + 1)
+        # Ask for the size the file has (plus one byte, to see it grew), not for the limit:
+        # a read of ``limit + 1`` bytes allocates that much for every small file.
+        data = handle.read(min(after.st_size, limit) + 1)
+        while len(data) <= limit:  # it may have grown since (or reports no size)
+            more = handle.read(min(_CHUNK, limit + 1 - len(data)))
+            if not more:
+                break
+            data += more
+        return data
 
 
 def _kind(mode: int) -> str:

@@ -700,6 +700,35 @@ def test_file_replaced_by_a_pipe_between_check_and_open(
         files.read_limited(path, 100)  # O_NONBLOCK: the open returns instead of blocking
 
 
+@pytest.mark.parametrize(
+    ("size", "limit", "expected"),
+    [(0, 100, 0), (100, 100, 100), (101, 100, 101), (300_000, 100, 101), (300_000, 10**6, 300_000)],
+)
+def test_read_limited_reads_at_most_one_byte_past_the_limit(
+    tmp_path: Path, size: int, limit: int, expected: int
+) -> None:
+    path = tmp_path / "x.md"
+    path.write_bytes(bytes(range(256)) * (size // 256) + b"x" * (size % 256))
+    data = files.read_limited(path, limit)
+    assert data == path.read_bytes()[:expected]
+
+
+def test_read_limited_reads_what_a_file_grew_by_after_its_size_was_taken(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = write(tmp_path, "x.md", "x" * 10)
+    real_fstat = os.fstat
+
+    def grow_then_fstat(descriptor: int) -> os.stat_result:
+        result = real_fstat(descriptor)
+        with path.open("ab") as handle:
+            handle.write(b"y" * 200_000)
+        return result
+
+    monkeypatch.setattr(os, "fstat", grow_then_fstat)
+    assert files.read_limited(path, 150_000) == b"x" * 10 + b"y" * 149_991
+
+
 # --- The run's own files: configuration and cache ---------------------------------------
 
 
