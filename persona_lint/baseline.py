@@ -38,12 +38,13 @@ from pathlib import Path
 
 from persona_lint.atomic import atomic_write
 from persona_lint.diagnostics import Diagnostic
+from persona_lint.errors import RunError
 from persona_lint.result import FileResult
 
 FORMAT_VERSION = 1
 
 
-class BaselineError(Exception):
+class BaselineError(RunError):
     """The baseline file cannot be read or written (exit code 2)."""
 
 

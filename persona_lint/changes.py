@@ -21,10 +21,11 @@ import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from persona_lint.errors import RunError
 from persona_lint.settings import PreviousVersion
 
 
-class ChangeError(Exception):
+class ChangeError(RunError):
     """``--changed-since`` cannot work here: the message says why (exit code 2)."""
 
 

@@ -52,6 +52,32 @@ def main() -> None:
     """persona-lint: check persona documents (Markdown + XML) for structure and meaning."""
 
 
+def entry() -> None:
+    """The console script (and ``python -m persona_lint``): :func:`main`, then, once the
+    output is flushed, an immediate exit.
+
+    Tearing the interpreter down (freeing every module and object one by one) costs about
+    20 ms, a tenth of a one-file run, and nothing needs it: reports, caches and fixed files
+    are written and closed before ``main`` returns, and worker pools are shut down. Only a
+    normal return or ``SystemExit`` exits early; any other exception unwinds as usual.
+    """
+    try:
+        main()
+        code = 0
+    except SystemExit as exit_:
+        if exit_.code is None or isinstance(exit_.code, int):
+            code = exit_.code or 0
+        else:
+            print(exit_.code, file=sys.stderr)
+            code = 1
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):  # a closed pipe (``| head``): nothing left to say
+            pass
+    os._exit(code)
+
+
 def _codes_option(name: str, help_text: str) -> Callable[[F], F]:
     return click.option(name, multiple=True, metavar="CODES", help=help_text)
 

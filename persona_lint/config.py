@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from persona_lint.diagnostics import Severity
+from persona_lint.errors import RunError
 from persona_lint.rules.registry import DEFAULT_OFF
 from persona_lint.settings import (
     DEFAULT_GATE_TOPICS,
@@ -75,7 +76,7 @@ DEFAULT_EXCLUDE = (
 )
 
 
-class ConfigError(Exception):
+class ConfigError(RunError):
     """An invalid configuration; the message says where and what."""
 
 

@@ -12,7 +12,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from persona_lint.cache import DEFAULT_DIR, ResultCache
-from persona_lint.config import ConfigError, Resolver, command_line_layer
+from persona_lint.config import Resolver, command_line_layer
+from persona_lint.errors import RunError
 from persona_lint.files import discover, read_limited
 from persona_lint.formatters import Report, get_formatter
 from persona_lint.postprocess import check_corpus
@@ -165,15 +166,12 @@ def _problem(path: str, message: str, settings: Settings) -> FileResult:
     return problem(path, "PL004", message, settings)
 
 
-class UsageError(Exception):
+class UsageError(RunError):
     """Options that cannot be combined (exit code 2)."""
 
 
 def run(options: RunOptions, stdout: TextIO, stderr: TextIO, stdin: bytes | None = None) -> int:
     """Execute a run; returns the exit code."""
-    from persona_lint.baseline import BaselineError
-    from persona_lint.changes import ChangeError
-
     text_format = options.output_format in TEXT_FORMATS
     notes = stdout if text_format or options.output_file is not None else stderr
     failed_writes = False
@@ -197,7 +195,7 @@ def run(options: RunOptions, stdout: TextIO, stderr: TextIO, stdin: bytes | None
                 relinted = _lint(options, resolver, stdin, stderr, tracker)
                 results = _quote_sources(check_corpus(relinted or []), options, stdin)
         results = _apply_baseline(options, results, lines)
-    except (ConfigError, ChangeError, BaselineError, UsageError) as exc:
+    except RunError as exc:
         print(f"persona-lint: error: {exc}", file=stderr)
         return 2
     report = Report(results, color=options.color and options.output_file is None)

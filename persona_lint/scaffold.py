@@ -20,6 +20,7 @@ import datetime
 import re
 from pathlib import Path
 
+from persona_lint.errors import RunError
 from persona_lint.rules.identity import behavior_root, slugify
 from persona_lint.rules.version import render_table
 
@@ -27,7 +28,7 @@ from persona_lint.rules.version import render_table
 _XML_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 
-class ScaffoldError(Exception):
+class ScaffoldError(RunError):
     """The persona cannot be created (exit code 2)."""
 
 
