@@ -267,11 +267,11 @@ def _apply_baseline(
 ) -> list[FileResult]:
     """--write-baseline records the run's diagnostics; --baseline (or the baseline just
     written) hides the recorded ones and lists the stale entries."""
-    from persona_lint import baseline
-
     file = options.write_baseline or options.baseline
     if file is None:
         return results
+    from persona_lint import baseline
+
     if options.write_baseline is not None:
         previous = baseline.load(file) if file.exists() else []
         count = baseline.write(file, results, previous)
