@@ -634,7 +634,11 @@ except SystemExit as exc:
     code = exc.code
 marks.append(time.time())
 sys.stderr.write("PHASES " + " ".join(map(repr, marks)) + "\\n")
-sys.exit(code)
+# As the console entry point (persona_lint.cli.entry) does: flush, then exit at once.
+sys.stdout.flush()
+sys.stderr.flush()
+import os
+os._exit(code if isinstance(code, int) else 0)
 """
 PHASE_NAMES = (
     "interpreter start (to the first line of the program)",
@@ -642,7 +646,7 @@ PHASE_NAMES = (
     "import linter, run, config, cache, rule families",
     "import lxml, load the two XSD schemas into libxml2",
     "the command: options, discovery, read, lint, report",
-    "exit (interpreter teardown)",
+    "exit (flush and os._exit, as the console entry point does)",
 )
 
 

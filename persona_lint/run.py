@@ -74,68 +74,70 @@ def build_resolver(options: RunOptions) -> Resolver:
 
 @dataclass(frozen=True)
 class _Job:
-    """One file to lint: what a worker process needs, and where its result goes."""
+    """One file to lint: what a worker process needs. Its bytes are read by whoever lints
+    it (a run holding the bytes of 10,000 files would hold all their text at once)."""
 
     index: int
     path: str
-    data: bytes
     settings: Settings
     explicit: bool
-    key: str  # the cache key, or "" without a cache
+    cached: bool  # whether the result goes to the cache (keyed on the bytes linted)
+    data: bytes | None = None  # given (standard input), or None: read when linted
 
 
-def lint_bytes(
-    path: str, data: bytes, settings: Settings, *, explicit: bool, cache: ResultCache | None
-) -> FileResult:
-    """Lint one file's bytes, through the cache when there is one."""
-    job = _job(0, path, data, settings, explicit, cache)
-    if isinstance(job, FileResult):
-        return job
-    result = _lint_job(job)
-    if cache is not None and job.key:
-        cache.put(job.key, result)
-    return result
+def lint_bytes(path: str, data: bytes, settings: Settings, *, explicit: bool) -> FileResult:
+    """Lint one file's bytes (standard input): no cache."""
+    return _lint_job(_Job(0, path, settings, explicit, cached=False, data=data))[1]
 
 
-def _job(
-    index: int,
-    path: str,
-    data: bytes,
-    settings: Settings,
-    explicit: bool,
-    cache: ResultCache | None,
-) -> _Job | FileResult:
-    """The cached result, or the job that computes it."""
-    key = ""
-    if cache is not None and len(data) <= settings.max_file_size:
-        key = cache.key(path, data, settings, explicit)
-        hit = cache.get(key, path, settings, data)
-        if hit is not None:
-            return hit
-    return _Job(index, path, data, settings, explicit, key)
+def _read(path: str, settings: Settings) -> bytes | FileResult:
+    try:
+        return read_limited(Path(path), settings.max_file_size)
+    except OSError as exc:
+        return _problem(path, f"cannot read file: {exc.strerror or exc}", settings)
 
 
-def _lint_job(job: _Job) -> FileResult:
+def _cached(
+    cache: ResultCache, path: str, data: bytes, settings: Settings, explicit: bool
+) -> FileResult | None:
+    """The cached result for these bytes, if any."""
+    if len(data) > settings.max_file_size:
+        return None
+    key = cache.key(path, data, settings, explicit)
+    return cache.get(key, path, settings, data)
+
+
+def _lint_job(job: _Job) -> tuple[str, FileResult]:
+    """Read (unless given), lint, and key the result for the cache ("" for no entry)."""
     from persona_lint.linter import lint_source, problem  # parsers load only on a cache miss
 
+    data = job.data if job.data is not None else _read(job.path, job.settings)
+    if isinstance(data, FileResult):
+        return "", data
+    key = ""
+    if job.cached and len(data) <= job.settings.max_file_size:
+        key = ResultCache.key(job.path, data, job.settings, job.explicit)
     try:
         result = lint_source(
-            job.path, job.data, job.settings, explicit=job.explicit, defer_suppressions=True
+            job.path, data, job.settings, explicit=job.explicit, defer_suppressions=True
         )
     except Exception as exc:  # a bug outside the rules: report it, lint the other files
         message = f"internal error while reading this file: {type(exc).__name__}"
-        return problem(job.path, "PL001", message, job.settings)
-    return result
+        return "", problem(job.path, "PL001", message, job.settings)
+    return key, result
 
 
-def _lint_chunk(jobs: list[_Job]) -> list[FileResult]:
-    """Worker process: lint a chunk of jobs; parsed documents stay in the worker."""
-    return [dataclasses.replace(_lint_job(job), document=None) for job in jobs]
+def _lint_chunk(jobs: list[_Job]) -> list[tuple[str, FileResult]]:
+    """Lint a chunk of jobs (in a worker process, or in this one); parsed documents are
+    not kept: they cost memory, and a worker would have to send them back."""
+    return [
+        (key, dataclasses.replace(result, document=None)) for key, result in map(_lint_job, jobs)
+    ]
 
 
-def _lint_jobs(jobs: list[_Job], workers: int) -> list[FileResult]:
+def _lint_jobs(jobs: list[_Job], workers: int) -> list[tuple[str, FileResult]]:
     if workers <= 1 or len(jobs) < 2:
-        return _lint_chunk(jobs)  # parsed documents are not kept: they cost memory
+        return _lint_chunk(jobs)
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
@@ -225,14 +227,9 @@ def _quote_sources(
     quoted = []
     for result in results:
         if result.needs_lines:
-            if options.paths == (Path("-"),):
-                data: bytes | None = stdin
-            else:
-                try:
-                    data = read_limited(Path(result.path), result.settings.max_file_size)
-                except OSError:
-                    data = None
-            text = decode(data) if data is not None else None
+            reading_stdin = options.paths == (Path("-"),)
+            data = stdin or b"" if reading_stdin else _read(result.path, result.settings)
+            text = decode(data) if isinstance(data, bytes) else None
             if isinstance(text, str):
                 result = dataclasses.replace(result, lines=tuple(text.split("\n")))
         quoted.append(result)
@@ -385,7 +382,7 @@ def _lint(
             settings = dataclasses.replace(settings, previous=previous)
         data = stdin if stdin is not None else b""
         explicit = not options.skip_non_personas
-        return [lint_bytes(name, data, settings, explicit=explicit, cache=None)]
+        return [lint_bytes(name, data, settings, explicit=explicit)]
     missing = [p for p in options.paths if not p.exists() and not p.is_symlink()]
     if missing:
         for missing_path in missing:
@@ -406,23 +403,25 @@ def _lint(
         if tracker is not None:
             previous = tracker.previous(candidate.path)
             settings = dataclasses.replace(settings, previous=previous)
-        try:
-            data = read_limited(candidate.path, settings.max_file_size)
-        except OSError as exc:
-            results.append(_problem(path, f"cannot read file: {exc.strerror or exc}", settings))
-            continue
-        job = _job(len(results), path, data, settings, explicit, cache)
-        if isinstance(job, FileResult):
-            results.append(job)
-        else:
-            results.append(None)
-            jobs.append(job)
-    for job, result in zip(
+        if cache is not None:
+            # The bytes are read here for the cache key, and again by whoever lints a miss.
+            read = _read(path, settings)
+            hit = (
+                read
+                if isinstance(read, FileResult)
+                else _cached(cache, path, read, settings, explicit)
+            )
+            if hit is not None:
+                results.append(hit)
+                continue
+        jobs.append(_Job(len(results), path, settings, explicit, cached=cache is not None))
+        results.append(None)
+    for job, (key, result) in zip(
         jobs, _lint_jobs(jobs, worker_count(options.jobs, len(jobs))), strict=True
     ):
         results[job.index] = result
-        if cache is not None and job.key:
-            cache.put(job.key, result)
+        if cache is not None and key:
+            cache.put(key, result)
     if cache is not None:
         cache.save()
     return [r for r in results if r is not None]
