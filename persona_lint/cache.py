@@ -15,8 +15,6 @@ atomically, at the end of a run that changed it. ``--no-cache`` turns it off,
 
 from __future__ import annotations
 
-import hashlib
-import json
 from dataclasses import asdict
 from functools import cache
 from pathlib import Path
@@ -37,6 +35,8 @@ MAX_ENTRIES = 50_000
 @cache
 def code_fingerprint() -> str:
     """Version, schemas and package files: a change to any of them invalidates the cache."""
+    import hashlib  # here and below: a run with --no-cache imports neither
+
     from persona_lint.schema import schema_dir
 
     digest = hashlib.sha256(__version__.encode())
@@ -56,6 +56,8 @@ def settings_fingerprint(settings: Settings) -> str:
     data["select"] = None if settings.select is None else sorted(settings.select)
     data["today"] = settings.today.isoformat() if settings.today else None
     data["severity"] = [(code, str(level)) for code, level in settings.severity]
+    import json
+
     return json.dumps(data, sort_keys=True, default=str)
 
 
@@ -73,6 +75,8 @@ class ResultCache:
         self.usable = not _links_anywhere(folder)
         if not self.usable:
             return
+        import json
+
         try:
             loaded = json.loads(self.file.read_text(encoding="utf-8"))
             if isinstance(loaded, dict) and loaded.get("code") == code_fingerprint():
@@ -83,6 +87,8 @@ class ResultCache:
 
     @staticmethod
     def key(path: str, data: bytes, settings: Settings, explicit: bool) -> str:
+        import hashlib
+
         digest = hashlib.sha256(data)
         digest.update(f"\0{path}\0{explicit}\0{settings_fingerprint(settings)}".encode())
         return digest.hexdigest()
@@ -117,6 +123,8 @@ class ResultCache:
             if len(keep) >= MAX_ENTRIES:
                 break
             keep.setdefault(k, v)
+        import json
+
         from persona_lint.atomic import atomic_write
 
         try:

@@ -8,7 +8,6 @@
 from __future__ import annotations
 
 import datetime
-import hashlib
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -405,6 +404,8 @@ def content_digest(document: Document) -> str:
         last = table.rows[-1][0].line if table.rows else table.line + 1
         lines = lines[: table.line - 1] + lines[last:]
     text = re.sub(r"\s+", "", "\n".join(lines))
+    import hashlib  # only --changed-since compares digests: plain runs do not import it
+
     return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
 
 
