@@ -6,6 +6,7 @@ missing path, invalid configuration).
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 from collections.abc import Callable
@@ -71,10 +72,9 @@ def entry() -> None:
             print(exit_.code, file=sys.stderr)
             code = 1
     for stream in (sys.stdout, sys.stderr):
-        try:
+        # A closed pipe (``| head``): nothing left to say.
+        with contextlib.suppress(OSError, ValueError):
             stream.flush()
-        except (OSError, ValueError):  # a closed pipe (``| head``): nothing left to say
-            pass
     os._exit(code)
 
 
