@@ -1,9 +1,10 @@
 """The parsed persona document: its Markdown block structure, its XML blocks, and a source
 map from every part back to 1-based lines and columns of the Markdown file.
 
-Only block structure is parsed (markdown-it-py with its inline rules off): persona-lint needs
-fences, headings, tables and paragraphs, never emphasis or links, and block parsing stays
-linear on pathological inline markup.
+Only block structure is parsed (see :mod:`persona_lint.blocks`: a line scanner for the
+Markdown subset persona documents use, markdown-it-py with its inline rules off for anything
+else): persona-lint needs fences, headings, tables and paragraphs, never emphasis or links,
+and block parsing stays linear on pathological inline markup.
 """
 
 from __future__ import annotations
@@ -11,12 +12,10 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from functools import cache, cached_property
+from functools import cached_property
 from xml.etree.ElementTree import Element
 
-from markdown_it import MarkdownIt
-from markdown_it.token import Token
-
+from persona_lint.blocks import Block, parse_blocks
 from persona_lint.dialect import REFERENCE as _REFERENCE
 from persona_lint.dialect import ParsedXml, parse_block
 
@@ -24,11 +23,6 @@ VERSION_COLUMNS = ("version", "last_updated", "status")
 _CLOSING_FENCE = re.compile(r"^[ \t]*(?:>[ \t]?)*[ \t]*(`{3,}|~{3,})[ \t]*$")
 _USAGE = re.compile(r"^\s*(?:>\s*)*\*\*Usage\*\*\s*:")
 _PERSONA_OPTION = re.compile(r"--persona[ =]([^\s`'\"*,;)]+)")
-
-
-@cache
-def _markdown() -> MarkdownIt:
-    return MarkdownIt("commonmark").enable("table").disable(["inline", "text_join"])
 
 
 @dataclass(frozen=True)
@@ -250,27 +244,22 @@ class Document:
 def parse_document(path: str, text: str) -> Document:
     """Parse Markdown source text (already decoded, LF line endings) into a Document."""
     lines = tuple(text.split("\n"))
-    tokens = _markdown().parse(text)
     tables: list[Table] = []
     headings: list[Heading] = []
     code_blocks: list[CodeBlock] = []
     usage: UsageLine | None = None
-    first_block_line: int | None = None
-    first_block_index: int | None = None
-    for index, token in enumerate(tokens):
-        if token.map is None:
-            continue
-        if first_block_line is None and token.level == 0 and token.nesting >= 0:
-            first_block_line = token.map[0] + 1
-            first_block_index = index
-        if token.type == "table_open":
-            tables.append(_table(lines, token, is_first_block=index == first_block_index))
-        elif token.type == "heading_open":
-            headings.append(_heading(lines, token, tokens[index + 1]))
-        elif token.type in ("fence", "code_block"):
-            code_blocks.append(_code_block(lines, token))
-        elif token.type == "paragraph_open" and usage is None:
-            usage = _usage(lines, token)
+    first_block: Block | None = None
+    for block in parse_blocks(text, lines):
+        if first_block is None and not block.nested:
+            first_block = block
+        if block.kind == "table":
+            tables.append(_table(lines, block, is_first_block=block is first_block))
+        elif block.kind == "heading":
+            headings.append(_heading(lines, block))
+        elif block.kind in ("fence", "code_block"):
+            code_blocks.append(_code_block(lines, block))
+        elif block.kind == "paragraph" and usage is None:
+            usage = _usage(lines, block)
     xml_blocks = tuple(
         XmlBlock(block, parse_block(block.content))
         for block in code_blocks
@@ -285,7 +274,7 @@ def parse_document(path: str, text: str) -> Document:
         code_blocks=tuple(code_blocks),
         xml_blocks=xml_blocks,
         usage=usage,
-        first_block_line=first_block_line,
+        first_block_line=first_block.begin + 1 if first_block is not None else None,
     )
 
 
@@ -312,27 +301,24 @@ def split_row(line: str, line_number: int) -> tuple[Cell, ...]:
     return tuple(cells)
 
 
-def _table(lines: tuple[str, ...], token: Token, *, is_first_block: bool) -> Table:
-    assert token.map is not None
-    begin, end = token.map
+def _table(lines: tuple[str, ...], block: Block, *, is_first_block: bool) -> Table:
+    begin, end = block.begin, block.end
     header = split_row(lines[begin], begin + 1)
     rows = tuple(split_row(lines[n], n + 1) for n in range(begin + 2, end) if lines[n].strip())
     return Table(begin + 1, header, rows, is_first_block)
 
 
-def _heading(lines: tuple[str, ...], token: Token, inline: Token) -> Heading:
-    assert token.map is not None
-    line = token.map[0]
-    text = inline.content
+def _heading(lines: tuple[str, ...], block: Block) -> Heading:
+    line = block.begin
+    text = block.text
     column = lines[line].find(text) + 1 if text else 1
-    return Heading(int(token.tag[1:]), text, line + 1, max(column, 1))
+    return Heading(block.level, text, line + 1, max(column, 1))
 
 
-def _code_block(lines: tuple[str, ...], token: Token) -> CodeBlock:
-    assert token.map is not None
-    begin, end = token.map
-    fenced = token.type == "fence"
-    content = token.content
+def _code_block(lines: tuple[str, ...], block: Block) -> CodeBlock:
+    begin, end = block.begin, block.end
+    fenced = block.kind == "fence"
+    content = block.content
     content_lines = content.split("\n")
     if content_lines and content_lines[-1] == "":
         content_lines.pop()
@@ -348,15 +334,15 @@ def _code_block(lines: tuple[str, ...], token: Token) -> CodeBlock:
         closed = (
             end - 1 > begin
             and closing is not None
-            and closing.group(1)[0] == token.markup[0]
-            and len(closing.group(1)) >= len(token.markup)
+            and closing.group(1)[0] == block.markup[0]
+            and len(closing.group(1)) >= len(block.markup)
         )
     opening = lines[begin]
     fence_column = (
-        opening.find(token.markup) + 1 if fenced else len(opening) - len(opening.lstrip()) + 1
+        opening.find(block.markup) + 1 if fenced else len(opening) - len(opening.lstrip()) + 1
     )
     return CodeBlock(
-        info=token.info,
+        info=block.info,
         content=content,
         fence_line=begin + 1,
         fence_column=max(fence_column, 1),
@@ -367,9 +353,8 @@ def _code_block(lines: tuple[str, ...], token: Token) -> CodeBlock:
     )
 
 
-def _usage(lines: tuple[str, ...], token: Token) -> UsageLine | None:
-    assert token.map is not None
-    begin, end = token.map
+def _usage(lines: tuple[str, ...], block: Block) -> UsageLine | None:
+    begin, end = block.begin, block.end
     if not _USAGE.match(lines[begin]):
         return None
     column = lines[begin].find("**Usage**") + 1
