@@ -21,6 +21,7 @@ from persona_lint.dialect import ParsedXml, parse_block
 
 VERSION_COLUMNS = ("version", "last_updated", "status")
 _CLOSING_FENCE = re.compile(r"^[ \t]*(?:>[ \t]?)*[ \t]*(`{3,}|~{3,})[ \t]*$")
+_UNESCAPED_PIPE = re.compile(r"(?<!\\)\|")
 _USAGE = re.compile(r"^\s*(?:>\s*)*\*\*Usage\*\*\s*:")
 _PERSONA_OPTION = re.compile(r"--persona[ =]([^\s`'\"*,;)]+)")
 
@@ -281,23 +282,20 @@ def parse_document(path: str, text: str) -> Document:
 def split_row(line: str, line_number: int) -> tuple[Cell, ...]:
     """Split one pipe-table row into cells with their 1-based columns."""
     cells: list[Cell] = []
-    start = 0
     stripped = line.lstrip()
-    position = len(line) - len(stripped)
+    start = len(line) - len(stripped)
     if stripped.startswith("|"):
-        position += 1
-    start = position
-    i = position
-    while i <= len(line):
-        if i == len(line) or (line[i] == "|" and (i == 0 or line[i - 1] != "\\")):
-            raw = line[start:i]
-            if i == len(line) and not raw.strip() and cells:
-                break  # the trailing pipe
-            content = raw.strip()
-            lead = len(raw) - len(raw.lstrip())
-            cells.append(Cell(content.replace("\\|", "|"), line_number, start + lead + 1))
-            start = i + 1
-        i += 1
+        start += 1
+    ends = [pipe.start() for pipe in _UNESCAPED_PIPE.finditer(line, start)]
+    ends.append(len(line))
+    for end in ends:
+        raw = line[start:end]
+        if end == len(line) and not raw.strip() and cells:
+            break  # the trailing pipe
+        content = raw.strip()
+        lead = len(raw) - len(raw.lstrip())
+        cells.append(Cell(content.replace("\\|", "|"), line_number, start + lead + 1))
+        start = end + 1
     return tuple(cells)
 
 
@@ -323,10 +321,13 @@ def _code_block(lines: tuple[str, ...], block: Block) -> CodeBlock:
     if content_lines and content_lines[-1] == "":
         content_lines.pop()
     first = begin + 1 if fenced else begin
-    offsets = []
-    for number, content_line in enumerate(content_lines):
-        source = lines[first + number] if first + number < len(lines) else ""
-        offsets.append(len(source) - len(content_line) if source.endswith(content_line) else 0)
+    if lines[first : first + len(content_lines)] == tuple(content_lines):
+        offsets = [0] * len(content_lines)  # verbatim lines (a fence at column 0): no map
+    else:
+        offsets = []
+        for number, content_line in enumerate(content_lines):
+            source = lines[first + number] if first + number < len(lines) else ""
+            offsets.append(len(source) - len(content_line) if source.endswith(content_line) else 0)
     closed = True
     if fenced:
         last = lines[end - 1] if end - 1 < len(lines) else ""

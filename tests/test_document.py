@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from conftest import CANONICAL, codes, edit
+from hypothesis import given
+from hypothesis import strategies as st
 
-from persona_lint.document import parse_document
+from persona_lint.document import Cell, parse_document, split_row
 
 
 def test_canonical_parts_have_exact_positions() -> None:
@@ -106,3 +108,41 @@ def test_text_positions_step_over_xml_comments() -> None:
     )
     # The mixed arrow is on the line after the comment, not on the comment's line.
     assert ("PL703", 58, 20) in codes(text)
+
+
+def test_split_row_cells_and_columns() -> None:
+    assert split_row("| 1.0.0 | 2026-01-01 |  active |", 4) == (
+        Cell("1.0.0", 4, 3),
+        Cell("2026-01-01", 4, 11),
+        Cell("active", 4, 25),
+    )
+    assert split_row("  |a\\|b|c", 1) == (Cell("a|b", 1, 4), Cell("c", 1, 9))
+    assert split_row("a | b |", 2) == (Cell("a", 2, 1), Cell("b", 2, 5))
+    assert split_row("|", 3) == (Cell("", 3, 2),)
+
+
+_CELL_TEXT = st.text(st.sampled_from("ab1 -.:\t"), max_size=6).map(str.strip)
+
+
+@given(
+    st.lists(_CELL_TEXT, min_size=1, max_size=5),
+    st.lists(st.sampled_from(["", " ", "  "]), min_size=12, max_size=12),
+    st.booleans(),
+)
+def test_split_row_finds_each_cell_where_it_is(
+    texts: list[str], pads: list[str], trailing: bool
+) -> None:
+    # "| a | b |" built from known cells: every cell comes back with the column of its text.
+    line, expected = "|", []
+    for index, text in enumerate(texts):
+        line += pads[2 * index]
+        expected.append(Cell(text, 7, len(line) + 1))
+        line += text + pads[2 * index + 1] + "|"
+    if not trailing:
+        line = line[:-1]
+    cells = split_row(line, 7)
+    assert [c.text for c in cells] == texts[: len(cells)]
+    for cell, want in zip(cells, expected, strict=False):
+        if cell.text:
+            assert cell.column == want.column
+            assert line[cell.column - 1 :].startswith(cell.text)

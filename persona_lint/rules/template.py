@@ -39,6 +39,9 @@ def template_placeholder(document: Document, context: RuleContext) -> Iterator[D
 
     Passes: ``<persona_context active="backend-engineer">``
     """
+    text = document.text
+    if "{" not in text and "TODO" not in text and "TBD" not in text and "FIXME" not in text:
+        return  # nearly every file: four C-speed searches instead of a regex per line
     for number, line in enumerate(document.lines, start=1):
         if "{" not in line and "T" not in line and "F" not in line:
             continue
