@@ -35,11 +35,6 @@ from persona_lint.settings import (
     Settings,
 )
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - Python 3.10
-    import tomli as tomllib
-
 CONFIG_NAME = ".persona-lint.toml"
 PYPROJECT = "pyproject.toml"
 SECTION = "tool.persona-lint"
@@ -358,6 +353,10 @@ def load_file(path: Path) -> Layer | None:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{path}: cannot read configuration: {exc}") from None
+    if sys.version_info >= (3, 11):  # imported here: a tree without configuration never needs it
+        import tomllib
+    else:  # pragma: no cover - Python 3.10
+        import tomli as tomllib
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
