@@ -120,9 +120,16 @@ from __future__ import annotations
 
 import dataclasses
 import enum
+import functools
 import re
 from collections.abc import Sequence
-from decimal import Decimal
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing
+if TYPE_CHECKING:
+    from decimal import Decimal
+
+    # (low, low is open, high, high is open); None is unbounded.
+    _Interval = tuple[Decimal | None, bool, Decimal | None, bool]
 
 __all__ = [
     "Comparator",
@@ -234,7 +241,15 @@ class MetricProblem:
 
 # --------------------------------------------------------------------------- vocabulary
 
-_ENTITY_RE = re.compile(r"&(?:(lt|gt|amp|le|ge|quot|apos)|#([0-9]{1,7})|#x([0-9A-Fa-f]{1,6}));")
+# The few regular expressions are compiled on first use (most texts need none of them), and
+# the tokens and numbers are read by hand: importing this module compiles nothing.
+
+
+@functools.cache
+def _entity_re() -> re.Pattern[str]:
+    return re.compile(r"&(?:(lt|gt|amp|le|ge|quot|apos)|#([0-9]{1,7})|#x([0-9A-Fa-f]{1,6}));")
+
+
 _ENTITIES = {"lt": "<", "gt": ">", "amp": "&", "le": "≤", "ge": "≥", "quot": '"', "apos": "'"}
 
 _OPERATORS = {
@@ -275,6 +290,17 @@ _WORD_COMPARATORS: tuple[tuple[tuple[str, ...], Comparator], ...] = (
     (("exactly",), Comparator.EQ),
 )
 
+
+def _by_first_word() -> dict[str, tuple[tuple[tuple[str, ...], Comparator], ...]]:
+    table: dict[str, list[tuple[tuple[str, ...], Comparator]]] = {}
+    for phrase, comparator in _WORD_COMPARATORS:
+        table.setdefault(phrase[0], []).append((phrase, comparator))
+    return {word: tuple(phrases) for word, phrases in table.items()}
+
+
+# The phrases of _WORD_COMPARATORS by their first word, in the same order (longest first).
+_WORD_COMPARATORS_BY_FIRST = _by_first_word()
+
 _NUMBER_WORDS = {
     "zero": 0,
     "none": 0,
@@ -304,7 +330,6 @@ _VERSUS = frozenset({"vs", "vs.", "versus"})
 _MARKERS = frozenset(
     {"average", "avg", "mean", "median", "target", "goal", "peak", "maximum", "minimum"}
 )
-_PERCENTILE_TOKEN = re.compile(r"[pP]([0-9]+(?:\.[0-9]+)?)")
 _SEPARATORS = frozenset({",", ";", "."})
 
 _TIME_UNITS = {
@@ -353,38 +378,106 @@ def _unit_table() -> dict[str, str]:
 
 
 _UNITS = _unit_table()
-# A counted noun before a rate ("deployments/day"): the unit is the rate.
-_NOUN_RATE = re.compile(r"[^\W\d_][\w-]*(/[a-z]+)")
+
+
+@functools.cache
+def _noun_rate() -> re.Pattern[str]:
+    """A counted noun before a rate ("deployments/day"): the unit is the rate."""
+    return re.compile(r"[^\W\d_][\w-]*(/[a-z]+)")
+
+
 # Printed as words, in the plural unless the value is 1.
 _TIME_CANONICAL = frozenset(_TIME_UNITS) - {"μs", "ms", "s"} | {"business day"}
 _ATTACHED = frozenset({"μs", "ms", "s", "%", "KB", "MB", "GB", "TB"} | set(_RATE_OF.values()))
 
-_NUM = r"(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.[0-9]+)?|\.[0-9]+"
-_NUMERIC = re.compile(rf"(?P<s1>[-−]?)(?P<cur>[$€£]?)(?P<s2>[-−]?)(?P<num>{_NUM})(?P<rest>.*)")
-_RATIO_REST = re.compile(rf"/(?P<den>{_NUM})")
 _MAGNITUDES = {"k": 1_000, "K": 1_000, "M": 1_000_000}
+_DIGITS = frozenset("0123456789")  # [0-9]: ASCII only
+_NUMBER_START = frozenset("-−$€£.0123456789")
+_SIGNS = frozenset("-−")
+_OPERATOR_SYMBOLS = frozenset("<>=≤≥")
+_TRAILING = frozenset("),;:")
 
-_OPERATOR = re.compile(r"!?[<>=≤≥]+")
-_PIECE = re.compile(r"!?[<>=≤≥]+|(?:[^<>=≤≥!]|!(?![<>=≤≥]))+")
+
+def _number_end(text: str, i: int) -> int:
+    """Where the number starting at ``text[i]`` ends (``i`` when there is none).
+
+    A number is ``[0-9]{1,3}(,[0-9]{3})+`` or ``[0-9]+``, then an optional ``.[0-9]+``; or
+    ``.[0-9]+``. Each part is taken as long as it goes (the part after it may be anything).
+    """
+    n = len(text)
+    j = i
+    while j < n and text[j] in _DIGITS:
+        j += 1
+    if j == i:
+        if i + 1 < n and text[i] == "." and text[i + 1] in _DIGITS:
+            j = i + 2
+            while j < n and text[j] in _DIGITS:
+                j += 1
+        return j
+    if j - i <= 3:  # thousands: "1,000", "12,345,678"
+        while (
+            j + 3 < n
+            and text[j] == ","
+            and text[j + 1] in _DIGITS
+            and text[j + 2] in _DIGITS
+            and text[j + 3] in _DIGITS
+        ):
+            j += 4
+    if j + 1 < n and text[j] == "." and text[j + 1] in _DIGITS:
+        j += 2
+        while j < n and text[j] in _DIGITS:
+            j += 1
+    return j
+
+
+def _split_number(text: str) -> tuple[str, str, str, str, str] | None:
+    """``[-−]? [$€£]? [-−]? NUMBER REST`` (REST without a newline): the first sign, the
+    currency, the second sign, the number and the rest; None when the text is not so."""
+    if not text or text[0] not in _NUMBER_START or "\n" in text:
+        return None
+    n = len(text)
+    i = 0
+    s1 = currency = s2 = ""
+    if text[i] in _SIGNS:
+        s1, i = text[i], i + 1
+    if i < n and text[i] in _CURRENCIES:
+        currency, i = text[i], i + 1
+    if i < n and text[i] in _SIGNS:
+        s2, i = text[i], i + 1
+    end = _number_end(text, i)
+    if end == i:
+        return None
+    return s1, currency, s2, text[i:end], text[end:]
+
+
+def _is_digits(text: str) -> bool:
+    """``[0-9]+``."""
+    return text.isdigit() and text.isascii()
+
+
+def _is_percentile_token(word: str) -> bool:
+    """``[pP][0-9]+(\\.[0-9]+)?``, the whole word: ``p95``, ``P99.9``."""
+    if word[:1] not in ("p", "P"):
+        return False
+    whole, dot, fraction = word[1:].partition(".")
+    return _is_digits(whole) and (not dot or _is_digits(fraction))
 
 
 # --------------------------------------------------------------------------- tokens
 
 
-@dataclasses.dataclass(frozen=True)
 class _Token:
-    text: str
-    start: int
-    end: int
-    kind: str  # "word" | "op" | "punct"
+    """A word, an operator or a punctuation mark, and where it is in the text."""
 
-    @property
-    def low(self) -> str:
-        return self.text.lower()
+    __slots__ = ("end", "is_separator", "kind", "low", "start", "text")
 
-    @property
-    def is_separator(self) -> bool:
-        return self.kind == "punct" and self.text in _SEPARATORS
+    def __init__(self, text: str, start: int, end: int, kind: str) -> None:
+        self.text = text
+        self.start = start
+        self.end = end
+        self.kind = kind  # "word" | "op" | "punct"
+        self.low = text.lower()
+        self.is_separator = kind == "punct" and text in _SEPARATORS
 
 
 def _unescape(match: re.Match[str]) -> str:
@@ -397,17 +490,66 @@ def _unescape(match: re.Match[str]) -> str:
 
 def normalise(text: str) -> str:
     """Unescape the XML entities a metric may still contain and collapse whitespace."""
-    return " ".join(_ENTITY_RE.sub(_unescape, text).split())
+    if "&" in text:
+        text = _entity_re().sub(_unescape, text)
+    return " ".join(text.split())
+
+
+def _has_operator(text: str) -> bool:
+    return "<" in text or ">" in text or "=" in text or "≤" in text or "≥" in text
+
+
+def _opens_operator(chunk: str, i: int) -> bool:
+    """Whether an operator (``!?[<>=≤≥]+``) starts at ``chunk[i]``."""
+    char = chunk[i]
+    return char in _OPERATOR_SYMBOLS or (
+        char == "!" and i + 1 < len(chunk) and chunk[i + 1] in _OPERATOR_SYMBOLS
+    )
+
+
+def _pieces(chunk: str) -> list[tuple[int, str, bool]]:
+    """A chunk cut into operators (``!?[<>=≤≥]+``) and the runs between them: for each its
+    offset in the chunk, its text and whether it is an operator."""
+    pieces: list[tuple[int, str, bool]] = []
+    n = len(chunk)
+    i = 0
+    while i < n:
+        operator = _opens_operator(chunk, i)
+        j = i + 1
+        if operator:
+            while j < n and chunk[j] in _OPERATOR_SYMBOLS:
+                j += 1
+        else:
+            while j < n and not _opens_operator(chunk, j):
+                j += 1
+        pieces.append((i, chunk[i:j], operator))
+        i = j
+    return pieces
 
 
 def _tokenise(text: str) -> list[_Token]:
     tokens: list[_Token] = []
-    for chunk in re.finditer(r"[^ ]+", text):
-        for piece in _PIECE.finditer(chunk.group()):
-            start = chunk.start() + piece.start()
-            word = piece.group()
-            if _OPERATOR.fullmatch(word):
-                tokens.append(_Token(word, start, start + len(word), "op"))
+    append = tokens.append
+    operators = _has_operator(text)
+    position = 0
+    for chunk in text.split(" "):
+        chunk_start = position
+        position += len(chunk) + 1
+        if not chunk:
+            continue
+        if operators and (
+            "<" in chunk or ">" in chunk or "=" in chunk or "≤" in chunk or "≥" in chunk
+        ):
+            pieces = _pieces(chunk)
+        elif chunk[0] != "(" and chunk[-1] not in _TRAILING and chunk[-1] != ".":
+            append(_Token(chunk, chunk_start, position - 1, "word"))  # the usual case
+            continue
+        else:
+            pieces = [(0, chunk, False)]
+        for offset, word, operator in pieces:
+            start = chunk_start + offset
+            if operator:
+                append(_Token(word, start, start + len(word), "op"))
                 continue
             lead = 0
             while lead < len(word) and word[lead] == "(":
@@ -432,13 +574,19 @@ def _tokenise(text: str) -> list[_Token]:
 # --------------------------------------------------------------------------- thresholds
 
 
-@dataclasses.dataclass(frozen=True)
 class _Match:
-    threshold: Threshold
-    unit: str | None
-    next: int  # index of the first token after the threshold and its unit
-    start: int
-    end: int
+    """A threshold and its unit, read from the tokens."""
+
+    __slots__ = ("end", "next", "start", "threshold", "unit")
+
+    def __init__(
+        self, threshold: Threshold, unit: str | None, next: int, start: int, end: int
+    ) -> None:
+        self.threshold = threshold
+        self.unit = unit
+        self.next = next  # index of the first token after the threshold and its unit
+        self.start = start
+        self.end = end
 
 
 def _number(text: str) -> float:
@@ -453,15 +601,13 @@ def _threshold_at(
         return None
     token = tokens[i]
     unit: str | None = None
-    numeric = _NUMERIC.fullmatch(token.text)
+    numeric = _split_number(token.text)
     if numeric is not None:
-        if numeric["s1"] and numeric["s2"]:
+        s1, currency, s2, number, rest = numeric
+        if s1 and s2:
             return None
-        sign = numeric["s1"] or numeric["s2"]
+        sign = s1 or s2
         negative = -1.0 if sign else 1.0
-        currency = numeric["cur"]
-        number = numeric["num"]
-        rest = numeric["rest"]
         written = sign + number
         value = negative * _number(number)
         scale: float | None = None
@@ -476,10 +622,10 @@ def _threshold_at(
         elif rest in ("x", "X", "×"):
             kind = "multiplier"
             written += rest
-        elif (ratio := _RATIO_REST.fullmatch(rest)) is not None:
-            kind = "ratio"
+        elif len(rest) > 1 and rest[0] == "/" and _number_end(rest, 1) == len(rest):
+            kind = "ratio"  # "4.0/5.0"
             written += rest
-            scale = _number(ratio["den"])
+            scale = _number(rest[1:])
         elif rest.lower() in _UNITS:
             unit = _UNITS[rest.lower()]
         else:
@@ -499,7 +645,11 @@ def _threshold_at(
             if following.low in _UNITS:
                 unit = _UNITS[following.low]
                 last = i + 1
-            elif (rate := _NOUN_RATE.fullmatch(following.low)) and rate[1] in _UNITS:
+            elif (
+                "/" in following.low
+                and (rate := _noun_rate().fullmatch(following.low))
+                and rate[1] in _UNITS
+            ):
                 unit = _UNITS[rate[1]]
                 last = i + 1
             elif (
@@ -524,11 +674,21 @@ def _threshold_at(
 # --------------------------------------------------------------------------- building
 
 
-@dataclasses.dataclass(frozen=True)
 class _Parsed:
-    metric: Metric
-    threshold_span: tuple[int, int] | None
-    qualifier_spans: tuple[tuple[int, int], ...]
+    """A metric and where its threshold and qualifiers are in its text (never changed once
+    built: _parse keeps it in its cache)."""
+
+    __slots__ = ("metric", "qualifier_spans", "threshold_span")
+
+    def __init__(
+        self,
+        metric: Metric,
+        threshold_span: tuple[int, int] | None,
+        qualifier_spans: tuple[tuple[int, int], ...],
+    ) -> None:
+        self.metric = metric
+        self.threshold_span = threshold_span
+        self.qualifier_spans = qualifier_spans
 
 
 _Piece = tuple[str, int, int]  # text, start, end
@@ -543,83 +703,96 @@ def _slice(text: str, tokens: Sequence[_Token]) -> _Piece | None:
 def _subject(text: str, tokens: Sequence[_Token]) -> tuple[str, list[_Piece]]:
     """The subject text, and the percentiles (``p95``) taken out of it."""
     extracted: list[_Piece] = []
-    runs: list[list[_Token]] = [[]]
+    runs: list[list[int]] = []  # [first, end) token indices of the runs between percentiles
+    first = 0
     i = 0
-    while i < len(tokens):
+    n = len(tokens)
+    while i < n:
         token = tokens[i]
-        if token.kind == "word" and _PERCENTILE_TOKEN.fullmatch(token.text):
+        if token.kind == "word" and _is_percentile_token(token.text):
             extracted.append((token.text, token.start, token.end))
-            runs.append([])
-            i += 1
-            continue
-        if (
+            skip = 1
+        elif (
             token.text == "("
-            and i + 2 < len(tokens)
+            and i + 2 < n
             and tokens[i + 1].kind == "word"
-            and _PERCENTILE_TOKEN.fullmatch(tokens[i + 1].text)
+            and _is_percentile_token(tokens[i + 1].text)
             and tokens[i + 2].text == ")"
         ):
             extracted.append((tokens[i + 1].text, tokens[i + 1].start, tokens[i + 1].end))
-            runs.append([])
-            i += 3
+            skip = 3
+        else:
+            i += 1
             continue
-        runs[-1].append(token)
-        i += 1
-    runs = [run for run in runs if run]
+        if i > first:
+            runs.append([first, i])
+        i += skip
+        first = i
+    if n > first:
+        runs.append([first, n])
     # "Latency: < 5ms", "Latency, p95 < 5ms": the punctuation is not part of the subject.
-    while runs and runs[-1][-1].kind == "punct" and runs[-1][-1].text in ":,;":
-        runs[-1].pop()
-        if not runs[-1]:
+    while runs:
+        last = tokens[runs[-1][1] - 1]
+        if not (last.kind == "punct" and last.text in ":,;"):
+            break
+        runs[-1][1] -= 1
+        if runs[-1][1] == runs[-1][0]:
             runs.pop()
-    parts = [piece[0] for run in runs if (piece := _slice(text, run)) is not None]
+    parts = [text[tokens[start].start : tokens[end - 1].end] for start, end in runs]
     return " ".join(parts), extracted
 
 
 def _segments(text: str, tokens: Sequence[_Token]) -> list[_Piece]:
     """Split a tail into qualifiers (see the module documentation)."""
     pieces: list[_Piece] = []
-    current: list[_Token] = []
+    first: _Token | None = None  # the first and the last token of the current qualifier
+    last: _Token | None = None
     in_phrase = False
-
-    def flush() -> None:
-        nonlocal current, in_phrase
-        piece = _slice(text, current)
-        if piece is not None:
-            pieces.append(piece)
-        current = []
-        in_phrase = False
-
     for token in tokens:
-        if token.is_separator:
-            flush()
-        elif token.kind == "word" and token.low in _QUALIFIER_WORDS:
-            flush()
-            current = [token]
-            in_phrase = True
-        elif not in_phrase and token.kind == "word" and _is_marker(token.text):
-            flush()
-            current = [token]
-            flush()
-        else:
-            current.append(token)
-    flush()
+        word = token.kind == "word"
+        opens = word and token.low in _QUALIFIER_WORDS
+        marker = word and not opens and not in_phrase and _is_marker(token.text)
+        if not (opens or marker or token.is_separator):
+            if first is None:
+                first = token
+            last = token
+            continue
+        if first is not None and last is not None:
+            pieces.append((text[first.start : last.end], first.start, last.end))
+        first = last = token if opens else None
+        in_phrase = opens
+        if marker:
+            pieces.append((token.text, token.start, token.end))
+    if first is not None and last is not None:
+        pieces.append((text[first.start : last.end], first.start, last.end))
     return pieces
 
 
 def _is_marker(word: str) -> bool:
-    return word.lower() in _MARKERS or _PERCENTILE_TOKEN.fullmatch(word) is not None
+    return word.lower() in _MARKERS or _is_percentile_token(word)
 
 
-_PERCENTILE_PATTERNS = (
-    re.compile(r"(?<![\w.])[pP]([0-9]+(?:\.[0-9]+)?)(?![\w.])"),
-    re.compile(r"(?<![\w.])([0-9]+(?:\.[0-9]+)?) ?% of\b"),
-    re.compile(r"(?<![\w.])([0-9]+(?:\.[0-9]+)?)(?:st|nd|rd|th) percentile\b", re.IGNORECASE),
-)
+@functools.cache
+def _percentile_patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
+    """``p95``; ``95% of``; ``95th percentile``."""
+    return (
+        re.compile(r"(?<![\w.])[pP]([0-9]+(?:\.[0-9]+)?)(?![\w.])"),
+        re.compile(r"(?<![\w.])([0-9]+(?:\.[0-9]+)?) ?% of\b"),
+        re.compile(r"(?<![\w.])([0-9]+(?:\.[0-9]+)?)(?:st|nd|rd|th) percentile\b", re.IGNORECASE),
+    )
 
 
 def _percentile(qualifiers: Sequence[str]) -> float | None:
     for qualifier in qualifiers:
-        found = [(m.start(), m[1]) for p in _PERCENTILE_PATTERNS if (m := p.search(qualifier))]
+        # The first and last patterns need a "p" (only "p" and "P" match it, even ignoring
+        # case), the second a "%": most qualifiers are searched with none of them.
+        p = "p" in qualifier or "P" in qualifier
+        share = "%" in qualifier
+        if not (p or share):
+            continue
+        by_p, by_share, by_nth = _percentile_patterns()
+        patterns = (by_p, by_share, by_nth) if p and share else (by_p, by_nth) if p else (by_share,)
+        found = [(m.start(), m[1]) for pattern in patterns if (m := pattern.search(qualifier))]
         if found:
             return float(min(found)[1])
     return None
@@ -751,7 +924,10 @@ def _with_operator(
 
 
 def _word_comparator(tokens: Sequence[_Token], i: int) -> tuple[Comparator, int] | None:
-    for phrase, comparator in _WORD_COMPARATORS:
+    phrases = _WORD_COMPARATORS_BY_FIRST.get(tokens[i].low)
+    if phrases is None:
+        return None
+    for phrase, comparator in phrases:
         end = i + len(phrase)
         if end <= len(tokens) and all(
             tokens[i + k].kind == "word" and tokens[i + k].low == word
@@ -808,9 +984,13 @@ def _relative(
     )
 
 
+# A pure function of the text, and what it returns is never changed (frozen dataclasses, tuples
+# and a _Parsed nobody writes to): the same metric text, which repositories repeat across
+# personas, is read once. check_value and format_metric read texts again through it.
+@functools.lru_cache(maxsize=2048)
 def _parse(text: str) -> _Parsed | MetricProblem:
     tokens = _tokenise(text)
-    ops = [i for i, token in enumerate(tokens) if token.kind == "op"]
+    ops = [i for i, token in enumerate(tokens) if token.kind == "op"] if _has_operator(text) else []
     if ops:
         return _with_operator(text, tokens, ops)
     for index, token in enumerate(tokens):
@@ -1024,11 +1204,12 @@ def check_value(metric: Metric) -> MetricProblem | None:
     relative = metric.baseline is not None or (
         metric.comparator is not None and metric.comparator.is_relative
     )
-    (start, end), qualifier_spans = _spans(metric)
     value, unit = threshold.value, metric.unit
+    # Where the problem is (_spans) is worked out only for a metric that has one.
     if threshold.kind == "ratio":
         scale = threshold.scale if threshold.scale is not None else 0.0
         if scale <= 0 or value < 0 or value > scale:
+            (start, end), _ = _spans(metric)
             return MetricProblem(
                 "score-scale",
                 f"{threshold.text} is outside its scale of 0 to {_render_number(scale)}",
@@ -1036,13 +1217,16 @@ def check_value(metric: Metric) -> MetricProblem | None:
                 end,
             )
     if unit == "%" and not relative and not 0 <= value <= 100:
+        (start, end), _ = _spans(metric)
         return MetricProblem(
             "percentage-range", f"{threshold.text}% is not between 0% and 100%", start, end
         )
     if value < 0 and (unit in _NON_NEGATIVE or threshold.kind == "multiplier"):
+        (start, end), _ = _spans(metric)
         what = "multiplier" if unit is None else f"value in {unit}"
         return MetricProblem("negative-value", f"{threshold.text} is a negative {what}", start, end)
     if metric.percentile is not None and not 0 <= metric.percentile <= 100:
+        (start, end), qualifier_spans = _spans(metric)
         for qualifier, span in zip(metric.qualifiers, qualifier_spans, strict=True):
             if _percentile((qualifier,)) is not None:
                 start, end = span
@@ -1081,12 +1265,11 @@ _FACTORS: dict[str, tuple[str, int]] = {
     "/month": ("calendar rate", 12),
 }
 
-# (low, low is open, high, high is open); None is unbounded.
-_Interval = tuple[Decimal | None, bool, Decimal | None, bool]
-
 
 def _quantity(metric: Metric) -> tuple[str, Decimal] | None:
     """The threshold as a (dimension, value in the dimension's smallest unit) pair."""
+    from decimal import Decimal  # imported here: only comparisons of two metrics need it
+
     threshold = metric.threshold
     assert threshold is not None
     value = Decimal(repr(threshold.value))

@@ -364,6 +364,27 @@ def test_check_value_on_a_metric_built_by_hand() -> None:
     assert (problem.kind, problem.start, problem.end) == ("percentage-range", 0, len("made up"))
 
 
+def test_a_text_is_read_once_in_a_bounded_cache() -> None:
+    """Repositories repeat metric texts across personas: each is parsed once, and the cache
+    of parsed texts has a bound."""
+    text = "API response time < 200ms for 95% of requests"
+    first = parse_metric(text)
+    assert parse_metric(text) is first
+    assert parse_metric(normalise(f"  {text}\n")) is first  # the same normalised text
+    assert metrics._parse.cache_info().maxsize is not None
+    metrics._parse.cache_clear()
+    again = parse_metric(text)
+    assert again == first
+    assert again is not first
+    # check_value finds the places of a problem whether or not the text is still cached.
+    negative = parse_metric("Latency p95 < -5ms")
+    assert isinstance(negative, Metric)
+    found = check_value(negative)
+    assert found is not None
+    metrics._parse.cache_clear()
+    assert check_value(negative) == found
+
+
 # --------------------------------------------------------------------------- contradictions
 
 

@@ -9,6 +9,7 @@ structure, shown in the JSON output. A metric that still holds a template placeh
 from __future__ import annotations
 
 import itertools
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from xml.etree.ElementTree import Element
@@ -49,22 +50,23 @@ class ParsedMetric:
         return None
 
 
+_WORD = re.compile(r"\S+")  # \s is str.isspace(), as in str.split()
+
+
 def _offsets(raw: str) -> tuple[str, tuple[int, ...]]:
     """Collapse whitespace like the grammar does, keeping where each character came from."""
-    chars: list[str] = []
+    text = " ".join(raw.split())
+    if text == raw:  # the usual one-line metric: every character stays where it is
+        return text, tuple(range(len(raw)))
+    words: list[str] = []
     offsets: list[int] = []
-    pending_space = False
-    for index, char in enumerate(raw):
-        if char.isspace():
-            pending_space = bool(chars)
-            continue
-        if pending_space:
-            chars.append(" ")
-            offsets.append(index - 1)
-            pending_space = False
-        chars.append(char)
-        offsets.append(index)
-    return "".join(chars), tuple(offsets)
+    for match in _WORD.finditer(raw):
+        start = match.start()
+        if words:
+            offsets.append(start - 1)  # the space stands for the last whitespace character
+        words.append(match.group())
+        offsets.extend(range(start, match.end()))
+    return " ".join(words), tuple(offsets)
 
 
 def parsed_metrics(document: Document) -> list[ParsedMetric]:
@@ -83,9 +85,10 @@ def parsed_metrics(document: Document) -> list[ParsedMetric]:
             if PLACEHOLDER.search(raw):
                 continue  # an unfilled template metric is PL901's, not measured yet
             text, offsets = _offsets(raw)
-            if not text or grammar.normalise(raw) != text:
-                offsets = tuple(min(i, len(raw)) for i in range(len(grammar.normalise(raw))))
+            # Without "&" there is no entity: normalise(raw) is the text just collapsed.
+            if "&" in raw and grammar.normalise(raw) != text:
                 text = grammar.normalise(raw)
+                offsets = tuple(min(i, len(raw)) for i in range(len(text)))
             if text:
                 result = grammar.parse_metric(text)
                 problem = (

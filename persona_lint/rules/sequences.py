@@ -9,24 +9,80 @@ from xml.etree.ElementTree import Element
 from persona_lint.diagnostics import Diagnostic, Severity
 from persona_lint.document import Document, XmlBlock
 from persona_lint.rules.context import RuleContext
-from persona_lint.rules.gates import normalized
 from persona_lint.rules.registry import Edit, finding, rule
 
 E, W = Severity.ERROR, Severity.WARNING
 _NUMBERED = re.compile(r"^(\s*)(\d+)\.(?=\s)")
+# _NUMBERED on every line of a text at once: \s without the newline that ends the line.
+_NUMBERED_LINE = re.compile(r"^([^\S\n]*)(\d+)\.(?=[^\S\n])", re.MULTILINE)
 _ARROW = re.compile(r"→|->")
 
 
-def _blocks(document: Document) -> Iterator[tuple[XmlBlock, Element]]:
-    for block in document.xml_blocks:
-        if block.root is not None:
-            yield block, block.root
+class _Scan:
+    """The elements the rules of this family look at, in document order, found in one walk
+    over the well-formed XML blocks and kept with the document."""
+
+    __slots__ = ("chains", "lists", "numbered")
+
+    def __init__(self, document: Document) -> None:
+        # What may hold a numbered sequence (PL701): two lines or more with a "." (numbered
+        # lines), or <step> children.
+        self.numbered: list[tuple[XmlBlock, Element]] = []
+        # What may hold a duplicate (PL704): two or more children of one name.
+        self.lists: list[tuple[XmlBlock, Element]] = []
+        # What holds an arrow chain (PL702, PL703): an arrow (_ARROW) in the text.
+        self.chains: list[tuple[XmlBlock, Element, str]] = []
+        for block in document.xml_blocks:
+            root = block.root
+            if root is None:
+                continue
+            for element in root.iter():
+                text = element.text
+                numbered = False
+                if text:
+                    numbered = "." in text and "\n" in text
+                    if "→" in text or "->" in text:
+                        self.chains.append((block, element, text))
+                if len(element) >= 2:
+                    tags = {child.tag for child in element}
+                    if len(tags) < len(element):
+                        self.lists.append((block, element))
+                        numbered = numbered or "step" in tags
+                if numbered:
+                    self.numbered.append((block, element))
 
 
-def _elements(document: Document) -> Iterator[tuple[XmlBlock, Element]]:
-    for block, root in _blocks(document):
-        for element in root.iter():
-            yield block, element
+def _scan(document: Document) -> _Scan:
+    cached = document._cache.get("sequences")
+    if isinstance(cached, _Scan):
+        return cached
+    scan = _Scan(document)
+    document._cache["sequences"] = scan
+    return scan
+
+
+def _numbered_lines(text: str | None) -> list[re.Match[str]]:
+    """The numbered lines (``_NUMBERED``) of a text; ``start(2)`` is where the number is."""
+    if not text or "." not in text:
+        return []
+    return list(_NUMBERED_LINE.finditer(text))
+
+
+def _numbered_steps(element: Element) -> list[tuple[Element, re.Match[str]]] | None:
+    """The ``<step>`` children of an element when there are two or more and every one is
+    numbered, each with its number (``_NUMBERED``); otherwise None."""
+    if len(element) < 2:
+        return None
+    steps = [child for child in element if child.tag == "step"]
+    if len(steps) < 2:
+        return None
+    matches = []
+    for step in steps:
+        match = _NUMBERED.match(step.text or "")
+        if match is None:
+            return None
+        matches.append((step, match))
+    return matches
 
 
 def _numbering_problem(numbers: list[int]) -> int | None:
@@ -57,20 +113,13 @@ def numbering(document: Document, context: RuleContext) -> Iterator[Diagnostic]:
 
     Fails: ``1.``, ``2.``, ``4.`` (3 is missing)
     """
-    for block, element in _elements(document):
-        text = element.text or ""
-        lines = text.split("\n")
-        hits = [
-            (i, match)
-            for i, line in enumerate(lines)
-            if (match := _NUMBERED.match(line)) is not None
-        ]
+    for block, element in _scan(document).numbered:
+        hits = _numbered_lines(element.text)
         if len(hits) >= 2:
-            bad = _numbering_problem([int(m.group(2)) for _, m in hits])
+            bad = _numbering_problem([int(m.group(2)) for m in hits])
             if bad is not None:
-                line_index, match = hits[bad]
-                offset = sum(len(line) + 1 for line in lines[:line_index]) + len(match.group(1))
-                line, column = block.locate_text(element, offset)
+                match = hits[bad]
+                line, column = block.locate_text(element, match.start(2))
                 yield finding(
                     "PL701",
                     document,
@@ -79,14 +128,12 @@ def numbering(document: Document, context: RuleContext) -> Iterator[Diagnostic]:
                     f"numbered line {match.group(2)}. in <{element.tag}> should be {bad + 1}.",
                     end_column=column + len(match.group(2)) + 1,
                 )
-        steps = [child for child in element if child.tag == "step"]
-        matches = [(s, _NUMBERED.match(s.text or "")) for s in steps]
-        if len(steps) >= 2 and all(m for _, m in matches):
-            numbers = [int(m.group(2)) for _, m in matches if m]
+        matches = _numbered_steps(element)
+        if matches is not None:
+            numbers = [int(m.group(2)) for _, m in matches]
             bad = _numbering_problem(numbers)
             if bad is not None:
                 step, match = matches[bad]
-                assert match is not None
                 line, column = block.locate_text(step, len(match.group(1)))
                 yield finding(
                     "PL701",
@@ -101,34 +148,20 @@ def numbering(document: Document, context: RuleContext) -> Iterator[Diagnostic]:
 def numbered_sequences(document: Document) -> Iterator[list[tuple[int, int, str]]]:
     """Each sequence PL701 checks that does not run 1..N, as the 1-based (line, column)
     of every item's number in the file and the number's digits, in order (for --fix)."""
-    for block, element in _elements(document):
-        text = element.text or ""
-        lines = text.split("\n")
-        hits = [(i, m) for i, line in enumerate(lines) if (m := _NUMBERED.match(line))]
-        if len(hits) >= 2 and _numbering_problem([int(m.group(2)) for _, m in hits]) is not None:
-            found = []
-            for index, match in hits:
-                offset = sum(len(line) + 1 for line in lines[:index]) + len(match.group(1))
-                found.append((*block.locate_text(element, offset), match.group(2)))
-            yield found
-        steps = [child for child in element if child.tag == "step"]
-        matches = [(s, _NUMBERED.match(s.text or "")) for s in steps]
-        if len(steps) < 2 or not all(m for _, m in matches):
+    for block, element in _scan(document).numbered:
+        hits = _numbered_lines(element.text)
+        if len(hits) >= 2 and _numbering_problem([int(m.group(2)) for m in hits]) is not None:
+            yield [(*block.locate_text(element, match.start(2)), match.group(2)) for match in hits]
+        matches = _numbered_steps(element)
+        if matches is None:
             continue
-        numbers = [int(m.group(2)) for _, m in matches if m]
+        numbers = [int(m.group(2)) for _, m in matches]
         if _numbering_problem(numbers) is not None:
-            yield [
-                (*block.locate_text(step, len(m.group(1))), m.group(2))
-                for step, m in matches
-                if m is not None
-            ]
+            yield [(*block.locate_text(step, len(m.group(1))), m.group(2)) for step, m in matches]
 
 
-def _chains(document: Document) -> Iterator[tuple[XmlBlock, Element, str]]:
-    for block, element in _elements(document):
-        text = element.text or ""
-        if _ARROW.search(text):
-            yield block, element, text
+def _chains(document: Document) -> list[tuple[XmlBlock, Element, str]]:
+    return _scan(document).chains
 
 
 @rule(
@@ -147,9 +180,11 @@ def empty_arrow_stage(document: Document, context: RuleContext) -> Iterator[Diag
     """
     for block, element, text in _chains(document):
         for line_offset, line_text in _text_lines(text):
-            if not _ARROW.search(line_text):
+            if "→" not in line_text and "->" not in line_text:
                 continue
             stages = _ARROW.split(line_text)
+            if all(map(str.strip, stages)):
+                continue  # no empty stage (the usual case)
             position = 0
             for index, stage in enumerate(stages):
                 if not stage.strip():
@@ -209,6 +244,12 @@ def mixed_arrows(document: Document, context: RuleContext) -> Iterator[Diagnosti
                 )
 
 
+def _item_key(child: Element) -> tuple[str, str]:
+    """A list item's name and text, compared case- and whitespace-insensitively (like
+    gates.normalized)."""
+    return child.tag, " ".join((child.text or "").split()).casefold()
+
+
 @rule(
     "PL704",
     "duplicate-item",
@@ -232,14 +273,15 @@ def duplicate_item(document: Document, context: RuleContext) -> Iterator[Diagnos
 
     Fails: ``<tool>Redis for caching</tool>`` twice in ``<primary_tools>``.
     """
-    for block, parent in _elements(document):
-        if parent.tag == "mandatory_gates" or len(parent) < 2:
+    for block, parent in _scan(document).lists:
+        if parent.tag == "mandatory_gates":
             continue
+        items = [child for child in parent if child.text and not len(child)]
+        if len({_item_key(item) for item in items}) == len(items):
+            continue  # no two alike (the usual case), as one set of all the keys tells
         seen: dict[tuple[str, str], Element] = {}
-        for child in parent:
-            if len(child):
-                continue
-            key = (child.tag, normalized(child.text))
+        for child in items:
+            key = _item_key(child)
             if not key[1]:
                 continue
             if key in seen:
