@@ -22,7 +22,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cache, cached_property
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from persona_lint.diagnostics import Severity
 from persona_lint.errors import RunError
@@ -170,15 +170,13 @@ def _default_exclude() -> re.Pattern[str]:
     return re.compile("|".join(f"(?:{pattern})" for pattern in patterns))
 
 
-@dataclass(frozen=True)
-class GatePolicy:
+class GatePolicy(NamedTuple):
     topics: Mapping[str, tuple[str, ...]]
     default: tuple[str, ...]
     per_file: tuple[tuple[Glob, tuple[str, ...]], ...] = ()
 
 
-@dataclass(frozen=True)
-class Layer:
+class Layer(NamedTuple):
     """Validated values of one source (a file, or the command line), with their origin."""
 
     origin: str

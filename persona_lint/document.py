@@ -13,6 +13,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import NamedTuple
 from xml.etree.ElementTree import Element
 
 from persona_lint.blocks import Block, parse_blocks
@@ -26,8 +27,7 @@ _USAGE = re.compile(r"^\s*(?:>\s*)*\*\*Usage\*\*\s*:")
 _PERSONA_OPTION = re.compile(r"--persona[ =]([^\s`'\"*,;)]+)")
 
 
-@dataclass(frozen=True)
-class Cell:
+class Cell(NamedTuple):
     """A table cell: its trimmed text and the 1-based place where that text starts."""
 
     text: str
@@ -39,8 +39,7 @@ class Cell:
         return self.column + len(self.text)
 
 
-@dataclass(frozen=True)
-class Table:
+class Table(NamedTuple):
     """A pipe table: its header cells and data rows, with positions."""
 
     line: int
@@ -49,8 +48,7 @@ class Table:
     is_first_block: bool
 
 
-@dataclass(frozen=True)
-class Heading:
+class Heading(NamedTuple):
     level: int
     text: str
     line: int
@@ -177,8 +175,7 @@ def _after_comment(lines: Sequence[str], line: int, column: int) -> tuple[int, i
     return line, column
 
 
-@dataclass(frozen=True)
-class UsageLine:
+class UsageLine(NamedTuple):
     line: int
     column: int
     text: str

@@ -16,8 +16,8 @@ from __future__ import annotations
 import os
 import stat
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 # Decides whether a folder met in a walk is passed over (the configuration's exclude);
 # hidden folders and virtual environments are always passed over.
@@ -33,8 +33,7 @@ _OUTSIDE_FOLDER = "symbolic link to a folder outside the linted folder; not foll
 _OUTSIDE_CWD = "symbolic link to a file outside the current directory; not followed"
 
 
-@dataclass(frozen=True)
-class Candidate:
+class Candidate(NamedTuple):
     """A file to lint: its display path, and whether the user named it explicitly."""
 
     path: Path

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from persona_lint.diagnostics import Diagnostic
 from persona_lint.settings import Settings
@@ -14,8 +14,7 @@ if TYPE_CHECKING:
     from persona_lint.document import Document
 
 
-@dataclass(frozen=True)
-class PersonaFacts:
+class PersonaFacts(NamedTuple):
     """What the cross-file rules need to know of one persona document."""
 
     path: str

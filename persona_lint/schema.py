@@ -10,10 +10,9 @@ location hints are never used.
 from __future__ import annotations
 
 import io
-from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 from xml.etree.ElementTree import Element
 
 CORE_SECTIONS = (
@@ -38,8 +37,7 @@ def schema_dir() -> Path:
     return packaged if packaged.is_dir() else here.parent / "schemas"
 
 
-@dataclass(frozen=True)
-class SchemaIssue:
+class SchemaIssue(NamedTuple):
     """One schema violation, located at an element of the validated tree."""
 
     code: str

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from persona_lint.diagnostics import Severity
 
@@ -24,8 +25,7 @@ DEFAULT_REQUIRED_TOPICS = ("security",)
 DEFAULT_MAX_FILE_SIZE = 1024 * 1024
 
 
-@dataclass(frozen=True)
-class PreviousVersion:
+class PreviousVersion(NamedTuple):
     """What a persona looked like at the git revision given to ``--changed-since``.
 
     Found by :mod:`persona_lint.changes` (the git edge) before linting, and read by the

@@ -12,7 +12,7 @@ format, where an escape sequence from a stranger's file would reach the reader's
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 # Signatures of common binary formats that end up renamed to .md.
 _BINARY_SIGNATURES = {
@@ -30,8 +30,7 @@ _CONTROL = re.compile("[\x01-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _SNIFF = 512
 
 
-@dataclass(frozen=True)
-class SourceProblem:
+class SourceProblem(NamedTuple):
     """Why bytes are not readable source text, and the 1-based place that shows it."""
 
     line: int

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from persona_lint.diagnostics import Diagnostic, Severity
 
@@ -26,8 +26,7 @@ _DIRECTIVE = re.compile(
 )
 
 
-@dataclass(frozen=True)
-class Directive:
+class Directive(NamedTuple):
     kind: str
     codes: frozenset[str] | None  # None: every rule
     line: int

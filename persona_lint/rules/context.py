@@ -4,13 +4,12 @@ include what the file looked like at the ``--changed-since`` revision."""
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from persona_lint.settings import PreviousVersion, Settings
 
 
-@dataclass(frozen=True)
-class RuleContext:
+class RuleContext(NamedTuple):
     settings: Settings
 
     @property

@@ -11,7 +11,7 @@ from __future__ import annotations
 import itertools
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from typing import NamedTuple
 from xml.etree.ElementTree import Element
 
 from persona_lint import metrics as grammar
@@ -24,8 +24,7 @@ from persona_lint.rules.template import PLACEHOLDER
 E, W = Severity.ERROR, Severity.WARNING
 
 
-@dataclass(frozen=True)
-class ParsedMetric:
+class ParsedMetric(NamedTuple):
     """One ``<metric>`` element and what the grammar made of it."""
 
     block: XmlBlock

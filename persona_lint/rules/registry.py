@@ -12,7 +12,7 @@ from __future__ import annotations
 import inspect
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from persona_lint.diagnostics import Diagnostic, Severity
 
@@ -34,8 +34,7 @@ DOCS_URL = "https://github.com/persona-lint/persona-lint/blob/main/docs/rules.md
 DEFAULT_OFF = frozenset({"PL220"})
 
 
-@dataclass(frozen=True)
-class Edit:
+class Edit(NamedTuple):
     """Replace every occurrence of ``find`` in the canonical persona with ``replace``."""
 
     find: str
