@@ -44,6 +44,15 @@ def _schema(name: str) -> Any:
     return etree.XMLSchema(document)
 
 
+def preload() -> None:
+    """Load both schemas now (before worker processes fork, so that they share them)."""
+    try:
+        _schema("persona.xsd")
+        _schema("behavior.xsd")
+    except Exception:  # pragma: no cover - is_valid then answers None and xmlschema decides
+        pass
+
+
 def is_valid(strict_xml: str, schema: str, *, behavior: bool = False) -> bool | None:
     """Whether libxml2 finds the block valid; None when it cannot tell (then ask xmlschema).
 

@@ -25,10 +25,11 @@ if TYPE_CHECKING:
     from persona_lint.changes import ChangeTracker
 
 TEXT_FORMATS = ("full", "concise")
-# Files to lint (cache misses) from which --jobs 0 uses several processes. On a 2-core
-# machine (benchmarks/bench_cli.py, docs/performance.md) two workers were slower than one
-# process at 200 and 1,000 files and 22 % faster at 10,000.
-PARALLEL_THRESHOLD = 2000
+# Files to lint (cache misses) from which --jobs 0 uses several processes. Measured on a
+# 2-core machine once the parent loads parsers, rules and schemas before forking (wall
+# time, --jobs 1 against 2): 20 files 0.14 s against 0.15 s, 50 files 0.19 against 0.16,
+# 100 files 0.23 against 0.19, 1,000 files 1.77 against 1.06 (docs/performance.md).
+PARALLEL_THRESHOLD = 50
 
 
 @dataclass(frozen=True)
@@ -141,6 +142,12 @@ def _lint_jobs(jobs: list[_Job], workers: int) -> list[tuple[str, FileResult]]:
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
+    from persona_lint import linter  # noqa: F401  (parsers and rules, before the fork)
+    from persona_lint.fastpath import preload
+    from persona_lint.rules.registry import load_families
+
+    load_families()
+    preload()  # forked workers share what the parent loaded instead of each loading it
     chunk = max(16, len(jobs) // (workers * 4))
     chunks = [jobs[i : i + chunk] for i in range(0, len(jobs), chunk)]
     context = multiprocessing.get_context("fork" if sys.platform == "linux" else "spawn")
