@@ -26,6 +26,11 @@ _BINARY_SIGNATURES = {
 # C0 controls but tab, LF and CR; DEL; C1 controls (U+0080-U+009F, which some terminals
 # obey as escape sequences).
 _CONTROL = re.compile("[\x01-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+# Every byte but those of C0 controls (tab, LF, CR aside) and DEL: deleting them from the
+# bytes leaves only control bytes, a C-speed pass several times faster than the regular
+# expression, which then runs only to locate one (or when a C1 control may be there: its
+# UTF-8 encoding starts with 0xC2).
+_NOT_CONTROL = bytes(b for b in range(256) if not (b < 0x20 and b not in b"\t\n\r") and b != 0x7F)
 # How many leading bytes to look at when guessing whether NUL bytes mean UTF-16.
 _SNIFF = 512
 
@@ -66,6 +71,8 @@ def decode(data: bytes) -> str | SourceProblem:
         )
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if not data.translate(None, _NOT_CONTROL) and b"\xc2" not in data:
+        return text
     control = _CONTROL.search(text)
     if control is not None:
         offset = control.start()

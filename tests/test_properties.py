@@ -213,3 +213,30 @@ def test_decode_never_raises_and_places_problems_inside(data: bytes) -> None:
         lines = file_lines(data)
         assert 1 <= text.line <= len(lines)
         assert 1 <= text.column <= len(lines[text.line - 1]) + 1
+
+
+@given(
+    st.text(
+        st.sampled_from(["a", "\t", "\n", "\r", "é", "©", "\u0085", "\x01", "\x1f", "\x7f", "€"]),
+        max_size=30,
+    )
+)
+def test_decode_finds_the_first_control_character_or_none(text: str) -> None:
+    # decode screens the bytes with one translate pass; the answer must be the regular
+    # expression's: the first C0 (but tab, LF, CR), DEL or C1 control, at its place.
+    result = decode(text.encode("utf-8"))
+    normalised = text.replace("\r\n", "\n").replace("\r", "\n")
+    controls = [
+        i
+        for i, c in enumerate(normalised)
+        if c not in "\t\n" and (c < " " or "\x7f" <= c <= "\x9f")
+    ]
+    if not controls:
+        assert result == normalised
+        return
+    first = controls[0]
+    assert isinstance(result, SourceProblem)
+    line = normalised.count("\n", 0, first) + 1
+    column = first - (normalised.rfind("\n", 0, first) + 1) + 1
+    assert (result.line, result.column) == (line, column)
+    assert f"U+{ord(normalised[first]):04X}" in result.message
