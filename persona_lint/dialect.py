@@ -18,43 +18,67 @@ column is shifted by the rewriting.
 
 :func:`parse_block` parses with expat and never resolves anything: a DOCTYPE stops the
 parse at its position, before any entity is declared, expanded or fetched.
+
+Both run on every block of every lint, so each has a fast path and a general one, which
+the tests compare (tests/test_dialect_speed.py): the rewriting stops only where there is
+something to escape, not at every ``&`` and ``<``; a well-formed block (with no comment,
+CDATA section or processing instruction, the common case) is parsed with no Python between
+expat and the C TreeBuilder, and its positions are read from the text when asked.
 """
 
 from __future__ import annotations
 
 import bisect
+import itertools
 import re
 import xml.parsers.expat
 from array import array
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
-from xml.etree.ElementTree import Element
+from typing import NamedTuple, NoReturn
+from xml.etree.ElementTree import Element, TreeBuilder
 
+# A name-start character: [A-Za-z_:\u00C0-\uFFFF], written so that it compiles in a tenth
+# of a millisecond: sre fills a 65,536-entry table one code point at a time for a class
+# that spans the BMP (six milliseconds at import).
+_NAME_START_CLASS = r"(?:[:A-Z_a-z]|(?![\U00010000-\U0010FFFF])[^\x00-\xBF])"
+_NAME_START = re.compile(_NAME_START_CLASS)
 # A start or end tag whose quoted values hold no "&" or "<": copied as it is.
 _SIMPLE_TAG = re.compile(
     r"""</?[^\s<>"'/=]+(?:\s+[^\s<>"'=/]+\s*=\s*(?:"[^"&<]*"|'[^'&<]*'))*\s*/?>"""
 )
 _SPECIAL = re.compile(r"[&<]")
 _RUN = re.compile(r"&+|<+")
-REFERENCE = re.compile(r"&(?:#[0-9]+|#x[0-9A-Fa-f]+|[A-Za-z_:][\w.:-]*);")
-_NAME_START = re.compile(r"[A-Za-z_:\u00C0-\uFFFF]")
+_REFERENCE_BODY = r"(?:#[0-9]+|#x[0-9A-Fa-f]+|[A-Za-z_:][\w.:-]*);"
+REFERENCE = re.compile("&" + _REFERENCE_BODY)
+# Where the rewriting loop has something to do, found by two searches that each skip to
+# one literal character in C (a search for a class of characters is ten times slower):
+# a "&" that starts no reference, and a "<" that does not start a tag with no "&" anywhere
+# in it and no "<" or "&" in its quoted values (a _SIMPLE_TAG that starts with a name-start
+# character: the loop passes over it whole, and nothing inside it is another stop). The
+# searches pass over only what the loop would pass over without writing anything.
+_BARE_AMPERSAND = re.compile("&(?!" + _REFERENCE_BODY + ")")
+_BARE_LESS_THAN = re.compile(
+    # The common <name> and </name> first, then every tag that the loop passes over.
+    r"<(?!/?[a-z_]+>|/?(?="
+    + _NAME_START_CLASS
+    + r""")[^\s<>"'/=&]+(?:\s+[^\s<>"'=/&]+\s*=\s*(?:"[^"&<]*"|'[^'&<]*'))*\s*/?>)"""
+)
 # Deeper nesting than this is reported instead of parsed (no persona needs more than ~6).
 MAX_DEPTH = 64
 
 
-@dataclass(frozen=True)
-class StrictXml:
+class StrictXml(NamedTuple):
     """Strict XML text plus the insertions made to it, for mapping positions back."""
 
     text: str
     # Per line (0-based): sorted strict columns where an insertion ends, and the total
     # number of characters inserted on that line up to that column (compact arrays: a
     # hostile block can hold a million escapes).
-    _inserts: dict[int, tuple[Sequence[int], Sequence[int]]]
+    inserts: dict[int, tuple[Sequence[int], Sequence[int]]]
 
     def original_column(self, line: int, column: int) -> int:
         """Map a 0-based column on 0-based ``line`` of the strict text to the dialect text."""
-        entry = self._inserts.get(line)
+        entry = self.inserts.get(line)
         if entry is None:
             return column
         ends, totals = entry
@@ -74,6 +98,17 @@ def to_strict_xml(text: str) -> StrictXml:
     return _Rewriter(text).run()
 
 
+def _rewrite(text: str) -> tuple[StrictXml, bool]:
+    """:func:`to_strict_xml`, and whether the strict text holds a "<!" or "<?"."""
+    rewriter = _Rewriter(text)
+    return rewriter.run(), rewriter.markup
+
+
+def _to_strict_xml_general(text: str) -> StrictXml:
+    """:func:`to_strict_xml` stopping at every ``&`` and ``<`` (the tests compare both)."""
+    return _Rewriter(text).run(general=True)
+
+
 class _Rewriter:
     """One pass over the dialect text. Text that needs no escape is not copied piece by
     piece: ``copied`` marks how far the output has caught up, and only an escape (or the
@@ -88,49 +123,76 @@ class _Rewriter:
         self.line = 0
         self.line_start_out = 0  # index in the output where the current line starts
         self.line_total = 0  # characters inserted on the current line so far
+        # Whether the strict text holds a "<!" or "<?" (a comment, CDATA section, DOCTYPE or
+        # processing instruction): every such "<" is one that special() looks at.
+        self.markup = False
 
-    def run(self) -> StrictXml:
+    def run(self, *, general: bool = False) -> StrictXml:
         text = self.text
         n = len(text)
         i = 0
-        while i < n:
-            i = _next_special(text, i)
-            if i >= n:
-                break
-            char = text[i]
-            run = _RUN.match(text, i)
-            assert run is not None
-            if run.end() - i > 1:
-                # All but the last of a run of "&" or "<" are bare: escape them at once.
-                count = run.end() - i - 1
-                self.escape(i, "&amp;" if char == "&" else "&lt;", count)
-                i += count
-            if char == "&":
-                if not REFERENCE.match(text, i):
-                    self.escape(i, "&amp;")
-                i += 1
-                continue
-            # char == "<"
-            following = text[i + 1 : i + 2]
-            if text.startswith("<!--", i):
-                end = text.find("-->", i + 4)
-                i = n if end < 0 else end + 3
-            elif text.startswith("<![CDATA[", i):
-                end = text.find("]]>", i + 9)
-                i = n if end < 0 else end + 3
-            elif following in ("!", "?"):
-                i += 1
-            elif _NAME_START.match(following) or (
-                following == "/" and _NAME_START.match(text, i + 2) is not None
-            ):
-                simple = _SIMPLE_TAG.match(text, i)
-                # A tag with nothing to escape is passed over whole.
-                i = simple.end() if simple is not None else self.tag(i)
-            else:
-                self.escape(i, "&lt;")
-                i += 1
+        if general:
+            # Stop at every "&" and "<".
+            while i < n:
+                i = _next_special(text, i)
+                if i >= n:
+                    break
+                i = self.special(i)
+        else:
+            # Stop only where the loop has something to do: in a persona block a few
+            # places among hundreds of tags and references.
+            ampersand = _BARE_AMPERSAND.search
+            less_than = _BARE_LESS_THAN.search
+            special = self.special
+            next_ampersand = next_less_than = -1
+            while True:
+                if next_ampersand < i:
+                    found = ampersand(text, i)
+                    next_ampersand = n if found is None else found.start()
+                if next_less_than < i:
+                    found = less_than(text, i)
+                    next_less_than = n if found is None else found.start()
+                i = next_ampersand if next_ampersand < next_less_than else next_less_than
+                if i >= n:
+                    break
+                i = special(i)
         self.copy_to(n)
         return StrictXml("".join(self.out), dict(self.inserts))
+
+    def special(self, i: int) -> int:
+        """Rewrite what starts at the ``&`` or ``<`` at ``i``; the position after it."""
+        text = self.text
+        char = text[i]
+        run = _RUN.match(text, i)
+        assert run is not None
+        if run.end() - i > 1:
+            # All but the last of a run of "&" or "<" are bare: escape them at once.
+            count = run.end() - i - 1
+            self.escape(i, "&amp;" if char == "&" else "&lt;", count)
+            i += count
+        if char == "&":
+            if not REFERENCE.match(text, i):
+                self.escape(i, "&amp;")
+            return i + 1
+        # char == "<"
+        following = text[i + 1 : i + 2]
+        if following in ("!", "?"):
+            self.markup = True
+            if text.startswith("<!--", i):
+                end = text.find("-->", i + 4)
+                return len(text) if end < 0 else end + 3
+            if text.startswith("<![CDATA[", i):
+                end = text.find("]]>", i + 9)
+                return len(text) if end < 0 else end + 3
+            return i + 1
+        if _NAME_START.match(following) or (
+            following == "/" and _NAME_START.match(text, i + 2) is not None
+        ):
+            simple = _SIMPLE_TAG.match(text, i)
+            # A tag with nothing to escape is passed over whole.
+            return simple.end() if simple is not None else self.tag(i)
+        self.escape(i, "&lt;")
+        return i + 1
 
     def copy_to(self, position: int) -> None:
         """Copy the text up to ``position`` unchanged."""
@@ -194,8 +256,7 @@ def _next_special(text: str, start: int) -> int:
     return found.start() if found is not None else len(text)
 
 
-@dataclass(frozen=True)
-class XmlError:
+class XmlError(NamedTuple):
     """A well-formedness problem at a 0-based (line, column) of the dialect text."""
 
     line: int
@@ -207,18 +268,98 @@ class XmlError:
     related: tuple[int, int] | None = None
 
 
-@dataclass(frozen=True)
-class ParsedXml:
+class ParsedXml(NamedTuple):
     """An element tree with the dialect-text position of each element's start tag."""
 
     root: Element | None
-    # id(element) -> 0-based (line, column) of its "<" in the dialect text.
-    positions: dict[int, tuple[int, int]]
+    # id(element) -> 0-based (line, column) of its "<" in the dialect text: a dict, or for
+    # a block parsed by _parse_well_formed, a _TextPositions that reads them from the text
+    # when asked (a clean lint asks for two).
+    places: dict[int, tuple[int, int]] | _TextPositions
     error: XmlError | None
     strict: str = ""  # the block rewritten as strict XML (empty when refused unparsed)
 
+    @property
+    def positions(self) -> dict[int, tuple[int, int]]:
+        """id(element) -> 0-based (line, column) of its "<" in the dialect text."""
+        places = self.places
+        return places.all() if isinstance(places, _TextPositions) else places
+
     def position(self, element: Element) -> tuple[int, int]:
-        return self.positions.get(id(element), (0, 0))
+        return self.places.get(id(element), (0, 0))
+
+
+# The "<" of each start tag in well-formed XML without comments, CDATA sections, processing
+# instructions and DOCTYPE: there every "<" starts a start tag or an end tag (the grammar
+# allows "<" nowhere else, not in text, not in attribute values).
+_START_TAG = re.compile("<(?!/)")
+
+
+class _TextPositions:
+    """The positions of a well-formed block's elements, read from its strict text when
+    asked: in that text (see _parse_well_formed) the n-th start tag starts the n-th element
+    in document order, where expat reports it. Amortized linear in the text, however many
+    elements are asked for."""
+
+    __slots__ = (
+        "_all",
+        "_elements",
+        "_index",
+        "_line",
+        "_places",
+        "_searched",
+        "_start",
+        "_strict",
+    )
+
+    def __init__(self, elements: list[Element], strict: StrictXml) -> None:
+        self._elements = elements  # in document order
+        self._strict = strict
+        self._index: dict[int, int] | None = None  # id(element) -> index in elements
+        self._places: list[tuple[int, int]] = []  # strict (line, column) of the first ones
+        self._searched = 0  # where the search for the next start tag goes on
+        self._line = 0  # the line of the last start tag found, and where that line starts
+        self._start = 0
+        self._all: dict[int, tuple[int, int]] | None = None
+
+    def get(self, key: int, default: tuple[int, int]) -> tuple[int, int]:
+        index = self._index
+        if index is None:
+            index = self._index = dict(zip(map(id, self._elements), itertools.count()))
+        found = index.get(key)
+        if found is None:
+            return default
+        line, column = self._find(found)
+        return line, self._strict.original_column(line, column)
+
+    def all(self) -> dict[int, tuple[int, int]]:
+        if self._all is None:
+            self._find(len(self._elements) - 1)
+            original_column = self._strict.original_column
+            self._all = {
+                id(element): (line, original_column(line, column))
+                for element, (line, column) in zip(self._elements, self._places, strict=True)
+            }
+        return self._all
+
+    def _find(self, index: int) -> tuple[int, int]:
+        """The strict (line, column) of element ``index``'s "<"."""
+        places = self._places
+        if index >= len(places):
+            text = self._strict.text
+            line, start, searched = self._line, self._start, self._searched
+            for found in itertools.islice(
+                _START_TAG.finditer(text, searched), index + 1 - len(places)
+            ):
+                offset = found.start()
+                newline = text.rfind("\n", searched, offset)
+                if newline >= 0:
+                    line += text.count("\n", searched, offset)
+                    start = newline + 1
+                places.append((line, offset - start))
+                searched = offset + 1
+            self._line, self._start, self._searched = line, start, searched
+        return places[index]
 
 
 class _Stop(Exception):
@@ -232,56 +373,106 @@ def parse_block(text: str) -> ParsedXml:
     doctype = _find_doctype(text)
     if doctype is not None:
         return ParsedXml(None, {}, doctype)
-    strict = to_strict_xml(text)
+    strict, markup = _rewrite(text)
+    if not markup and "\r" not in text:
+        parsed = _parse_well_formed(strict)
+        if parsed is not None:
+            return parsed
+    return _parse(text, strict)
+
+
+def _parse_block_general(text: str) -> ParsedXml:
+    """:func:`parse_block` without _parse_well_formed (the tests compare both)."""
+    doctype = _find_doctype(text)
+    if doctype is not None:
+        return ParsedXml(None, {}, doctype)
+    return _parse(text, to_strict_xml(text))
+
+
+class _Declined(Exception):
+    pass
+
+
+def _decline(*_args: object) -> int:
+    raise _Declined
+
+
+def _parse_well_formed(strict: StrictXml) -> ParsedXml | None:
+    """The common case, with no Python between expat and the C TreeBuilder: a well-formed
+    block nested at most MAX_DEPTH deep, whose strict text has no comment, CDATA section,
+    DOCTYPE, processing instruction or CR (the caller makes sure: expat counts a CR as a
+    line break, _TextPositions does not). None for any other block: :func:`_parse` parses
+    it again, with error explanations, the depth limit enforced during the parse and
+    positions from the parser."""
     parser = xml.parsers.expat.ParserCreate()
     parser.SetParamEntityParsing(xml.parsers.expat.XML_PARAM_ENTITY_PARSING_NEVER)
-    positions: dict[int, tuple[int, int]] = {}
-    stack: list[Element] = []
-    root: list[Element] = []
-    text_parts: list[str] = []
+    builder = TreeBuilder()
+    parser.StartElementHandler = builder.start
+    parser.EndElementHandler = builder.end
+    parser.CharacterDataHandler = builder.data
+    # There can be no DOCTYPE without "<!"; should expat see one anyway, _parse refuses it.
+    parser.StartDoctypeDeclHandler = _decline
+    parser.EntityDeclHandler = _decline
+    parser.ExternalEntityRefHandler = _decline
+    parser.buffer_text = True
+    try:
+        parser.Parse(strict.text, True)
+    except (xml.parsers.expat.ExpatError, _Declined):
+        return None
+    root: Element = builder.close()
+    elements = list(root.iter())
+    # An element's depth is at most one more than the number of elements with children.
+    if len(list(filter(len, elements))) >= MAX_DEPTH and _too_deep(root):
+        return None
+    return ParsedXml(root, _TextPositions(elements, strict), None, strict.text)
 
-    def where() -> tuple[int, int]:
-        line = parser.CurrentLineNumber - 1
-        return line, strict.original_column(line, parser.CurrentColumnNumber)
 
-    def flush_text() -> None:
-        if not text_parts:
-            return
-        data = "".join(text_parts)
-        text_parts.clear()
-        if not stack:
-            return
-        parent = stack[-1]
-        if len(parent):
-            last = parent[-1]
-            last.tail = (last.tail or "") + data
-        else:
-            parent.text = (parent.text or "") + data
+def _too_deep(root: Element) -> bool:
+    """Whether an element is nested deeper than MAX_DEPTH levels."""
+    level = [root]
+    for _ in range(MAX_DEPTH):
+        level = list(itertools.chain.from_iterable(level))
+        if not level:
+            return False
+    return True
 
-    def start(name: str, attributes: dict[str, str]) -> None:
-        flush_text()
-        if len(stack) >= MAX_DEPTH:
-            line, column = where()
-            raise _Stop(
-                XmlError(
-                    line, column, f"elements are nested deeper than {MAX_DEPTH} levels", "depth"
-                )
-            )
-        element = Element(name, attributes)
-        positions[id(element)] = where()
-        if stack:
-            stack[-1].append(element)
-        else:
-            root.append(element)
-        stack.append(element)
 
-    def end(name: str) -> None:
-        flush_text()
-        stack.pop()
+def _parse(text: str, strict: StrictXml) -> ParsedXml:
+    """Parse the strict text of any block, recording where each element starts."""
+    parser = xml.parsers.expat.ParserCreate()
+    parser.SetParamEntityParsing(xml.parsers.expat.XML_PARAM_ENTITY_PARSING_NEVER)
+    # The C TreeBuilder builds the tree and joins each text and tail; the handlers in
+    # Python record where each element starts and how deep it is.
+    builder = TreeBuilder()
+    elements: list[Element] = []  # in document order
+    lines: list[int] = []  # 0-based line and strict column of each element's "<"
+    columns: list[int] = []
+    depth = 0
+
+    def start(
+        name: str,
+        attributes: dict[str, str],
+        start_element: Callable[[str, dict[str, str]], Element] = builder.start,
+        add_element: Callable[[Element], None] = elements.append,
+        add_line: Callable[[int], None] = lines.append,
+        add_column: Callable[[int], None] = columns.append,
+    ) -> None:
+        nonlocal depth
+        if depth >= MAX_DEPTH:
+            _refuse_depth(builder, elements[0], name, attributes, parser, strict)
+        depth += 1
+        add_element(start_element(name, attributes))
+        add_line(parser.CurrentLineNumber - 1)
+        add_column(parser.CurrentColumnNumber)
+
+    def end(name: str, end_element: Callable[[str], Element] = builder.end) -> None:
+        nonlocal depth
+        depth -= 1
+        end_element(name)
 
     def refuse(what: str) -> Callable[..., int]:
         def handler(*_args: object) -> int:
-            line, column = where()
+            line, column = _where(parser, strict)
             # expat reports the end of the declaration's head: point at its "<!".
             lines = text.split("\n")
             start = lines[line].rfind("<!", 0, column + 1) if 0 <= line < len(lines) else -1
@@ -296,23 +487,76 @@ def parse_block(text: str) -> ParsedXml:
 
     parser.StartElementHandler = start
     parser.EndElementHandler = end
-    parser.CharacterDataHandler = text_parts.append
+    parser.CharacterDataHandler = builder.data
     # _find_doctype has already refused every DOCTYPE it can see; these handlers are the
     # second line of defence, inside the parser, before anything is declared or expanded.
     parser.StartDoctypeDeclHandler = refuse("DOCTYPE")
     parser.EntityDeclHandler = refuse("entity")
     parser.ExternalEntityRefHandler = refuse("entity")
     parser.buffer_text = True
+    error: XmlError | None = None
     try:
         parser.Parse(strict.text, True)
     except _Stop as stop:
-        return ParsedXml(root[0] if root else None, positions, stop.error, strict.text)
+        error = stop.error
     except xml.parsers.expat.ExpatError as exc:
         line = exc.lineno - 1
         column = strict.original_column(line, exc.offset)
-        error = _explain(text, line, column, exc.code, stack, positions, started=bool(root))
-        return ParsedXml(root[0] if root else None, positions, error, strict.text)
-    return ParsedXml(root[0] if root else None, positions, None, strict.text)
+        positions = _positions(elements, lines, columns, strict)
+        opened = _innermost(elements[0], depth) if depth else None
+        error = _explain(text, line, column, exc.code, opened, positions, started=bool(elements))
+        return ParsedXml(elements[0] if elements else None, positions, error, strict.text)
+    positions = _positions(elements, lines, columns, strict)
+    return ParsedXml(elements[0] if elements else None, positions, error, strict.text)
+
+
+def _where(parser: xml.parsers.expat.XMLParserType, strict: StrictXml) -> tuple[int, int]:
+    """The parser's 0-based (line, column) in the dialect text."""
+    line = parser.CurrentLineNumber - 1
+    return line, strict.original_column(line, parser.CurrentColumnNumber)
+
+
+def _refuse_depth(
+    builder: TreeBuilder,
+    root: Element,
+    name: str,
+    attributes: dict[str, str],
+    parser: xml.parsers.expat.XMLParserType,
+    strict: StrictXml,
+) -> NoReturn:
+    """Stop at an element nested deeper than MAX_DEPTH, with the text before it in the tree
+    but not the element itself."""
+    # The builder gives the text before a start tag to its parent or previous sibling when
+    # the element starts: start it, then take it out of its parent.
+    builder.start(name, attributes)
+    del _innermost(root, MAX_DEPTH)[-1]
+    line, column = _where(parser, strict)
+    raise _Stop(
+        XmlError(line, column, f"elements are nested deeper than {MAX_DEPTH} levels", "depth")
+    )
+
+
+def _innermost(root: Element, depth: int) -> Element:
+    """The innermost of the ``depth`` elements open at some point of a parse: the open
+    elements are the root, its last child, the last child of that, and so on."""
+    element = root
+    for _ in range(depth - 1):
+        element = element[-1]
+    return element
+
+
+def _positions(
+    elements: list[Element], lines: list[int], columns: list[int], strict: StrictXml
+) -> dict[int, tuple[int, int]]:
+    """id(element) -> (line, column) of its "<" in the dialect text."""
+    positions = dict(zip(map(id, elements), zip(lines, columns, strict=True), strict=True))
+    if strict.inserts:
+        # Only the few lines with an escape need mapping back (lines is sorted).
+        original_column = strict.original_column
+        for line in strict.inserts:
+            for index in range(bisect.bisect_left(lines, line), bisect.bisect_right(lines, line)):
+                positions[id(elements[index])] = (line, original_column(line, columns[index]))
+    return positions
 
 
 # What can hide a declaration from the parser (comments, CDATA sections, processing
@@ -364,7 +608,7 @@ def _explain(
     line: int,
     column: int,
     code: int,
-    stack: list[Element],
+    opened: Element | None,
     positions: dict[int, tuple[int, int]],
     *,
     started: bool,
@@ -373,8 +617,7 @@ def _explain(
     message = xml.parsers.expat.ErrorString(code)
     lines = text.split("\n")
     source_line = lines[line] if 0 <= line < len(lines) else ""
-    if message == _ERRORS.XML_ERROR_TAG_MISMATCH and stack:
-        opened = stack[-1]
+    if message == _ERRORS.XML_ERROR_TAG_MISMATCH and opened is not None:
         open_line, open_column = positions[id(opened)]
         start = source_line.rfind("</", 0, column + 1)
         if start >= 0:
@@ -388,8 +631,7 @@ def _explain(
             "syntax",
             related=(open_line, open_column),
         )
-    if message == _ERRORS.XML_ERROR_NO_ELEMENTS and stack:
-        opened = stack[-1]
+    if message == _ERRORS.XML_ERROR_NO_ELEMENTS and opened is not None:
         open_line, open_column = positions[id(opened)]
         return XmlError(open_line, open_column, f"<{opened.tag}> is never closed", "syntax")
     if message == _ERRORS.XML_ERROR_UNDEFINED_ENTITY:
