@@ -43,7 +43,14 @@ def lint_source(
             return _only(path, "PL002", text.message, settings, text.line, text.column)
     else:
         text = data.replace("\r\n", "\n").replace("\r", "\n").removeprefix("\ufeff")
-        if len(text.encode("utf-8", "surrogatepass")) > settings.max_file_size:
+        try:
+            size = len(text.encode("utf-8"))
+        except UnicodeEncodeError as exc:  # a lone surrogate (an editor can send one)
+            line = text.count("\n", 0, exc.start) + 1
+            column = exc.start - (text.rfind("\n", 0, exc.start) + 1) + 1
+            message = f"lone surrogate U+{ord(text[exc.start]):04X}: the text is not valid Unicode"
+            return _only(path, "PL002", message, settings, line, column)
+        if size > settings.max_file_size:
             return _only(path, "PL003", _too_large(settings), settings)
     document = parse_document(path, text)
     if not document.has_persona_markers:

@@ -240,3 +240,13 @@ def test_decode_finds_the_first_control_character_or_none(text: str) -> None:
     column = first - (normalised.rfind("\n", 0, first) + 1) + 1
     assert (result.line, result.column) == (line, column)
     assert f"U+{ord(normalised[first]):04X}" in result.message
+
+
+def test_a_lone_surrogate_from_an_editor_is_reported_not_raised() -> None:
+    # Text (not bytes) comes from the language server, whose JSON may carry "\ud800".
+    text = CANONICAL.replace("<persona_identity>", "<persona_identity>\ud800", 1)
+    line = text[: text.index("\ud800")].count("\n") + 1
+    column = len(text[: text.index("\ud800")].rsplit("\n", 1)[-1]) + 1
+    result = lint_source("backend-engineer.md", text, Settings())
+    assert [(d.code, d.line, d.column) for d in result.diagnostics] == [("PL002", line, column)]
+    assert result.diagnostics[0].message == "lone surrogate U+D800: the text is not valid Unicode"
