@@ -154,12 +154,14 @@ class Glob:
         return str(self.root).rstrip("/") + "/"
 
 
-def absolute_posix(path: Path) -> str:
-    """``path.absolute().as_posix()`` without building Path objects (called per file)."""
+def absolute_posix(path: Path, cwd: str | None = None) -> str:
+    """``path.absolute().as_posix()`` without building Path objects (called per file);
+    ``cwd``: the working directory, when the caller already knows it."""
     text = str(path)
     if text.startswith("/"):
         return text
-    return os.getcwd() if text == "." else os.path.join(os.getcwd(), text)
+    cwd = cwd if cwd is not None else os.getcwd()
+    return cwd if text == "." else os.path.join(cwd, text)
 
 
 @cache
@@ -410,6 +412,7 @@ class Resolver:
     # when no layer holds a per-file pattern (then settings do not depend on the path).
     _by_folder: dict[str, Layer | None] = field(default_factory=dict)
     _settings: dict[tuple[int, ...], Settings] = field(default_factory=dict)
+    _cwd: str | None = None  # the working directory, read once (a run does not change it)
 
     def __post_init__(self) -> None:
         if self.config_path is not None:
@@ -426,11 +429,16 @@ class Resolver:
             return None
         if self.config_path is not None:
             return self._files[self.config_path.absolute()]
-        folder = os.path.dirname(absolute_posix(path))
+        folder = os.path.dirname(absolute_posix(path, self._working_directory()))
         if folder not in self._by_folder:
             found = self._find(Path(folder))
             self._by_folder[folder] = self._files.get(found) if found is not None else None
         return self._by_folder[folder]
+
+    def _working_directory(self) -> str:
+        if self._cwd is None:
+            self._cwd = os.getcwd()
+        return self._cwd
 
     def _find(self, folder: Path) -> Path | None:
         trail = []
@@ -477,7 +485,7 @@ class Resolver:
         base = next((layer for layer in layers if "exclude" in layer.values), None)
         # The default patterns hold no "/": relative to the path's own folder, each matches
         # its name.
-        absolute = absolute_posix(path)
+        absolute = absolute_posix(path, self._working_directory())
         if base is None:
             name = absolute.rsplit("/", 1)[-1]
             if _default_exclude().match(name):

@@ -172,8 +172,11 @@ def read_limited(path: Path, limit: int) -> bytes:
             raise OSError("the file was replaced while being read")
         # Ask for the size the file has (plus one byte, to see it grew), not for the limit:
         # a read of ``limit + 1`` bytes allocates that much for every small file.
-        data = handle.read(min(after.st_size, limit) + 1)
-        while len(data) <= limit:  # it may have grown since (or reports no size)
+        wanted = min(after.st_size, limit) + 1
+        data = handle.read(wanted)
+        if len(data) < wanted:
+            return data  # a short read of a regular file: its end
+        while len(data) <= limit:  # it has grown since (or reported no size)
             more = handle.read(min(_CHUNK, limit + 1 - len(data)))
             if not more:
                 break
