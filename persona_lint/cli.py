@@ -138,7 +138,7 @@ F = TypeVar("F", bound=Callable[..., Any])
     type=click.IntRange(min=0),
     default=0,
     show_default=True,
-    help="Worker processes for files not in the cache; 0: one per usable core above 2,000 files.",
+    help="Worker processes for files not in the cache; 0: one per usable core from 50 files.",
 )
 @click.option(
     "--no-cache", is_flag=True, help="Lint every file again; do not read or write the cache."
