@@ -20,7 +20,7 @@ import re
 import sys
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from functools import cache, cached_property
+from functools import cache
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -133,8 +133,7 @@ def glob_to_regex(pattern: str) -> re.Pattern[str]:
     return re.compile(rf"^{body.strip('/')}(?:/.*)?$")
 
 
-@dataclass(frozen=True)
-class Glob:
+class Glob(NamedTuple):
     pattern: str
     regex: re.Pattern[str]
     root: Path  # globs are relative to the folder of the file that defines them
@@ -144,14 +143,10 @@ class Glob:
 
     def matches_absolute(self, absolute: str) -> bool:
         """``matches`` for a path already made absolute by :func:`absolute_posix`."""
-        prefix = self._prefix
+        prefix = str(self.root).rstrip("/") + "/"
         if absolute == prefix[:-1]:
             return bool(self.regex.match("."))
         return absolute.startswith(prefix) and bool(self.regex.match(absolute[len(prefix) :]))
-
-    @cached_property
-    def _prefix(self) -> str:
-        return str(self.root).rstrip("/") + "/"
 
 
 def absolute_posix(path: Path, cwd: str | None = None) -> str:

@@ -9,7 +9,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING, NamedTuple, TextIO
 
 from persona_lint.cache import DEFAULT_DIR, ResultCache
 from persona_lint.config import Resolver, command_line_layer
@@ -32,8 +32,7 @@ TEXT_FORMATS = ("full", "concise")
 PARALLEL_THRESHOLD = 50
 
 
-@dataclass(frozen=True)
-class RunOptions:
+class RunOptions(NamedTuple):
     """Everything the command line decided, parsed before anything runs."""
 
     paths: tuple[Path, ...]
@@ -73,12 +72,11 @@ def build_resolver(options: RunOptions) -> Resolver:
     return Resolver(cli=cli, config_path=options.config, isolated=options.isolated)
 
 
-@dataclass(frozen=True)
-class _Job:
+class _Job(NamedTuple):
     """One file to lint: what a worker process needs. Its bytes are read by whoever lints
     it (a run holding the bytes of 10,000 files would hold all their text at once)."""
 
-    index: int
+    position: int  # in the run's results
     path: str
     settings: Settings
     explicit: bool
@@ -426,7 +424,7 @@ def _lint(
     for job, (key, result) in zip(
         jobs, _lint_jobs(jobs, worker_count(options.jobs, len(jobs))), strict=True
     ):
-        results[job.index] = result
+        results[job.position] = result
         if cache is not None and key:
             cache.put(key, result)
     if cache is not None:

@@ -7,13 +7,11 @@ formats are documented in ``docs/ci.md``.
 
 from __future__ import annotations
 
-import dataclasses
 import importlib
 import typing
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING, NamedTuple, TextIO
 
 if TYPE_CHECKING:
     # Only for annotations: the CLI imports FORMAT_NAMES, which must stay cheap.
@@ -21,8 +19,7 @@ if TYPE_CHECKING:
     from persona_lint.result import FileResult
 
 
-@dataclass(frozen=True)
-class Report:
+class Report(NamedTuple):
     """Everything a formatter may show: the results of one run, in run order."""
 
     results: Sequence[FileResult]
@@ -92,7 +89,7 @@ def write_report(report: Report, name: str, destination: Path | None, stdout: Te
         formatter(report, stdout)
         return
     if report.color:
-        report = dataclasses.replace(report, color=False)
+        report = report._replace(color=False)
     from persona_lint.atomic import atomic_write
 
     with atomic_write(Path(destination)) as handle:
