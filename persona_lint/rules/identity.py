@@ -31,7 +31,14 @@ def behavior_root(slug: str) -> str:
 
 
 def persona_name(document: Document) -> tuple[str, tuple[int, int]] | None:
-    """``persona_identity/name`` and the place of its text, when present."""
+    """``persona_identity/name`` and the place of its text, when present (found once per
+    document: five rules ask)."""
+    if "persona_name" not in document._cache:
+        document._cache["persona_name"] = _persona_name(document)
+    return document._cache["persona_name"]  # type: ignore[return-value]
+
+
+def _persona_name(document: Document) -> tuple[str, tuple[int, int]] | None:
     block = document.persona_context
     if block is None or block.root is None:
         return None
