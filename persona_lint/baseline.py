@@ -156,7 +156,7 @@ def apply(file: Path, entries: Sequence[Entry], results: Sequence[FileResult]) -
             else:
                 kept.append(diagnostic)
         if len(kept) != len(result.diagnostics):
-            result = dataclasses.replace(result, diagnostics=tuple(kept))
+            result = result._replace(diagnostics=tuple(kept))
         filtered.append(result)
     linted = {_relative(r.path, root) for r in results}
     stale = sorted(e for e, count in remaining.items() for _ in range(count) if e.path in linted)

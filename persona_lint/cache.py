@@ -15,7 +15,6 @@ atomically, at the end of a run that changed it. ``--no-cache`` turns it off,
 
 from __future__ import annotations
 
-from dataclasses import asdict
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -52,7 +51,7 @@ def code_fingerprint() -> str:
 @cache
 def settings_fingerprint(settings: Settings) -> str:
     """A stable text for the settings (frozensets sorted, dates as ISO text)."""
-    data = asdict(settings)
+    data = settings._asdict()
     data["select"] = None if settings.select is None else sorted(settings.select)
     data["today"] = settings.today.isoformat() if settings.today else None
     data["severity"] = [(code, str(level)) for code, level in settings.severity]

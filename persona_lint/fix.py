@@ -299,7 +299,7 @@ def _lint(
     result = lint_source(path, text, settings, defer_suppressions=True)
     if extra:
         added = tuple(finalize(extra, settings))
-        result = dataclasses.replace(result, diagnostics=(*result.diagnostics, *added))
+        result = result._replace(diagnostics=(*result.diagnostics, *added))
     final = suppress(result)
     return result, list(final.diagnostics)
 

@@ -47,7 +47,7 @@ def check_corpus(
     for result in results:
         added = finalize(extra.get(result.path, []), result.settings)
         if added:
-            result = dataclasses.replace(result, diagnostics=(*result.diagnostics, *added))
+            result = result._replace(diagnostics=(*result.diagnostics, *added))
         finished.append(suppress(result))
     return finished
 
@@ -93,4 +93,4 @@ def suppress(result: FileResult) -> FileResult:
             ),
             result.settings,
         )
-    return dataclasses.replace(result, diagnostics=tuple(sorted(diagnostics)), suppressed=True)
+    return result._replace(diagnostics=tuple(sorted(diagnostics)), suppressed=True)

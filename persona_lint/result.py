@@ -3,8 +3,6 @@ cross-file rules share without importing the parsers."""
 
 from __future__ import annotations
 
-import dataclasses
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, NamedTuple
 
 from persona_lint.diagnostics import Diagnostic
@@ -23,8 +21,7 @@ class PersonaFacts(NamedTuple):
     column: int
 
 
-@dataclass(frozen=True)
-class FileResult:
+class FileResult(NamedTuple):
     """What linting one file gave."""
 
     path: str
@@ -32,7 +29,7 @@ class FileResult:
     document: Document | None = None  # None when served from the cache
     # Found by walking a directory and not a persona document: skipped, not reported.
     skipped: bool = False
-    settings: Settings = dataclasses.field(default_factory=Settings)
+    settings: Settings = Settings()  # immutable: one shared default
     # Whether inline suppressions were applied (they wait for the cross-file rules).
     suppressed: bool = True
     # The source lines, for suppressions and for formatters that quote them; left empty for

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import os
 import sys
 from collections import Counter
@@ -129,9 +128,7 @@ def _lint_job(job: _Job) -> tuple[str, FileResult]:
 def _lint_chunk(jobs: list[_Job]) -> list[tuple[str, FileResult]]:
     """Lint a chunk of jobs (in a worker process, or in this one); parsed documents are
     not kept: they cost memory, and a worker would have to send them back."""
-    return [
-        (key, dataclasses.replace(result, document=None)) for key, result in map(_lint_job, jobs)
-    ]
+    return [(key, result._replace(document=None)) for key, result in map(_lint_job, jobs)]
 
 
 def _lint_jobs(jobs: list[_Job], workers: int) -> list[tuple[str, FileResult]]:
@@ -236,7 +233,7 @@ def _quote_sources(
             data = stdin or b"" if reading_stdin else _read(result.path, result.settings)
             text = decode(data) if isinstance(data, bytes) else None
             if isinstance(text, str):
-                result = dataclasses.replace(result, lines=tuple(text.split("\n")))
+                result = result._replace(lines=tuple(text.split("\n")))
         quoted.append(result)
     return quoted
 
@@ -384,7 +381,7 @@ def _lint(
         settings = resolver.settings_for(Path(name))
         if tracker is not None:
             previous = tracker.previous(Path(name), changed=True)
-            settings = dataclasses.replace(settings, previous=previous)
+            settings = settings._replace(previous=previous)
         data = stdin if stdin is not None else b""
         explicit = not options.skip_non_personas
         return [lint_bytes(name, data, settings, explicit=explicit)]
@@ -407,7 +404,7 @@ def _lint(
             continue
         if tracker is not None:
             previous = tracker.previous(candidate.path)
-            settings = dataclasses.replace(settings, previous=previous)
+            settings = settings._replace(previous=previous)
         if cache is not None:
             # The bytes are read here for the cache key, and again by whoever lints a miss.
             read = _read(path, settings)

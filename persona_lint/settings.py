@@ -7,7 +7,6 @@ The defaults below are the embedded configuration (documented in the README, sec
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass
 from typing import NamedTuple
 
 from persona_lint.diagnostics import Severity
@@ -41,8 +40,7 @@ class PreviousVersion(NamedTuple):
     renamed_from: str | None = None  # the path at ``ref`` when git detected a rename
 
 
-@dataclass(frozen=True)
-class Settings:
+class Settings(NamedTuple):
     """Everything that can change what persona-lint reports for one file."""
 
     statuses: tuple[str, ...] = DEFAULT_STATUSES

@@ -240,7 +240,7 @@ def test_json_carries_structured_data() -> None:
     metric = {"subject": "API response time", "comparator": Severity.ERROR, "threshold": None}
     data = (("metric", metric), ("qualifiers", ("for 95%", "p95")), ("ratio", float("inf")))
     with_data = dataclasses.replace(broken.diagnostics[1], data=data)
-    results = [dataclasses.replace(broken, diagnostics=(with_data,))]
+    results = [broken._replace(diagnostics=(with_data,))]
     document = json.loads(render("json", Report(results)))
     validate_report(document)
     assert document["files"][0]["diagnostics"][0]["data"] == {
@@ -386,7 +386,7 @@ def test_github_escaping() -> None:
     report = make_report(("team:a,b/100%/backend.md", broken_text(), True))
     result = report.results[0]
     tricky = dataclasses.replace(result.diagnostics[1], message="50% done\r\n::error ::x, y")
-    output = render("github", Report([dataclasses.replace(result, diagnostics=(tricky,))]))
+    output = render("github", Report([result._replace(diagnostics=(tricky,))]))
     assert output == (
         "::error file=team%3Aa%2Cb/100%25/backend.md,line=3,col=3,endLine=3,endColumn=6,"
         "title=PL304 (version-semver)::50%25 done%0D%0A::error ::x, y\n"
@@ -476,7 +476,7 @@ def test_junit_warnings_alone_do_not_fail_and_text_survives() -> None:
 
 
 def test_junit_warnings_fail_under_strict_settings() -> None:
-    strict = dataclasses.replace(SETTINGS, strict=True)
+    strict = SETTINGS._replace(strict=True)
     report = Report(check_corpus([lint_source(BROKEN_PATH, CANONICAL, strict)], strict))
     root = parse_junit(render("junit", report))
     assert root.attrib["failures"] == "1"
@@ -534,7 +534,7 @@ def test_fingerprints_tell_identical_lines_apart() -> None:
     result = make_report((BROKEN_PATH, broken_text(), True)).results[0]
     first = result.diagnostics[1]
     again = dataclasses.replace(first, column=first.column + 1)
-    report = Report([dataclasses.replace(result, diagnostics=(first, again))])
+    report = Report([result._replace(diagnostics=(first, again))])
     (_, one), (_, two) = fingerprints(report)
     assert one != two
 

@@ -11,7 +11,6 @@ no socket was created, and that no traceback was printed.
 
 from __future__ import annotations
 
-import dataclasses
 import io
 import os
 import re
@@ -774,7 +773,7 @@ def test_broken_rule_is_one_internal_error_naming_it(
     monkeypatch.setitem(
         RULES,
         "PL999",
-        dataclasses.replace(template, code="PL999", name="hardening-broken", check=broken),
+        template._replace(code="PL999", name="hardening-broken", check=broken),
     )
     write(tmp_path, "backend-engineer.md", CANONICAL)
     write(tmp_path, "qa.md", "# not a persona\n")
