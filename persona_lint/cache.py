@@ -86,6 +86,10 @@ class ResultCache:
 
     @staticmethod
     def key(path: str, data: bytes, settings: Settings, explicit: bool) -> str:
+        """The entry's key; "" for a file larger than max-file-size (never cached: it is
+        reported unread, and hashing it would read it all)."""
+        if len(data) > settings.max_file_size:
+            return ""
         import hashlib
 
         digest = hashlib.sha256(data)

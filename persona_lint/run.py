@@ -99,10 +99,8 @@ def _cached(
     cache: ResultCache, path: str, data: bytes, settings: Settings, explicit: bool
 ) -> FileResult | None:
     """The cached result for these bytes, if any."""
-    if len(data) > settings.max_file_size:
-        return None
     key = cache.key(path, data, settings, explicit)
-    return cache.get(key, path, settings, data)
+    return cache.get(key, path, settings, data) if key else None
 
 
 def _lint_job(job: _Job) -> tuple[str, FileResult]:
@@ -112,9 +110,7 @@ def _lint_job(job: _Job) -> tuple[str, FileResult]:
     data = job.data if job.data is not None else _read(job.path, job.settings)
     if isinstance(data, FileResult):
         return "", data
-    key = ""
-    if job.cached and len(data) <= job.settings.max_file_size:
-        key = ResultCache.key(job.path, data, job.settings, job.explicit)
+    key = ResultCache.key(job.path, data, job.settings, job.explicit) if job.cached else ""
     try:
         result = lint_source(
             job.path, data, job.settings, explicit=job.explicit, defer_suppressions=True
@@ -226,11 +222,11 @@ def _quote_sources(
     """Read again the lines of files that a cross-file rule gave their first diagnostic:
     linting keeps no lines for clean files (memory), and formatters and baselines quote
     them."""
+    reading_stdin = options.paths == (Path("-"),)
     quoted = []
     for result in results:
         if result.needs_lines:
-            reading_stdin = options.paths == (Path("-"),)
-            data = stdin or b"" if reading_stdin else _read(result.path, result.settings)
+            data = (stdin or b"") if reading_stdin else _read(result.path, result.settings)
             text = decode(data) if isinstance(data, bytes) else None
             if isinstance(text, str):
                 result = result._replace(lines=tuple(text.split("\n")))
