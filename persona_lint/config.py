@@ -407,6 +407,10 @@ class Resolver:
     # when no layer holds a per-file pattern (then settings do not depend on the path).
     _by_folder: dict[str, Layer | None] = field(default_factory=dict)
     _settings: dict[tuple[int, ...], Settings] = field(default_factory=dict)
+    # By folder as the path is written: the layers in force; by layers: (whether the default
+    # excludes apply, the exclude and extend-exclude globs).
+    _by_written_folder: dict[str, list[Layer]] = field(default_factory=dict)
+    _exclusions: dict[tuple[int, ...], tuple[bool, tuple[Glob, ...]]] = field(default_factory=dict)
     _cwd: str | None = None  # the working directory, read once (a run does not change it)
 
     def __post_init__(self) -> None:
@@ -462,8 +466,15 @@ class Resolver:
         return result
 
     def _layers(self, path: Path) -> list[Layer]:
-        layer = self.layer_for(path)
-        return [layer, self.cli] if layer is not None else [self.cli]
+        # Asked twice per file (exclusion, settings): cached by the folder as written, which
+        # names one folder for the whole run (the working directory does not change).
+        folder = os.path.dirname(str(path))
+        layers = self._by_written_folder.get(folder)
+        if layers is None:
+            layer = self.layer_for(path)
+            layers = [layer, self.cli] if layer is not None else [self.cli]
+            self._by_written_folder[folder] = layers
+        return layers
 
     def settings_for(self, path: Path) -> Settings:
         layers = self._layers(path)
@@ -477,18 +488,29 @@ class Resolver:
     def excluded(self, path: Path) -> bool:
         """Whether ``path`` matches exclude or extend-exclude (or the default excludes)."""
         layers = self._layers(path)
-        base = next((layer for layer in layers if "exclude" in layer.values), None)
+        key = tuple(id(layer) for layer in layers)  # layers live as long as the resolver
+        patterns = self._exclusions.get(key)
+        if patterns is None:
+            base = next((layer for layer in layers if "exclude" in layer.values), None)
+            globs: list[Glob] = [] if base is None else list(base.values["exclude"])
+            for layer in layers:
+                globs += layer.values.get("extend-exclude", ())
+            patterns = self._exclusions[key] = (base is None, tuple(globs))
+        defaults, globs_in_force = patterns
         # The default patterns hold no "/": relative to the path's own folder, each matches
         # its name.
-        absolute = absolute_posix(path, self._working_directory())
-        if base is None:
-            name = absolute.rsplit("/", 1)[-1]
+        absolute = ""
+        if defaults:
+            name = path.name
+            if not name:  # "." or "/": the name of the folder it stands for
+                absolute = absolute_posix(path, self._working_directory())
+                name = absolute.rsplit("/", 1)[-1]
             if _default_exclude().match(name):
                 return True
-        globs: list[Glob] = [] if base is None else list(base.values["exclude"])
-        for layer in layers:
-            globs += layer.values.get("extend-exclude", ())
-        return any(glob.matches_absolute(absolute) for glob in globs)
+        if not globs_in_force:
+            return False
+        absolute = absolute or absolute_posix(path, self._working_directory())
+        return any(glob.matches_absolute(absolute) for glob in globs_in_force)
 
     def describe(self, path: Path) -> list[tuple[str, str, str]]:
         """(key, value, origin) for every key, as ``persona-lint config`` prints it."""

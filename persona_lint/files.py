@@ -79,8 +79,11 @@ def _walk(top: Path, root: str, seen: set[str], prune: Prune) -> Iterator[Candid
         if entry is None:
             stack.pop()
             continue
-        path = folder / entry.name
-        found = _entry(entry, path, os.path.join(folder_real, entry.name), root, seen, prune)
+        name = entry.name
+        if not name.endswith(".md") and (name.startswith(".") or not _is_dir(entry)):
+            continue  # neither a Markdown file nor a folder to enter (no Path built for it)
+        path = folder / name
+        found = _entry(entry, path, os.path.join(folder_real, name), root, seen, prune)
         if isinstance(found, Candidate):
             yield found
         elif found is not None:
@@ -100,10 +103,7 @@ def _entry(
         is_link = entry.is_symlink()
     except OSError:
         return None
-    try:
-        is_dir = entry.is_dir()  # follows a link
-    except OSError:  # a link loop, say: reading it will say why
-        is_dir = False
+    is_dir = _is_dir(entry)
     if is_dir and (entry.name.startswith(".") or prune(path)):
         return None
     if not is_dir and not entry.name.endswith(".md"):
@@ -120,6 +120,13 @@ def _entry(
     if is_dir:
         return None if (path / "pyvenv.cfg").exists() else real
     return Candidate(path, explicit=False)
+
+
+def _is_dir(entry: os.DirEntry[str]) -> bool:
+    try:
+        return entry.is_dir()  # follows a link
+    except OSError:  # a link loop, say: reading it will say why
+        return False
 
 
 def _list(folder: Path) -> Iterator[os.DirEntry[str]] | Candidate:

@@ -10,11 +10,10 @@ from __future__ import annotations
 
 from persona_lint.diagnostics import Diagnostic
 from persona_lint.document import Document, parse_document
-from persona_lint.postprocess import check_corpus, enabled, finalize, suppress
+from persona_lint.postprocess import check_corpus, finalize, suppress
 from persona_lint.result import FileResult, PersonaFacts
-from persona_lint.rules import all_rules
 from persona_lint.rules.context import RuleContext
-from persona_lint.rules.registry import get_rule
+from persona_lint.rules.registry import document_rules, get_rule
 from persona_lint.settings import Settings
 from persona_lint.source import SourceProblem, decode
 from persona_lint.suppress import may_hold_directives
@@ -65,9 +64,9 @@ def lint_source(
         return _only(path, "PL100", message, settings, lines=document.lines)
     context = RuleContext(settings)
     found: list[Diagnostic] = []
-    for rule in all_rules():
-        if rule.check is None or not enabled(rule.code, settings):
-            continue
+    for rule in document_rules(settings.select):
+        if rule.check is None:
+            continue  # document_rules gives none such; this tells mypy
         try:
             found.extend(rule.check(document, context))
         except Exception as exc:

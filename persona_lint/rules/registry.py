@@ -144,12 +144,19 @@ FAMILIES = (
 )
 
 
+_families_loaded = False
+
+
 def load_families() -> None:
     """Import every family module, which registers its rules (once)."""
+    global _families_loaded
+    if _families_loaded:
+        return
     import importlib
 
     for family in FAMILIES:
         importlib.import_module(f"persona_lint.rules.{family}")
+    _families_loaded = True
 
 
 def get_rule(code_or_name: str) -> Rule | None:
@@ -160,9 +167,39 @@ def get_rule(code_or_name: str) -> Rule | None:
 
 def all_rules() -> Iterator[Rule]:
     """Every rule, sorted by code."""
+    return iter(_sorted_rules())
+
+
+# The registry as last sorted, and the document rules of each selection: a lint asks for
+# them once per file. Keyed on the registry's entries, so a rule added later (tests do)
+# is seen.
+_sorted: tuple[tuple[Rule, ...], tuple[Rule, ...]] = ((), ())
+_checks: dict[frozenset[str] | None, tuple[tuple[Rule, ...], tuple[Rule, ...]]] = {}
+
+
+def _sorted_rules() -> tuple[Rule, ...]:
+    global _sorted
     load_families()
-    for code in sorted(RULES):
-        yield RULES[code]
+    entries = tuple(RULES.values())
+    if _sorted[0] != entries:
+        _sorted = (entries, tuple(RULES[code] for code in sorted(RULES)))
+    return _sorted[1]
+
+
+def document_rules(select: frozenset[str] | None) -> tuple[Rule, ...]:
+    """The per-document rules that selection ``select`` enables, sorted by code (``None``
+    is the default selection: every rule but those off by default)."""
+    ordered = _sorted_rules()
+    cached = _checks.get(select)
+    if cached is None or cached[0] is not ordered:
+        chosen = tuple(
+            rule
+            for rule in ordered
+            if rule.check is not None
+            and (rule.code not in DEFAULT_OFF if select is None else rule.code in select)
+        )
+        cached = _checks[select] = (ordered, chosen)
+    return cached[1]
 
 
 def finding(
