@@ -50,6 +50,7 @@ spaces and tabs, carriage returns and NUL characters (which markdown-it rewrites
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Sequence
 from functools import cache
@@ -78,6 +79,11 @@ class Block(NamedTuple):  # a tuple: cheaper to make than a frozen dataclass
     info: str = ""  # code blocks: the info string, verbatim
     markup: str = ""  # fences: the opening marker run
     content: str = ""  # code blocks: the content, with a newline after each line
+    # Code blocks: where line ``begin`` starts in the text, and content.count("\n"). With
+    # them parse_document sees whether the content is lines of the file taken verbatim
+    # without splitting it (the scanner knows both for free).
+    offset: int = 0
+    newlines: int = 0
 
 
 def parse_blocks(text: str, lines: Sequence[str] | None = None) -> list[Block]:
@@ -98,12 +104,14 @@ def _markdown() -> MarkdownIt:
 
 def markdown_blocks(text: str) -> list[Block]:
     """The blocks of ``text`` as markdown-it (block rules only) finds them."""
-    return blocks_from_tokens(_markdown().parse(text))
+    return blocks_from_tokens(_markdown().parse(text), text)
 
 
-def blocks_from_tokens(tokens: list[Token]) -> list[Block]:
+def blocks_from_tokens(tokens: list[Token], text: str) -> list[Block]:
     """Block records from markdown-it tokens: every table, heading, code block and
     paragraph (nested ones too), and every other top-level block as ``other``."""
+    # Where each line starts in the text.
+    starts = [0, *itertools.accumulate(len(line) + 1 for line in text.split("\n"))]
     blocks: list[Block] = []
     for index, token in enumerate(tokens):
         if token.map is None or token.nesting < 0:
@@ -126,6 +134,8 @@ def blocks_from_tokens(tokens: list[Token]) -> list[Block]:
                     info=token.info,
                     markup=token.markup,
                     content=token.content,
+                    offset=starts[begin],
+                    newlines=token.content.count("\n"),
                 )
             )
         elif kind == "paragraph_open":
@@ -204,15 +214,20 @@ class _Scanner:
             if first == "|":
                 block = self.table(number)
             else:
-                self.no_table_at(number)
-                if first in " \t":
+                if "|" in line:
+                    self.no_table_at(number)
+                # The first character tells which of a fence, a heading or a comment the
+                # line may open (else, or when it opens none, a paragraph starts).
+                if first in "`~":
+                    block = self.fence(number) or self.paragraph(number)
+                elif first == "#":
+                    block = self.heading(number) or self.paragraph(number)
+                elif first == "<":
+                    block = self.comment(number) or self.paragraph(number)
+                elif first in " \t":
                     raise _Defer
-                block = (
-                    self.fence(number)
-                    or self.heading(number)
-                    or self.comment(number)
-                    or self.paragraph(number)
-                )
+                else:
+                    block = self.paragraph(number)
             blocks.append(block)
             number = block.end
         return blocks
@@ -289,14 +304,32 @@ class _Scanner:
                 # would have closed the fence): list.index finds it at C speed.
                 end = lines.index(text[line_start:line_end], number + 1)
                 self.known = (end + 1, line_end + 1)
-                content = text[start:line_start]
-                return Block("fence", number, end + 1, info=info, markup=markup, content=content)
+                content = text[start:line_start]  # lines number + 1 to end - 1
+                return Block(
+                    "fence",
+                    number,
+                    end + 1,
+                    info=info,
+                    markup=markup,
+                    content=content,
+                    offset=offset,
+                    newlines=end - number - 1,
+                )
             search = line_end + 1  # the next line: each line is looked at once
         # Unclosed: the fence runs to the end of the document.
         end = self.count
         stop = len(text) - len(self.lines[-1]) if end < len(self.lines) else len(text)
         content = text[start:stop] if end > number + 1 else ""
-        return Block("fence", number, end, info=info, markup=markup, content=content)
+        return Block(
+            "fence",
+            number,
+            end,
+            info=info,
+            markup=markup,
+            content=content,
+            offset=offset,
+            newlines=content.count("\n"),
+        )
 
     def heading(self, number: int) -> Block | None:
         found = _heading(self.lines[number])
@@ -325,11 +358,15 @@ class _Scanner:
             line = lines[end]
             if not line.strip(" \t"):
                 break
-            if line[0] in " \t":
+            first = line[0]
+            if first not in _SPECIAL:
+                end += 1  # ordinary text (see _ordinary), the common case
+                continue
+            if first in " \t":
                 raise _Defer  # a lazy continuation, or a block that may interrupt
             if (
-                _fence_opening(line) is not None
-                or _heading(line) is not None
+                (first in "`~" and _fence_opening(line) is not None)
+                or (first == "#" and _heading(line) is not None)
                 or line.startswith("<!--")
             ):
                 break  # these interrupt a paragraph

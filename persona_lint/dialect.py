@@ -50,19 +50,11 @@ _SPECIAL = re.compile(r"[&<]")
 _RUN = re.compile(r"&+|<+")
 _REFERENCE_BODY = r"(?:#[0-9]+|#x[0-9A-Fa-f]+|[A-Za-z_:][\w.:-]*);"
 REFERENCE = re.compile("&" + _REFERENCE_BODY)
-# Where the rewriting loop has something to do, found by two searches that each skip to
-# one literal character in C (a search for a class of characters is ten times slower):
-# a "&" that starts no reference, and a "<" that does not start a tag with no "&" anywhere
-# in it and no "<" or "&" in its quoted values (a _SIMPLE_TAG that starts with a name-start
-# character: the loop passes over it whole, and nothing inside it is another stop). The
-# searches pass over only what the loop would pass over without writing anything.
-_BARE_AMPERSAND = re.compile("&(?!" + _REFERENCE_BODY + ")")
-_BARE_LESS_THAN = re.compile(
-    # The common <name> and </name> first, then every tag that the loop passes over.
-    r"<(?!/?[a-z_]+>|/?(?="
-    + _NAME_START_CLASS
-    + r""")[^\s<>"'/=&]+(?:\s+[^\s<>"'=/&]+\s*=\s*(?:"[^"&<]*"|'[^'&<]*'))*\s*/?>)"""
-)
+# Where the rewriting loop has something to do (see _Rewriter.run): a "<" that does not start
+# a tag with a name starting with [a-z_], and whatever "<" or "&" a tag holding a quote or a
+# "&" starts with. One search in C passes over the hundreds of tags of a persona block; the
+# "&" and quotes, a few, are found by str.find (memchr: a tenth of the cost of a search).
+_LESS_THAN_STOP = re.compile(r"</?+[^a-z_]")
 # Deeper nesting than this is reported instead of parsed (no persona needs more than ~6).
 MAX_DEPTH = 64
 
@@ -98,10 +90,12 @@ def to_strict_xml(text: str) -> StrictXml:
     return _Rewriter(text).run()
 
 
-def _rewrite(text: str) -> tuple[StrictXml, bool]:
-    """:func:`to_strict_xml`, and whether the strict text holds a "<!" or "<?"."""
+def _rewrite(text: str) -> tuple[StrictXml, bool, bool]:
+    """:func:`to_strict_xml`, whether the strict text holds a "<!" or "<?", and whether the
+    dialect text may (it does when it holds a "<!" or "<?": the rewriting looks at every
+    "<" but those it escapes in quoted values, and at none that does not start a tag)."""
     rewriter = _Rewriter(text)
-    return rewriter.run(), rewriter.markup
+    return rewriter.run(), rewriter.markup, rewriter.markup or rewriter.quoted_less_than
 
 
 def _to_strict_xml_general(text: str) -> StrictXml:
@@ -119,13 +113,15 @@ class _Rewriter:
         self.out: list[str] = []
         self.inserts: dict[int, tuple[array[int], array[int]]] = {}
         self.copied = 0  # text[:copied] is in the output
-        self.length = 0  # characters in the output (a running sum: no re-summing)
+        # Lines are counted only up to an escape, never to the end of the text.
+        self.counted = 0  # text[:counted] is counted in line
         self.line = 0
-        self.line_start_out = 0  # index in the output where the current line starts
+        self.line_start = 0  # where in the text the current line starts
         self.line_total = 0  # characters inserted on the current line so far
         # Whether the strict text holds a "<!" or "<?" (a comment, CDATA section, DOCTYPE or
         # processing instruction): every such "<" is one that special() looks at.
         self.markup = False
+        self.quoted_less_than = False  # whether a "<" in a quoted value was escaped
 
     def run(self, *, general: bool = False) -> StrictXml:
         text = self.text
@@ -140,19 +136,30 @@ class _Rewriter:
                 i = self.special(i)
         else:
             # Stop only where the loop has something to do: in a persona block a few
-            # places among hundreds of tags and references.
-            ampersand = _BARE_AMPERSAND.search
-            less_than = _BARE_LESS_THAN.search
+            # places among hundreds of tags and references. Every other "<" starts a tag
+            # with a name (a "<" then [a-z_], or "</" then [a-z_]) that holds no quote and
+            # no "&": there the loop passes over the tag without writing anything and stops
+            # next at the "<" or "&" after it, as this loop does. A tag that holds a quote or
+            # a "&" is a stop (found from the quote or "&", see _stop_for), and so is a "&"
+            # that starts no reference. Stops before i are inside what the loop passed over.
             special = self.special
-            next_ampersand = next_less_than = -1
+            less_than = _LESS_THAN_STOP.search
+            # A "<" or "</" that ends the text: the search wants a character after it.
+            last = n - 1 if text.endswith("<") else n - 2 if text.endswith("</") else n
+            next_less_than = next_ampersand = next_quote = next_apostrophe = -1
             while True:
-                if next_ampersand < i:
-                    found = ampersand(text, i)
-                    next_ampersand = n if found is None else found.start()
                 if next_less_than < i:
                     found = less_than(text, i)
-                    next_less_than = n if found is None else found.start()
-                i = next_ampersand if next_ampersand < next_less_than else next_less_than
+                    next_less_than = (
+                        found.start() if found is not None else last if last >= i else n
+                    )
+                if next_ampersand < i:
+                    next_ampersand = _stop_for(text, "&", i)
+                if next_quote < i:
+                    next_quote = _stop_for(text, '"', i)
+                if next_apostrophe < i:
+                    next_apostrophe = _stop_for(text, "'", i)
+                i = min(next_less_than, next_ampersand, next_quote, next_apostrophe)
                 if i >= n:
                     break
                 i = special(i)
@@ -196,27 +203,24 @@ class _Rewriter:
 
     def copy_to(self, position: int) -> None:
         """Copy the text up to ``position`` unchanged."""
-        if position <= self.copied:
-            return
-        chunk = self.text[self.copied : position]
-        self.out.append(chunk)
-        start = self.length
-        self.length += len(chunk)
-        self.copied = position
-        newline = chunk.rfind("\n")
-        if newline >= 0:
-            self.line += chunk.count("\n")
-            self.line_start_out = start + newline + 1
-            self.line_total = 0
+        if position > self.copied:
+            self.out.append(self.text[self.copied : position])
+            self.copied = position
 
     def escape(self, position: int, replacement: str, count: int = 1) -> None:
         """Replace the ``count`` characters at ``position`` by as many ``replacement``."""
+        text = self.text
         self.copy_to(position)
+        newline = text.rfind("\n", self.counted, position)
+        if newline >= 0:
+            self.line += text.count("\n", self.counted, newline + 1)
+            self.line_start = newline + 1
+            self.line_total = 0
+        self.counted = position + count  # (the escaped characters are "&" or "<")
         self.out.append(replacement * count)
         step = len(replacement)
         added = step - 1
-        base = self.length - self.line_start_out
-        self.length += step * count
+        base = position - self.line_start + self.line_total  # the escape's strict column
         self.copied = position + count
         ends, totals = self.inserts.setdefault(self.line, (array("q"), array("q")))
         ends.extend(range(base + step, base + step * count + 1, step))
@@ -239,6 +243,7 @@ class _Rewriter:
                     self.escape(i, "&amp;")
                 elif char == "<":
                     self.escape(i, "&lt;")
+                    self.quoted_less_than = True
             elif char in "\"'":
                 quote = char
             elif char == ">":
@@ -247,6 +252,26 @@ class _Rewriter:
                 return i  # an unclosed tag: leave it for the parser to report
             i += 1
         return i
+
+
+def _stop_for(text: str, char: str, start: int) -> int:
+    """The first place from ``start`` where ``char`` ("&", '"' or "'") makes the rewriting
+    loop stop: the "<" of a tag that holds it (the tag's first quote or "&" comes before
+    any ">" or "<" after the tag's "<"), or a "&" that starts no reference; else the end.
+
+    Linear over all calls of one loop: each piece of text is searched once, since a tag
+    holding ``char`` holds the earlier occurrences after its "<" as well.
+    """
+    while True:
+        found = text.find(char, start)
+        if found < 0:
+            return len(text)
+        tag = text.rfind("<", start, found)
+        if tag >= 0 and text.find(">", tag, found) < 0:
+            return tag
+        if char == "&" and REFERENCE.match(text, found) is None:
+            return found
+        start = found + 1
 
 
 def _next_special(text: str, start: int) -> int:
@@ -295,6 +320,10 @@ class ParsedXml(NamedTuple):
 _START_TAG = re.compile("<(?!/)")
 
 
+# How many elements _TextPositions.get looks at one by one before indexing all of them.
+_NEAR_TOP = 8
+
+
 class _TextPositions:
     """The positions of a well-formed block's elements, read from its strict text when
     asked: in that text (see _parse_well_formed) the n-th start tag starts the n-th element
@@ -325,8 +354,18 @@ class _TextPositions:
     def get(self, key: int, default: tuple[int, int]) -> tuple[int, int]:
         index = self._index
         if index is None:
-            index = self._index = dict(zip(map(id, self._elements), itertools.count()))
-        found = index.get(key)
+            # A clean lint asks for an element or two near the top (the root's "active"):
+            # look among the first few before indexing every element of the block.
+            found: int | None = None
+            for number, element in enumerate(self._elements[:_NEAR_TOP]):
+                if id(element) == key:
+                    found = number
+                    break
+            else:
+                index = self._index = dict(zip(map(id, self._elements), itertools.count()))
+                found = index.get(key)
+        else:
+            found = index.get(key)
         if found is None:
             return default
         line, column = self._find(found)
@@ -370,11 +409,14 @@ class _Stop(Exception):
 
 def parse_block(text: str) -> ParsedXml:
     """Parse one XML block of the dialect; never raises for bad input."""
-    doctype = _find_doctype(text)
-    if doctype is not None:
-        return ParsedXml(None, {}, doctype)
-    strict, markup = _rewrite(text)
-    if not markup and "\r" not in text:
+    strict, _, maybe_markup = _rewrite(text)
+    if maybe_markup:
+        # _find_doctype looks for what starts with "<!" or "<?" (the rewriting before it is
+        # harmless text processing, whose result goes no further on a DOCTYPE).
+        doctype = _find_doctype(text)
+        if doctype is not None:
+            return ParsedXml(None, {}, doctype)
+    elif "\r" not in text:
         parsed = _parse_well_formed(strict)
         if parsed is not None:
             return parsed
@@ -404,7 +446,9 @@ def _parse_well_formed(strict: StrictXml) -> ParsedXml | None:
     line break, _TextPositions does not). None for any other block: :func:`_parse` parses
     it again, with error explanations, the depth limit enforced during the parse and
     positions from the parser."""
-    parser = xml.parsers.expat.ParserCreate()
+    # No interning: each name is hashed and looked up in a dictionary when interned (a
+    # tenth of the parse), for nothing the tree needs (names compare equal all the same).
+    parser = xml.parsers.expat.ParserCreate(intern=None)
     parser.SetParamEntityParsing(xml.parsers.expat.XML_PARAM_ENTITY_PARSING_NEVER)
     builder = TreeBuilder()
     parser.StartElementHandler = builder.start
