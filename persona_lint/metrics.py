@@ -141,6 +141,8 @@ __all__ = [
     "format_metric",
     "normalise",
     "parse_metric",
+    "read_normalised",
+    "subject_key",
 ]
 
 
@@ -1046,6 +1048,17 @@ def parse_metric(text: str) -> Metric | MetricProblem:
     return parsed.metric if isinstance(parsed, _Parsed) else parsed
 
 
+@functools.lru_cache(maxsize=2048)
+def read_normalised(text: str) -> tuple[Metric | MetricProblem, MetricProblem | None]:
+    """:func:`parse_metric` of a text already normalised (``normalise(text) == text``), and
+    :func:`check_value` of the metric it gives (None for a problem). Memoised like
+    ``_parse``: what it returns is never changed, and repositories repeat metric texts."""
+    parsed = _parse(text)
+    if isinstance(parsed, _Parsed):
+        return parsed.metric, check_value(parsed.metric)
+    return parsed, None
+
+
 def _render_number(value: float) -> str:
     return str(int(value)) if value.is_integer() and abs(value) < 1e15 else repr(value)
 
@@ -1307,13 +1320,15 @@ def _disjoint(a: _Interval, b: _Interval) -> bool:
     return below(a, b) or below(b, a)
 
 
-def _subject_key(subject: str) -> str:
+def subject_key(subject: str) -> str:
+    """A subject (or qualifier) as :func:`contradicts` compares it: casefolded, whitespace
+    collapsed."""
     return " ".join(subject.casefold().split())
 
 
 def contradicts(a: Metric, b: Metric) -> bool:
     """True when two metrics on the same subject cannot both hold."""
-    if _subject_key(a.subject) != _subject_key(b.subject):
+    if subject_key(a.subject) != subject_key(b.subject):
         return False
     if a.comparator is None or b.comparator is None or a.threshold is None or b.threshold is None:
         return False
@@ -1321,8 +1336,8 @@ def contradicts(a: Metric, b: Metric) -> bool:
         return False
     if a.comparator.is_relative or b.comparator.is_relative or a.percentile != b.percentile:
         return False
-    qualifiers_a = {_subject_key(q) for q in a.qualifiers}
-    qualifiers_b = {_subject_key(q) for q in b.qualifiers}
+    qualifiers_a = {subject_key(q) for q in a.qualifiers}
+    qualifiers_b = {subject_key(q) for q in b.qualifiers}
     if not (qualifiers_a <= qualifiers_b or qualifiers_b <= qualifiers_a):
         return False
     quantity_a, quantity_b = _quantity(a), _quantity(b)
