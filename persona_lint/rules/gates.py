@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from functools import lru_cache
+from typing import NamedTuple
 from xml.etree.ElementTree import Element
 
 from persona_lint.diagnostics import Diagnostic, Severity
 from persona_lint.document import Document, XmlBlock
 from persona_lint.rules.context import RuleContext
+from persona_lint.rules.identity import grandchild
 from persona_lint.rules.registry import Edit, finding, rule
+from persona_lint.rules.structure import context_block
 
 E, W = Severity.ERROR, Severity.WARNING
 
@@ -19,14 +23,86 @@ def normalized(text: str | None) -> str:
     return " ".join((text or "").split()).casefold()
 
 
-def _gates(document: Document) -> tuple[XmlBlock, Element, list[Element]] | None:
-    block = document.persona_context
+class _Gates(NamedTuple):
+    block: XmlBlock
+    element: Element  # mandatory_gates
+    gates: list[Element]
+    texts: list[str]  # each gate's text, whitespace collapsed
+
+
+def _gates(document: Document) -> _Gates | None:
+    """The persona's mandatory gates (found once per document: PL501 and PL502 ask)."""
+    cache = document._cache
+    if "gates" not in cache:
+        cache["gates"] = _find_gates(document)
+    return cache["gates"]  # type: ignore[return-value]
+
+
+def _find_gates(document: Document) -> _Gates | None:
+    block = context_block(document)
     if block is None or block.root is None:
         return None
-    gates = block.root.find("quality_standards/mandatory_gates")
-    if gates is None:
+    element = grandchild(block.root, "quality_standards", "mandatory_gates")
+    if element is None:
         return None
-    return block, gates, [g for g in gates if g.tag == "gate"]
+    gates = element.findall("gate")  # a plain tag: the children named gate, found in C
+    return _Gates(block, element, gates, [" ".join((g.text or "").split()) for g in gates])
+
+
+class _Topic(NamedTuple):
+    pattern: re.Pattern[str]  # the definition: a keyword at the start of a word, any case
+    # The keywords lowercased, for a text in ASCII; None unless every keyword is ASCII, has
+    # no NUL and starts with a word character (then "at the start of a word" only depends
+    # on the character before the match).
+    lowered: re.Pattern[str] | None
+
+
+@lru_cache(maxsize=64)
+def topic(keywords: tuple[str, ...]) -> _Topic:
+    """A topic's patterns, built once per policy rather than once per document."""
+    pattern = re.compile(r"\b(?:" + "|".join(map(re.escape, keywords)) + ")", re.IGNORECASE)
+    plain = bool(keywords) and all(
+        keyword.isascii() and "\0" not in keyword and _is_word(keyword[:1]) for keyword in keywords
+    )
+    lowered = "|".join(re.escape(keyword.lower()) for keyword in keywords)
+    return _Topic(pattern, re.compile(lowered) if plain else None)
+
+
+def _is_word(char: str) -> bool:
+    """Whether an ASCII character is a regular-expression word character (``\\w``)."""
+    return char.isalnum() or char == "_"
+
+
+def covers(keywords: tuple[str, ...], texts: list[str]) -> bool:
+    """Whether one of ``texts`` has one of ``keywords`` at the start of a word, that is
+    whether ``topic(keywords).pattern`` matches one of them.
+
+    The texts are searched joined by NUL: a match cannot cross from one text into the next
+    unless a keyword holds a NUL (then each text is searched alone), and ``\\b`` sees the
+    NUL between two texts as it sees a text's start or end (not a word character).
+
+    The pattern tries its keywords, case-insensitively, at every place of the text. When
+    the text and keywords are ASCII, case-insensitive means equal once lowercased, so the
+    lowercased keywords are searched in the lowercased text instead: a plain alternation
+    of literals, which the regular expression engine skips through by their first letters.
+    A place found is at the start of a word when the character before it is not a word
+    character (every keyword starts with one); else the search goes on from the next
+    place, so no place where a keyword matches is passed over.
+    """
+    found = topic(keywords)
+    if "\0" in "".join(keywords):
+        return any(found.pattern.search(text) for text in texts)
+    joined = "\0".join(texts)
+    if found.lowered is None or not joined.isascii():
+        return found.pattern.search(joined) is not None
+    text = joined.lower()
+    match = found.lowered.search(text)
+    while match is not None:
+        start = match.start()
+        if start == 0 or not _is_word(text[start - 1]):
+            return True
+        match = found.lowered.search(text, start + 1)
+    return False
 
 
 def text_start(block: XmlBlock, element: Element) -> tuple[int, int]:
@@ -61,10 +137,13 @@ def duplicate_gate(document: Document, context: RuleContext) -> Iterator[Diagnos
     found = _gates(document)
     if found is None:
         return
-    block, _, gates = found
+    block, _, gates, texts = found
+    keys = "\0".join(texts).casefold().split("\0")  # casefold makes no NUL, removes none
+    if len(keys) == len(texts) and len(set(keys)) == len(keys):
+        return  # no two gates alike (the usual case): nothing to report
     seen: dict[str, Element] = {}
-    for gate in gates:
-        key = normalized(gate.text)
+    for gate, text in zip(gates, texts, strict=True):
+        key = text.casefold()
         if not key:
             continue
         if key in seen:
@@ -75,8 +154,7 @@ def duplicate_gate(document: Document, context: RuleContext) -> Iterator[Diagnos
                 document,
                 line,
                 column,
-                f"duplicate gate {' '.join((gate.text or '').split())!r} "
-                f"(first at line {first_line})",
+                f"duplicate gate {text!r} (first at line {first_line})",
             )
         else:
             seen[key] = gate
@@ -114,13 +192,9 @@ def missing_required_gate(document: Document, context: RuleContext) -> Iterator[
     found = _gates(document)
     if found is None:
         return
-    block, element, gates = found
-    texts = [" ".join((g.text or "").split()) for g in gates]
+    block, element, _, texts = found
     for topic, keywords in context.settings.required_gates:
-        pattern = re.compile(
-            r"\b(?:" + "|".join(re.escape(k) for k in keywords) + ")", re.IGNORECASE
-        )
-        if not any(pattern.search(text) for text in texts):
+        if not covers(keywords, texts):
             line, column = block.locate(element)
             listing = "; ".join(texts) or "none"
             yield finding(

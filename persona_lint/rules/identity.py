@@ -7,22 +7,28 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from pathlib import PurePath
+from typing import NamedTuple
+from xml.etree.ElementTree import Element
 
 from persona_lint.diagnostics import Diagnostic, Severity
-from persona_lint.document import Document
+from persona_lint.document import Document, XmlBlock
 from persona_lint.rules.context import RuleContext
 from persona_lint.rules.registry import Edit, finding, rule
+from persona_lint.rules.structure import behavior_block, context_block
 
 E, W = Severity.ERROR, Severity.WARNING
 KEBAB = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 TITLE_SUFFIX = " Persona"
 
 
+_NON_SLUG = re.compile(r"[^a-z0-9]+")
+
+
 def slugify(name: str) -> str:
     """The slug of a persona name: ``Backend Engineer`` → ``backend-engineer``,
     ``iOS Engineer`` → ``ios-engineer``, ``Cross-Platform Mobile Engineer`` →
     ``cross-platform-mobile-engineer``."""
-    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
+    return _NON_SLUG.sub("-", name.lower()).strip("-")
 
 
 def behavior_root(slug: str) -> str:
@@ -30,43 +36,99 @@ def behavior_root(slug: str) -> str:
     return slug.replace("-", "_") + "_behavior"
 
 
-def persona_name(document: Document) -> tuple[str, tuple[int, int]] | None:
-    """``persona_identity/name`` and the place of its text, when present (found once per
-    document: five rules ask)."""
-    if "persona_name" not in document._cache:
-        document._cache["persona_name"] = _persona_name(document)
-    return document._cache["persona_name"]  # type: ignore[return-value]
+# Several rules ask the same questions of one document (the name, the ``active`` slug, the
+# persona's slug). The answers are kept in ``document._cache``; places in the file are only
+# looked up by rules that report something, since finding a place is the costly part.
 
 
-def _persona_name(document: Document) -> tuple[str, tuple[int, int]] | None:
-    block = document.persona_context
+class _Name(NamedTuple):
+    text: str  # persona_identity/name, whitespace collapsed
+    block: XmlBlock
+    element: Element
+    lead: int  # leading blanks of the element's text
+
+
+def _name(document: Document) -> _Name | None:
+    cache = document._cache
+    if "persona_name" not in cache:
+        cache["persona_name"] = _find_name(document)
+    return cache["persona_name"]  # type: ignore[return-value]
+
+
+def _find_name(document: Document) -> _Name | None:
+    block = context_block(document)
     if block is None or block.root is None:
         return None
-    element = block.root.find("persona_identity/name")
-    if element is None or not (element.text or "").strip():
+    element = grandchild(block.root, "persona_identity", "name")
+    text = element.text or "" if element is not None else ""
+    words = text.split()
+    if element is None or not words:
         return None
-    text = element.text or ""
-    lead = len(text) - len(text.lstrip())
-    return " ".join(text.split()), block.locate_text(element, lead)
+    return _Name(" ".join(words), block, element, len(text) - len(text.lstrip()))
+
+
+def grandchild(parent: Element, tag: str, child_tag: str) -> Element | None:
+    """``parent.find(f"{tag}/{child_tag}")`` without ElementPath's Python machinery: the
+    first ``child_tag`` child of the first ``tag`` child that has one (the path's order:
+    ElementPath selects the children of every ``tag`` child, in document order)."""
+    for child in parent:
+        if child.tag == tag:
+            found = child.find(child_tag)
+            if found is not None:
+                return found
+    return None
+
+
+def persona_name(document: Document) -> tuple[str, tuple[int, int]] | None:
+    """``persona_identity/name`` and the place of its text, when present."""
+    found = _name(document)
+    if found is None:
+        return None
+    return found.text, found.block.locate_text(found.element, found.lead)
+
+
+def persona_name_text(document: Document) -> str | None:
+    """``persona_identity/name`` with its whitespace collapsed, without looking up its place."""
+    found = _name(document)
+    return found.text if found is not None else None
+
+
+def active_value(document: Document) -> str | None:
+    """``persona_context/@active``, when present, without looking up its place."""
+    block = context_block(document)
+    if block is None or block.root is None:
+        return None
+    return block.root.attrib.get("active")
 
 
 def active_slug(document: Document) -> tuple[str, tuple[int, int]] | None:
-    """``persona_context/@active`` and the place of its value, when present."""
-    block = document.persona_context
-    if block is None or block.root is None or "active" not in block.root.attrib:
-        return None
-    return block.root.attrib["active"], block.locate_attribute(block.root, "active")
+    """``persona_context/@active`` and the place of its value, when present (kept: the
+    linter records it for every persona, and a rule that reports it needs it too)."""
+    cache = document._cache
+    if "active_slug" not in cache:
+        block = context_block(document)
+        if block is None or block.root is None or "active" not in block.root.attrib:
+            cache["active_slug"] = None
+        else:
+            place = block.locate_attribute(block.root, "active")
+            cache["active_slug"] = block.root.attrib["active"], place
+    return cache["active_slug"]  # type: ignore[return-value]
 
 
 def identity_slug(document: Document) -> str | None:
     """The persona's slug: from ``persona_identity/name`` (the source of truth), else from a
     well-formed ``active``. Rules that compare names use it, so one wrong value is reported
     once instead of once per place that agrees with the other."""
-    named = persona_name(document)
-    if named is not None:
-        return slugify(named[0]) or None
-    found = active_slug(document)
-    return found[0] if found is not None and KEBAB.match(found[0]) else None
+    cache = document._cache
+    if "identity_slug" not in cache:
+        name = persona_name_text(document)
+        if name is not None:
+            slug = slugify(name) or None
+        else:
+            active = active_value(document)
+            slug = active if active is not None and KEBAB.match(active) else None
+        cache["identity_slug"] = slug
+    return cache["identity_slug"]  # type: ignore[return-value]
 
 
 @rule(
@@ -85,7 +147,7 @@ def title_format(document: Document, context: RuleContext) -> Iterator[Diagnosti
     Passes: ``# Backend Engineer Persona``
     """
     title = document.title
-    if document.persona_context is None:
+    if context_block(document) is None:
         return  # not the persona_context layout: PL101/PL104 say so once
     if title is not None and (
         not title.text.endswith(TITLE_SUFFIX) or not title.text[: -len(TITLE_SUFFIX)].strip()
@@ -115,18 +177,22 @@ def title_name_mismatch(document: Document, context: RuleContext) -> Iterator[Di
     Why: readers see the title, tools see the name; they must not disagree.
     """
     title = document.title
-    named = persona_name(document)
-    if title is None or named is None or not title.text.endswith(TITLE_SUFFIX):
+    if title is None or not title.text.endswith(TITLE_SUFFIX):
+        return
+    name = persona_name_text(document)
+    if name is None:
         return
     title_name = title.text[: -len(TITLE_SUFFIX)].strip()
-    if title_name and title_name != named[0]:
-        line, _column = named[1]
+    if title_name and title_name != name:
+        found = persona_name(document)
+        assert found is not None
+        line, _column = found[1]
         yield finding(
             "PL402",
             document,
             title.line,
             title.column,
-            f"title names {title_name!r} but persona_identity/name is {named[0]!r} (line {line})",
+            f"title names {title_name!r} but persona_identity/name is {name!r} (line {line})",
             end_column=title.column + len(title_name),
         )
 
@@ -146,8 +212,10 @@ def active_slug_format(document: Document, context: RuleContext) -> Iterator[Dia
 
     Passes: ``backend-engineer``
     """
-    found = active_slug(document)
-    if found is not None and not KEBAB.match(found[0]):
+    active = active_value(document)
+    if active is not None and not KEBAB.match(active):
+        found = active_slug(document)
+        assert found is not None
         slug, (line, column) = found
         yield finding(
             "PL403",
@@ -174,19 +242,21 @@ def active_slug_mismatch(document: Document, context: RuleContext) -> Iterator[D
     Why: ``--persona <slug>`` selects the persona; a slug that drifts from the name breaks
     the selection silently.
     """
-    found = active_slug(document)
-    named = persona_name(document)
-    if found is None or named is None or not KEBAB.match(found[0]):
+    slug = active_value(document)
+    name = persona_name_text(document)
+    if slug is None or name is None or not KEBAB.match(slug):
         return
-    slug, (line, column) = found
-    expected = slugify(named[0])
+    expected = identity_slug(document) or ""  # slugify(name), found once
     if slug != expected:
+        found = active_slug(document)
+        assert found is not None
+        _slug, (line, column) = found
         yield finding(
             "PL404",
             document,
             line,
             column,
-            f"active={slug!r} does not match the name {named[0]!r}; expected {expected!r}",
+            f"active={slug!r} does not match the name {name!r}; expected {expected!r}",
             end_column=column + len(slug),
         )
 
@@ -204,7 +274,7 @@ def behavior_root_name(document: Document, context: RuleContext) -> Iterator[Dia
     ``backend-engineer`` → ``<backend_engineer_behavior>``.
     """
     slug = identity_slug(document)
-    block = document.behavior
+    block = behavior_block(document)
     if slug is None or block is None or block.parsed.root is None:
         return
     expected = behavior_root(slug)
@@ -259,6 +329,19 @@ def usage_persona(document: Document, context: RuleContext) -> Iterator[Diagnost
         )
 
 
+def file_stem(path: str) -> str:
+    """``PurePath(path).stem``, without building a PurePath when ``path`` is plain: no
+    ``\\`` or ``:`` (Windows separators and drives), no leading ``//`` (a UNC share), and a
+    last ``/``-separated part that is a name (not empty, ``.`` or ``..``). Such a path's
+    final component is that part on POSIX and Windows alike; anything else goes to pathlib.
+    """
+    name = path.rpartition("/")[2]
+    if name in ("", ".", "..") or "\\" in path or ":" in path or path.startswith("//"):
+        return PurePath(path).stem
+    dot = name.rfind(".")
+    return name[:dot] if 0 < dot < len(name) - 1 else name
+
+
 @rule("PL407", "file-name-slug", W, "the file name is not <slug>.md")
 def file_name_slug(document: Document, context: RuleContext) -> Iterator[Diagnostic]:
     """The file is named after the persona's slug: ``backend-engineer.md`` for the persona
@@ -271,7 +354,7 @@ def file_name_slug(document: Document, context: RuleContext) -> Iterator[Diagnos
     slug = identity_slug(document)
     if slug is None or document.path in ("-", ""):
         return
-    stem = PurePath(document.path).stem
+    stem = file_stem(document.path)
     if stem != slug:
         yield finding(
             "PL407",

@@ -13,6 +13,27 @@ from persona_lint.rules.registry import Edit, finding, rule
 E, W = Severity.ERROR, Severity.WARNING
 
 
+# Rules of every family ask for the persona_context block, several for the behaviour block;
+# the Document properties search the xml blocks each time they are read. Found once per
+# document instead.
+
+
+def context_block(document: Document) -> XmlBlock | None:
+    """``document.persona_context``, found once per document."""
+    cache = document._cache
+    if "persona_context" not in cache:
+        cache["persona_context"] = document.persona_context
+    return cache["persona_context"]  # type: ignore[return-value]
+
+
+def behavior_block(document: Document) -> XmlBlock | None:
+    """``document.behavior``, found once per document."""
+    cache = document._cache
+    if "behavior" not in cache:
+        cache["behavior"] = document.behavior
+    return cache["behavior"]  # type: ignore[return-value]
+
+
 # PL0xx are reported by the linter itself, before or around the rules; the functions below
 # only carry their documentation.
 
@@ -129,7 +150,7 @@ def missing_persona_context(document: Document, context: RuleContext) -> Iterato
 
     Passes: the same block opened with ```` ```xml ````.
     """
-    if document.persona_context is not None or _legacy_root(document) is not None:
+    if context_block(document) is not None or _legacy_root(document) is not None:
         return
     if any(block.root_tag == "persona_context" for block in document.xml_blocks):
         return
@@ -159,11 +180,12 @@ def missing_behavior_block(document: Document, context: RuleContext) -> Iterator
 
     Passes: a ```` ```xml ```` block with root ``<backend_engineer_behavior>``.
     """
-    if document.persona_context is None or document.behavior is not None:
+    found = context_block(document)
+    if found is None or behavior_block(document) is not None:
         return
     if any(block.parsed.error for block in document.xml_blocks):
         return  # a broken block may be the behaviour block; PL201 says so
-    line = document.persona_context.code.fence_line
+    line = found.code.fence_line
     yield finding(
         "PL102",
         document,
@@ -237,7 +259,7 @@ def legacy_layout(document: Document, context: RuleContext) -> Iterator[Diagnost
 
 
 def _legacy_root(document: Document) -> tuple[XmlBlock, str] | None:
-    if document.persona_context is not None or not document.xml_blocks:
+    if context_block(document) is not None or not document.xml_blocks:
         return None
     first = document.xml_blocks[0]
     tag = first.root_tag
@@ -262,7 +284,7 @@ def missing_usage(document: Document, context: RuleContext) -> Iterator[Diagnost
     Why: the Usage line tells people when the persona applies and how to select it with
     ``--persona slug``.
     """
-    if document.usage is None and document.persona_context is not None:
+    if document.usage is None and context_block(document) is not None:
         yield finding(
             "PL105",
             document,
@@ -300,7 +322,8 @@ def hidden_xml(document: Document, context: RuleContext) -> Iterator[Diagnostic]
     Why: tools that load personas look for ```` ```xml ```` fences.
     """
     for block in document.code_blocks:
-        if "<persona_context" in block.content and not (block.fenced and block.language == "xml"):
+        # The cheap test first: the search would scan every (large) xml block's content.
+        if not (block.fenced and block.language == "xml") and "<persona_context" in block.content:
             how = "an indented code block" if not block.fenced else "a fence without 'xml'"
             yield finding(
                 "PL107",

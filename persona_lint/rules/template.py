@@ -39,9 +39,8 @@ def template_placeholder(document: Document, context: RuleContext) -> Iterator[D
 
     Passes: ``<persona_context active="backend-engineer">``
     """
-    text = document.text
-    if "{" not in text and "TODO" not in text and "TBD" not in text and "FIXME" not in text:
-        return  # nearly every file: four C-speed searches instead of a regex per line
+    if not may_hold_placeholder(document.text):
+        return  # nearly every file
     for number, line in enumerate(document.lines, start=1):
         if "{" not in line and "T" not in line and "F" not in line:
             continue
@@ -54,3 +53,24 @@ def template_placeholder(document: Document, context: RuleContext) -> Iterator[D
                 f"unfilled template placeholder {match.group()!r}",
                 end_column=match.end() + 1,
             )
+
+
+def may_hold_placeholder(text: str) -> bool:
+    """A cheap screen: False only when PLACEHOLDER cannot match anywhere in ``text``.
+
+    Every match holds a ``{`` or one of the words ``TODO``, ``TBD``, ``FIXME``. Searching
+    for a word scans the whole text (multi-character searches are slow, four of them cost
+    more than the rest of the rule family); a single character is found at memchr speed.
+    So: ``{`` and ``X`` are rare (``FIXME`` is searched only where there is an ``X``), and
+    ``TODO`` and ``TBD`` are tried only where a capital ``T`` has a ``D`` two places on.
+    """
+    if "{" in text or ("X" in text and "FIXME" in text):
+        return True
+    find = text.find
+    last = len(text) - 3  # the last place where a three-letter word can start
+    at = find("T")
+    while 0 <= at <= last:
+        if text[at + 2] == "D" and text.startswith(("TODO", "TBD"), at):
+            return True
+        at = find("T", at + 1)
+    return False

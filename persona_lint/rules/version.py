@@ -11,6 +11,7 @@ import datetime
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from operator import attrgetter
 
 from persona_lint.diagnostics import Diagnostic, Severity
 from persona_lint.document import VERSION_COLUMNS, Cell, Document, Table
@@ -27,20 +28,44 @@ SEMVER = re.compile(
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
-def _cell(table: Table, column: str) -> Cell | None:
-    """The data cell under ``column`` when the header is exactly right and has one row."""
-    if tuple(c.text for c in table.header) != VERSION_COLUMNS or len(table.rows) != 1:
-        return None
-    row = table.rows[0]
-    index = VERSION_COLUMNS.index(column)
-    return row[index] if index < len(row) else None
+def _version_table(document: Document) -> Table | None:
+    """``document.version_table``, found once per document (every rule here asks)."""
+    cache = document._cache
+    if "version_table" not in cache:
+        cache["version_table"] = document.version_table
+    return cache["version_table"]  # type: ignore[return-value]
+
+
+_TEXT = attrgetter("text")  # a cell's text
+
+
+def _version_row(document: Document) -> tuple[Cell, ...] | None:
+    """The version table's data row when the header is exactly right and there is one row
+    (else None: PL302/PL303 speak), found once per document."""
+    cache = document._cache
+    if "version_row" not in cache:
+        table = _version_table(document)
+        cache["version_row"] = (
+            table.rows[0]
+            if table is not None
+            and len(table.rows) == 1
+            and tuple(map(_TEXT, table.header)) == VERSION_COLUMNS
+            else None
+        )
+    return cache["version_row"]  # type: ignore[return-value]
+
+
+_COLUMN_INDEX = {name: index for index, name in enumerate(VERSION_COLUMNS)}
 
 
 def version_cell(document: Document, column: str) -> Cell | None:
     """The version table's data cell under ``column`` (``version``, ``last_updated`` or
     ``status``) when the table has the exact header and one row."""
-    table = document.version_table
-    return _cell(table, column) if table is not None else None
+    row = _version_row(document)
+    if row is None:
+        return None
+    index = _COLUMN_INDEX[column]
+    return row[index] if index < len(row) else None
 
 
 def _mark(code: str, document: Document, cell: Cell, message: str) -> Diagnostic:
@@ -66,7 +91,7 @@ def version_table_missing(document: Document, context: RuleContext) -> Iterator[
 
     Fails: a paragraph before ``| version | last_updated | status |``.
     """
-    table = document.version_table
+    table = _version_table(document)
     if table is None:
         yield finding(
             "PL301",
@@ -99,7 +124,7 @@ def version_table_columns(document: Document, context: RuleContext) -> Iterator[
 
     Fails: ``| version | updated | status |``
     """
-    table = document.version_table
+    table = _version_table(document)
     if table is None:
         return
     found = tuple(c.text for c in table.header)
@@ -134,7 +159,7 @@ def version_table_rows(document: Document, context: RuleContext) -> Iterator[Dia
 
     Why: history belongs in git or a changelog; a second row makes "the version" ambiguous.
     """
-    table = document.version_table
+    table = _version_table(document)
     if table is None:
         return
     if len(table.rows) != 1:
@@ -176,8 +201,7 @@ def version_semver(document: Document, context: RuleContext) -> Iterator[Diagnos
 
     Passes: ``1.0.1``, ``2.0.0-rc.1``
     """
-    table = document.version_table
-    cell = _cell(table, "version") if table else None
+    cell = version_cell(document, "version")
     if cell is not None and not SEMVER.match(cell.text):
         yield _mark(
             "PL304", document, cell, f"version {cell.text!r} is not SemVer (MAJOR.MINOR.PATCH)"
@@ -199,8 +223,7 @@ def last_updated_date(document: Document, context: RuleContext) -> Iterator[Diag
 
     Passes: ``2025-07-11``
     """
-    table = document.version_table
-    cell = _cell(table, "last_updated") if table else None
+    cell = version_cell(document, "last_updated")
     if cell is None:
         return
     if not _DATE.match(cell.text):
@@ -226,8 +249,7 @@ def last_updated_future(document: Document, context: RuleContext) -> Iterator[Di
 
     Why: a date in the future is a typo, and it hides when the persona really changed.
     """
-    table = document.version_table
-    cell = _cell(table, "last_updated") if table else None
+    cell = version_cell(document, "last_updated")
     if cell is None or not _DATE.match(cell.text):
         return
     try:
@@ -257,8 +279,7 @@ def status_value(document: Document, context: RuleContext) -> Iterator[Diagnosti
 
     Fails: ``final``, ``Stable``
     """
-    table = document.version_table
-    cell = _cell(table, "status") if table else None
+    cell = version_cell(document, "status")
     allowed = context.settings.statuses
     if cell is not None and cell.text not in allowed:
         yield _mark(
@@ -287,21 +308,42 @@ def _escape_cell(text: str) -> str:
     return text.replace("|", "\\|")
 
 
+# The header and delimiter lines of a canonical table whose data cells are no wider than
+# the column names (the usual case: ``1.0.0``, ``2025-07-11``, ``stable``).
+_NARROW_HEADER, _NARROW_DELIMITER, _ = render_table(VERSION_COLUMNS, ("", "", ""))
+
+
+def canonical_table(row: tuple[str, ...]) -> tuple[str, str, str]:
+    """``render_table(VERSION_COLUMNS, row)``, with a shortcut for the usual row: when no
+    cell holds a ``|`` (so none is escaped) and none is wider than its column's name, the
+    widths are the names' and only the row line depends on the cells."""
+    if len(row) == 3:
+        version, date, status = row
+        if (
+            len(version) <= 7
+            and len(date) <= 12
+            and len(status) <= 6
+            and "|" not in version
+            and "|" not in date
+            and "|" not in status
+        ):
+            return _NARROW_HEADER, _NARROW_DELIMITER, f"| {version:<7} | {date:<12} | {status:<6} |"
+    return render_table(VERSION_COLUMNS, row)
+
+
 def table_layout(document: Document) -> tuple[int, tuple[str, str, str]] | None:
     """The version table's first line and its canonical three lines, when the table has the
     right header and one full row on three consecutive lines (else PL302/PL303 speak)."""
-    table = document.version_table
-    if table is None or len(table.rows) != 1 or len(table.rows[0]) != len(VERSION_COLUMNS):
+    table = _version_table(document)
+    row = _version_row(document)
+    if table is None or row is None or len(row) != len(VERSION_COLUMNS):
         return None
-    if tuple(c.text for c in table.header) != VERSION_COLUMNS:
+    if row[0].line != table.line + 2:
         return None
-    if table.rows[0][0].line != table.line + 2:
-        return None
-    if any(
-        document.lines[n - 1].lstrip().startswith(">") for n in range(table.line, table.line + 3)
-    ):
-        return None  # inside a block quote: left alone
-    return table.line, render_table(VERSION_COLUMNS, tuple(c.text for c in table.rows[0]))
+    for line in document.lines[table.line - 1 : table.line + 2]:
+        if line.lstrip().startswith(">"):
+            return None  # inside a block quote: left alone
+    return table.line, canonical_table(tuple(map(_TEXT, row)))
 
 
 @rule(
@@ -399,7 +441,7 @@ def content_digest(document: Document) -> str:
     (as ``git diff -w --ignore-blank-lines`` sees it): equal digests mean that only the
     table or whitespace changed."""
     lines = document.lines
-    table = document.version_table
+    table = _version_table(document)
     if table is not None:
         last = table.rows[-1][0].line if table.rows else table.line + 1
         lines = lines[: table.line - 1] + lines[last:]
@@ -426,9 +468,10 @@ def bumped_version(document: Document, context: RuleContext) -> str | None:
     None when the content did not change, the version was raised, or it cannot be
     compared (no previous version, or one of the two is not SemVer: PL304 speaks)."""
     previous = context.previous
-    table = document.version_table
-    cell = _cell(table, "version") if table else None
-    if previous is None or previous.version is None or cell is None:
+    if previous is None or previous.version is None:
+        return None  # no --changed-since (the usual run): no need to read the table
+    cell = version_cell(document, "version")
+    if cell is None:
         return None
     old, new = SemVer.parse(previous.version), SemVer.parse(cell.text)
     if old is None or new is None or new > old or not _changed(document, context):
@@ -440,9 +483,10 @@ def moved_date(document: Document, context: RuleContext) -> str | None:
     """The date PL311 asks for (today), or None when the content did not change, the date
     moved forward (or is today already), or a date cannot be read (PL305 speaks)."""
     previous = context.previous
-    table = document.version_table
-    cell = _cell(table, "last_updated") if table else None
-    if previous is None or previous.last_updated is None or cell is None:
+    if previous is None or previous.last_updated is None:
+        return None
+    cell = version_cell(document, "last_updated")
+    if cell is None:
         return None
     if not _DATE.match(previous.last_updated) or not _DATE.match(cell.text):
         return None
@@ -485,8 +529,7 @@ def version_not_bumped(document: Document, context: RuleContext) -> Iterator[Dia
     if wanted is None:
         return
     previous = context.previous
-    table = document.version_table
-    cell = _cell(table, "version") if table else None
+    cell = version_cell(document, "version")
     assert previous is not None and previous.version is not None and cell is not None
     old = SemVer.parse(previous.version)
     assert old is not None
@@ -529,8 +572,7 @@ def date_not_moved(document: Document, context: RuleContext) -> Iterator[Diagnos
     if wanted is None:
         return
     previous = context.previous
-    table = document.version_table
-    cell = _cell(table, "last_updated") if table else None
+    cell = version_cell(document, "last_updated")
     assert previous is not None and cell is not None
     since = _since(context)
     if cell.text == previous.last_updated:
