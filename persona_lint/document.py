@@ -10,16 +10,17 @@ and block parsing stays linear on pathological inline markup.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import cache, cached_property
-from typing import NamedTuple
+from typing import NamedTuple, TypeVar
 from xml.etree.ElementTree import Element
 
 from persona_lint.blocks import Block, parse_blocks
 from persona_lint.dialect import REFERENCE as _REFERENCE
 from persona_lint.dialect import ParsedXml, parse_block
 
+_T = TypeVar("_T")
 VERSION_COLUMNS = ("version", "last_updated", "status")
 _CLOSING_FENCE = re.compile(r"^[ \t]*(?:>[ \t]?)*[ \t]*(`{3,}|~{3,})[ \t]*$")
 _UNESCAPED_PIPE = re.compile(r"(?<!\\)\|")
@@ -208,9 +209,19 @@ class Document:
     xml_blocks: tuple[XmlBlock, ...]
     usage: UsageLine | None
     first_block_line: int | None
+    # What rules compute from the document, by name (see once); the cached properties below
+    # are kept in the instance too: a Document never changes, and several rules ask.
     _cache: dict[str, object] = field(default_factory=dict, repr=False)
 
-    @property
+    def once(self, key: str, compute: Callable[[Document], _T]) -> _T:
+        """``compute(self)``, computed on the first call with ``key`` and kept: several rules
+        ask the same question of a document."""
+        cache = self._cache
+        if key not in cache:
+            cache[key] = compute(self)
+        return cache[key]  # type: ignore[return-value]
+
+    @cached_property
     def version_table(self) -> Table | None:
         """The first table whose first header cell is ``version`` (any case)."""
         for table in self.tables:
@@ -218,21 +229,21 @@ class Document:
                 return table
         return None
 
-    @property
+    @cached_property
     def title(self) -> Heading | None:
         for heading in self.headings:
             if heading.level == 1:
                 return heading
         return None
 
-    @property
+    @cached_property
     def persona_context(self) -> XmlBlock | None:
         for block in self.xml_blocks:
             if block.root_tag == "persona_context":
                 return block
         return None
 
-    @property
+    @cached_property
     def behavior(self) -> XmlBlock | None:
         for block in self.xml_blocks:
             if block.root_tag is not None and block.root_tag.endswith("_behavior"):

@@ -13,7 +13,6 @@ from persona_lint.document import Document, XmlBlock
 from persona_lint.rules.context import RuleContext
 from persona_lint.rules.identity import grandchild
 from persona_lint.rules.registry import Edit, finding, rule
-from persona_lint.rules.structure import context_block
 
 E, W = Severity.ERROR, Severity.WARNING
 
@@ -32,14 +31,11 @@ class _Gates(NamedTuple):
 
 def _gates(document: Document) -> _Gates | None:
     """The persona's mandatory gates (found once per document: PL501 and PL502 ask)."""
-    cache = document._cache
-    if "gates" not in cache:
-        cache["gates"] = _find_gates(document)
-    return cache["gates"]  # type: ignore[return-value]
+    return document.once("gates", _find_gates)
 
 
 def _find_gates(document: Document) -> _Gates | None:
-    block = context_block(document)
+    block = document.persona_context
     if block is None or block.root is None:
         return None
     element = grandchild(block.root, "quality_standards", "mandatory_gates")

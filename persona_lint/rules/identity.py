@@ -14,7 +14,6 @@ from persona_lint.diagnostics import Diagnostic, Severity
 from persona_lint.document import Document, XmlBlock
 from persona_lint.rules.context import RuleContext
 from persona_lint.rules.registry import Edit, finding, rule
-from persona_lint.rules.structure import behavior_block, context_block
 
 E, W = Severity.ERROR, Severity.WARNING
 KEBAB = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -49,14 +48,11 @@ class _Name(NamedTuple):
 
 
 def _name(document: Document) -> _Name | None:
-    cache = document._cache
-    if "persona_name" not in cache:
-        cache["persona_name"] = _find_name(document)
-    return cache["persona_name"]  # type: ignore[return-value]
+    return document.once("persona_name", _find_name)
 
 
 def _find_name(document: Document) -> _Name | None:
-    block = context_block(document)
+    block = document.persona_context
     if block is None or block.root is None:
         return None
     element = grandchild(block.root, "persona_identity", "name")
@@ -95,7 +91,7 @@ def persona_name_text(document: Document) -> str | None:
 
 def active_value(document: Document) -> str | None:
     """``persona_context/@active``, when present, without looking up its place."""
-    block = context_block(document)
+    block = document.persona_context
     if block is None or block.root is None:
         return None
     return block.root.attrib.get("active")
@@ -104,31 +100,29 @@ def active_value(document: Document) -> str | None:
 def active_slug(document: Document) -> tuple[str, tuple[int, int]] | None:
     """``persona_context/@active`` and the place of its value, when present (kept: the
     linter records it for every persona, and a rule that reports it needs it too)."""
-    cache = document._cache
-    if "active_slug" not in cache:
-        block = context_block(document)
-        if block is None or block.root is None or "active" not in block.root.attrib:
-            cache["active_slug"] = None
-        else:
-            place = block.locate_attribute(block.root, "active")
-            cache["active_slug"] = block.root.attrib["active"], place
-    return cache["active_slug"]  # type: ignore[return-value]
+    return document.once("active_slug", _find_active_slug)
+
+
+def _find_active_slug(document: Document) -> tuple[str, tuple[int, int]] | None:
+    block = document.persona_context
+    if block is None or block.root is None or "active" not in block.root.attrib:
+        return None
+    return block.root.attrib["active"], block.locate_attribute(block.root, "active")
 
 
 def identity_slug(document: Document) -> str | None:
     """The persona's slug: from ``persona_identity/name`` (the source of truth), else from a
     well-formed ``active``. Rules that compare names use it, so one wrong value is reported
     once instead of once per place that agrees with the other."""
-    cache = document._cache
-    if "identity_slug" not in cache:
-        name = persona_name_text(document)
-        if name is not None:
-            slug = slugify(name) or None
-        else:
-            active = active_value(document)
-            slug = active if active is not None and KEBAB.match(active) else None
-        cache["identity_slug"] = slug
-    return cache["identity_slug"]  # type: ignore[return-value]
+    return document.once("identity_slug", _find_identity_slug)
+
+
+def _find_identity_slug(document: Document) -> str | None:
+    name = persona_name_text(document)
+    if name is not None:
+        return slugify(name) or None
+    active = active_value(document)
+    return active if active is not None and KEBAB.match(active) else None
 
 
 @rule(
@@ -147,7 +141,7 @@ def title_format(document: Document, context: RuleContext) -> Iterator[Diagnosti
     Passes: ``# Backend Engineer Persona``
     """
     title = document.title
-    if context_block(document) is None:
+    if document.persona_context is None:
         return  # not the persona_context layout: PL101/PL104 say so once
     if title is not None and (
         not title.text.endswith(TITLE_SUFFIX) or not title.text[: -len(TITLE_SUFFIX)].strip()
@@ -274,7 +268,7 @@ def behavior_root_name(document: Document, context: RuleContext) -> Iterator[Dia
     ``backend-engineer`` → ``<backend_engineer_behavior>``.
     """
     slug = identity_slug(document)
-    block = behavior_block(document)
+    block = document.behavior
     if slug is None or block is None or block.parsed.root is None:
         return
     expected = behavior_root(slug)

@@ -13,27 +13,6 @@ from persona_lint.rules.registry import Edit, finding, rule
 E, W = Severity.ERROR, Severity.WARNING
 
 
-# Rules of every family ask for the persona_context block, several for the behaviour block;
-# the Document properties search the xml blocks each time they are read. Found once per
-# document instead.
-
-
-def context_block(document: Document) -> XmlBlock | None:
-    """``document.persona_context``, found once per document."""
-    cache = document._cache
-    if "persona_context" not in cache:
-        cache["persona_context"] = document.persona_context
-    return cache["persona_context"]  # type: ignore[return-value]
-
-
-def behavior_block(document: Document) -> XmlBlock | None:
-    """``document.behavior``, found once per document."""
-    cache = document._cache
-    if "behavior" not in cache:
-        cache["behavior"] = document.behavior
-    return cache["behavior"]  # type: ignore[return-value]
-
-
 # PL0xx are reported by the linter itself, before or around the rules; the functions below
 # only carry their documentation.
 
@@ -150,7 +129,7 @@ def missing_persona_context(document: Document, context: RuleContext) -> Iterato
 
     Passes: the same block opened with ```` ```xml ````.
     """
-    if context_block(document) is not None or _legacy_root(document) is not None:
+    if document.persona_context is not None or _legacy_root(document) is not None:
         return
     if any(block.root_tag == "persona_context" for block in document.xml_blocks):
         return
@@ -180,8 +159,8 @@ def missing_behavior_block(document: Document, context: RuleContext) -> Iterator
 
     Passes: a ```` ```xml ```` block with root ``<backend_engineer_behavior>``.
     """
-    found = context_block(document)
-    if found is None or behavior_block(document) is not None:
+    found = document.persona_context
+    if found is None or document.behavior is not None:
         return
     if any(block.parsed.error for block in document.xml_blocks):
         return  # a broken block may be the behaviour block; PL201 says so
@@ -259,7 +238,7 @@ def legacy_layout(document: Document, context: RuleContext) -> Iterator[Diagnost
 
 
 def _legacy_root(document: Document) -> tuple[XmlBlock, str] | None:
-    if context_block(document) is not None or not document.xml_blocks:
+    if document.persona_context is not None or not document.xml_blocks:
         return None
     first = document.xml_blocks[0]
     tag = first.root_tag
@@ -284,7 +263,7 @@ def missing_usage(document: Document, context: RuleContext) -> Iterator[Diagnost
     Why: the Usage line tells people when the persona applies and how to select it with
     ``--persona slug``.
     """
-    if document.usage is None and context_block(document) is not None:
+    if document.usage is None and document.persona_context is not None:
         yield finding(
             "PL105",
             document,

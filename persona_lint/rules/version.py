@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from operator import attrgetter
 
 from persona_lint.diagnostics import Diagnostic, Severity
-from persona_lint.document import VERSION_COLUMNS, Cell, Document, Table
+from persona_lint.document import VERSION_COLUMNS, Cell, Document
 from persona_lint.rules.context import RuleContext
 from persona_lint.rules.registry import Edit, finding, rule
 
@@ -28,31 +28,20 @@ SEMVER = re.compile(
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
-def _version_table(document: Document) -> Table | None:
-    """``document.version_table``, found once per document (every rule here asks)."""
-    cache = document._cache
-    if "version_table" not in cache:
-        cache["version_table"] = document.version_table
-    return cache["version_table"]  # type: ignore[return-value]
-
-
 _TEXT = attrgetter("text")  # a cell's text
 
 
 def _version_row(document: Document) -> tuple[Cell, ...] | None:
     """The version table's data row when the header is exactly right and there is one row
     (else None: PL302/PL303 speak), found once per document."""
-    cache = document._cache
-    if "version_row" not in cache:
-        table = _version_table(document)
-        cache["version_row"] = (
-            table.rows[0]
-            if table is not None
-            and len(table.rows) == 1
-            and tuple(map(_TEXT, table.header)) == VERSION_COLUMNS
-            else None
-        )
-    return cache["version_row"]  # type: ignore[return-value]
+    return document.once("version_row", _find_version_row)
+
+
+def _find_version_row(document: Document) -> tuple[Cell, ...] | None:
+    table = document.version_table
+    if table is None or len(table.rows) != 1:
+        return None
+    return table.rows[0] if tuple(map(_TEXT, table.header)) == VERSION_COLUMNS else None
 
 
 _COLUMN_INDEX = {name: index for index, name in enumerate(VERSION_COLUMNS)}
@@ -91,7 +80,7 @@ def version_table_missing(document: Document, context: RuleContext) -> Iterator[
 
     Fails: a paragraph before ``| version | last_updated | status |``.
     """
-    table = _version_table(document)
+    table = document.version_table
     if table is None:
         yield finding(
             "PL301",
@@ -124,7 +113,7 @@ def version_table_columns(document: Document, context: RuleContext) -> Iterator[
 
     Fails: ``| version | updated | status |``
     """
-    table = _version_table(document)
+    table = document.version_table
     if table is None:
         return
     found = tuple(c.text for c in table.header)
@@ -159,7 +148,7 @@ def version_table_rows(document: Document, context: RuleContext) -> Iterator[Dia
 
     Why: history belongs in git or a changelog; a second row makes "the version" ambiguous.
     """
-    table = _version_table(document)
+    table = document.version_table
     if table is None:
         return
     if len(table.rows) != 1:
@@ -334,7 +323,7 @@ def canonical_table(row: tuple[str, ...]) -> tuple[str, str, str]:
 def table_layout(document: Document) -> tuple[int, tuple[str, str, str]] | None:
     """The version table's first line and its canonical three lines, when the table has the
     right header and one full row on three consecutive lines (else PL302/PL303 speak)."""
-    table = _version_table(document)
+    table = document.version_table
     row = _version_row(document)
     if table is None or row is None or len(row) != len(VERSION_COLUMNS):
         return None
@@ -441,7 +430,7 @@ def content_digest(document: Document) -> str:
     (as ``git diff -w --ignore-blank-lines`` sees it): equal digests mean that only the
     table or whitespace changed."""
     lines = document.lines
-    table = _version_table(document)
+    table = document.version_table
     if table is not None:
         last = table.rows[-1][0].line if table.rows else table.line + 1
         lines = lines[: table.line - 1] + lines[last:]
