@@ -36,8 +36,9 @@ def behavior_root(slug: str) -> str:
 
 
 # Several rules ask the same questions of one document (the name, the ``active`` slug, the
-# persona's slug). The answers are kept in ``document._cache``; places in the file are only
-# looked up by rules that report something, since finding a place is the costly part.
+# persona's slug). The answers are kept with the document (``Document.once``); places in
+# the file are only looked up by rules that report something, since finding a place is the
+# costly part.
 
 
 class _Name(NamedTuple):

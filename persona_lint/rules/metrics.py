@@ -92,9 +92,10 @@ def _may_hold_placeholder(raw: str) -> bool:
 
 def parsed_metrics(document: Document) -> list[ParsedMetric]:
     """Every metric of the document, parsed once and kept with the document."""
-    cached = document._cache.get("metrics")
-    if cached is not None:
-        return cached  # type: ignore[return-value]
+    return document.once("metrics", _parse_metrics)
+
+
+def _parse_metrics(document: Document) -> list[ParsedMetric]:
     found: list[ParsedMetric] = []
     block = document.persona_context
     root = block.root if block is not None else None
@@ -122,7 +123,6 @@ def parsed_metrics(document: Document) -> list[ParsedMetric]:
             if text:
                 result, problem = grammar.read_normalised(text)
                 found.append(ParsedMetric(block, element, text, raw, result, problem))
-    document._cache["metrics"] = found
     return found
 
 

@@ -78,12 +78,7 @@ class _Scan:
 
 
 def _scan(document: Document) -> _Scan:
-    cached = document._cache.get("sequences")
-    if isinstance(cached, _Scan):
-        return cached
-    scan = _Scan(document)
-    document._cache["sequences"] = scan
-    return scan
+    return document.once("sequences", _Scan)
 
 
 def _numbered_lines(text: str | None) -> list[tuple[int, str]]:

@@ -25,11 +25,11 @@ _SYNTAX_CODES = {"syntax": "PL201", "doctype": "PL202", "depth": "PL203"}
 
 def xml_diagnostics(document: Document) -> list[Diagnostic]:
     """All PL2xx diagnostics of a document, computed once and kept with the document."""
-    cached = document._cache.get("xml")
-    if cached is None:
-        cached = list(_compute(document))
-        document._cache["xml"] = cached
-    return cached  # type: ignore[return-value]
+    return document.once("xml", _computed)
+
+
+def _computed(document: Document) -> list[Diagnostic]:
+    return list(_compute(document))
 
 
 def _compute(document: Document) -> Iterator[Diagnostic]:
