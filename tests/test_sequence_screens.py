@@ -5,7 +5,7 @@ compared with the full analysis it stands in for, and must never hide a finding.
 - ``_may_have_empty_stage`` (PL702) is True for every text with an empty stage on a line.
 - ``_numbered_lines`` (PL701) finds what ``_NUMBERED_LINE.finditer`` finds.
 - ``_mixes_arrows`` (PL703) is True whenever an arrow differs from the first one.
-- ``_may_hold_placeholder``, ``_success_metrics``, the lazy ``offsets``, ``read_normalised``
+- ``_success_metrics``, the lazy ``offsets``, ``read_normalised``
   and the subject grouping of PL606 give what the general code gives.
 """
 
@@ -21,7 +21,6 @@ from hypothesis import strategies as st
 from persona_lint import metrics as grammar
 from persona_lint.rules import metrics as metric_rules
 from persona_lint.rules import sequences
-from persona_lint.rules.template import PLACEHOLDER
 
 # -- the whitespace lists behind PL704's screen ----------------------------------------------
 
@@ -129,15 +128,6 @@ def test_the_mixed_arrow_screen_never_hides_one(texts: list[str]) -> None:
 
 
 # -- PL6xx -----------------------------------------------------------------------------------
-
-PLACEHOLDER_PIECES = ["{", "}", "|", "T", "O", "D", "B", "F", "I", "X", "M", "E", "a", " "]
-
-
-@settings(max_examples=500, deadline=None)
-@given(st.lists(st.sampled_from([*PLACEHOLDER_PIECES, "TODO", "TBD", "FIXME"])).map("".join))
-def test_the_metric_placeholder_screen_never_hides_one(text: str) -> None:
-    if PLACEHOLDER.search(text):
-        assert metric_rules._may_hold_placeholder(text), text
 
 
 def tree(shape: list[tuple[int, str]]) -> Element:

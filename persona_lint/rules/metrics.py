@@ -19,7 +19,7 @@ from persona_lint.diagnostics import Diagnostic, Severity
 from persona_lint.document import Document, XmlBlock
 from persona_lint.rules.context import RuleContext
 from persona_lint.rules.registry import Edit, finding, rule
-from persona_lint.rules.template import PLACEHOLDER
+from persona_lint.rules.template import PLACEHOLDER, may_hold_placeholder
 
 E, W = Severity.ERROR, Severity.WARNING
 
@@ -84,12 +84,6 @@ def _success_metrics(root: Element) -> Element | None:
     return found if found is not None else root.find("quality_standards/success_metrics")
 
 
-def _may_hold_placeholder(raw: str) -> bool:
-    """False only when PLACEHOLDER cannot match: each of its matches holds a "{" or one of
-    the words (four searches of a short text cost less than one regex search)."""
-    return "{" in raw or "TODO" in raw or "TBD" in raw or "FIXME" in raw
-
-
 def parsed_metrics(document: Document) -> list[ParsedMetric]:
     """Every metric of the document, parsed once and kept with the document."""
     return document.once("metrics", _parse_metrics)
@@ -105,7 +99,7 @@ def _parse_metrics(document: Document) -> list[ParsedMetric]:
             if element.tag != "metric" or len(element):
                 continue
             raw = element.text or ""
-            if _may_hold_placeholder(raw) and PLACEHOLDER.search(raw):
+            if may_hold_placeholder(raw) and PLACEHOLDER.search(raw):
                 continue  # an unfilled template metric is PL901's, not measured yet
             if "&" in raw:
                 text = grammar.normalise(raw)

@@ -300,23 +300,19 @@ def _escape_cell(text: str) -> str:
 # The header and delimiter lines of a canonical table whose data cells are no wider than
 # the column names (the usual case: ``1.0.0``, ``2025-07-11``, ``stable``).
 _NARROW_HEADER, _NARROW_DELIMITER, _ = render_table(VERSION_COLUMNS, ("", "", ""))
+_NARROW_ROW = "| " + " | ".join(f"{{:<{len(name)}}}" for name in VERSION_COLUMNS) + " |"
 
 
 def canonical_table(row: tuple[str, ...]) -> tuple[str, str, str]:
     """``render_table(VERSION_COLUMNS, row)``, with a shortcut for the usual row: when no
     cell holds a ``|`` (so none is escaped) and none is wider than its column's name, the
-    widths are the names' and only the row line depends on the cells."""
-    if len(row) == 3:
-        version, date, status = row
-        if (
-            len(version) <= 7
-            and len(date) <= 12
-            and len(status) <= 6
-            and "|" not in version
-            and "|" not in date
-            and "|" not in status
-        ):
-            return _NARROW_HEADER, _NARROW_DELIMITER, f"| {version:<7} | {date:<12} | {status:<6} |"
+    widths are the names' and only the row line depends on the cells (the tests compare
+    both)."""
+    if len(row) == len(VERSION_COLUMNS) and all(
+        len(cell) <= len(name) and "|" not in cell
+        for cell, name in zip(row, VERSION_COLUMNS, strict=True)
+    ):
+        return _NARROW_HEADER, _NARROW_DELIMITER, _NARROW_ROW.format(*row)
     return render_table(VERSION_COLUMNS, row)
 
 
