@@ -36,12 +36,14 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from persona_lint.atomic import atomic_write
+from persona_lint.atomic import open_output
 from persona_lint.diagnostics import Diagnostic
 from persona_lint.errors import RunError
 from persona_lint.result import FileResult
 
 FORMAT_VERSION = 1
+# The largest baseline read: about 100,000 entries (an entry takes about 110 bytes).
+MAX_SIZE = 16 * 1024 * 1024
 
 
 class BaselineError(RunError):
@@ -89,11 +91,27 @@ def entries_of(result: FileResult, root: Path) -> Iterator[tuple[Diagnostic, Ent
 
 
 def load(file: Path) -> list[Entry]:
+    """The entries of a baseline file: a regular file of at most :data:`MAX_SIZE` bytes,
+    not reached through a link out of the current directory (a pull request may plant
+    one, to ``/dev/zero`` say)."""
+    from persona_lint.files import escape, read_capped
+
+    refused = escape(file)
+    if refused is not None:
+        raise BaselineError(f"{file}: {refused}")
     try:
-        data = json.loads(file.read_text(encoding="utf-8"))
+        data = json.loads(read_capped(file, MAX_SIZE).decode("utf-8"))
     except FileNotFoundError:
         raise BaselineError(f"{file}: no such baseline file") from None
-    except (OSError, UnicodeDecodeError, ValueError) as exc:
+    except OSError as exc:
+        raise BaselineError(f"{file}: cannot read the baseline: {exc.strerror or exc}") from None
+    except UnicodeDecodeError as exc:
+        raise BaselineError(
+            f"{file}: cannot read the baseline: not UTF-8 (byte {exc.start + 1})"
+        ) from None
+    except RecursionError:  # JSON nested thousands deep: no baseline looks like that
+        raise BaselineError(f"{file}: cannot read the baseline: nested too deeply") from None
+    except ValueError as exc:
         raise BaselineError(f"{file}: cannot read the baseline: {exc}") from None
     if not isinstance(data, dict) or data.get("version") != FORMAT_VERSION:
         raise BaselineError(
@@ -127,7 +145,7 @@ def write(file: Path, results: Sequence[FileResult], previous: Sequence[Entry] =
     entries = [e for e in previous if e.path not in linted]
     entries += [entry for result in results for _, entry in entries_of(result, root)]
     try:
-        with atomic_write(file.absolute()) as handle:
+        with open_output(file) as handle:  # never through a link, never replacing one
             handle.write(dump(entries))
     except OSError as exc:
         raise BaselineError(f"{file}: cannot write the baseline: {exc.strerror or exc}") from None

@@ -163,12 +163,23 @@ def _mark_folder(folder: Path) -> None:
 
 
 def clean(folder: Path) -> bool:
-    """Delete the cache folder; whether there was one."""
+    """Delete the cache folder; whether there was one. Raises OSError when it cannot be
+    deleted, or is a symbolic link (or lies in one): what it leads to is not ours to
+    delete, and the link itself may be a file of the checkout."""
+    import errno
+    import os
     import shutil
 
-    if not (folder / "CACHEDIR.TAG").exists() and not (folder / FORMAT).exists():
+    from persona_lint.files import escape
+
+    if any(os.path.islink(path) for path in (folder, folder / FORMAT)):
+        raise OSError(errno.ELOOP, "a symbolic link; not followed")
+    refused = escape(folder)
+    if refused is not None:
+        raise OSError(errno.ELOOP, refused)
+    if not os.path.lexists(folder / "CACHEDIR.TAG") and not os.path.lexists(folder / FORMAT):
         return False
-    shutil.rmtree(folder)
+    shutil.rmtree(folder)  # which never follows a link inside the folder
     return True
 
 

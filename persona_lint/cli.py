@@ -11,7 +11,7 @@ import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, NoReturn, TypeVar
 
 import click
 
@@ -239,7 +239,8 @@ def check(
     )
     if show_settings is not None:
         sys.exit(_show_settings(options, show_settings))
-    stdin = sys.stdin.buffer.read() if options.paths == (Path("-"),) else None
+    # The stream, read by the run once it knows max-file-size (never more than that + 1).
+    stdin = sys.stdin.buffer if options.paths == (Path("-"),) else None
     sys.exit(run(options, sys.stdout, sys.stderr, stdin))
 
 
@@ -305,27 +306,39 @@ def export(file: Path, output_dir: Path | None) -> None:
 
     Bare & and < of the persona dialect become &amp; and &lt;. On standard output each block
     is preceded by a comment naming its line. Exit 1 when a block is not well-formed even
-    in the dialect (that block is left out).
+    in the dialect (that block is left out); exit 2 when FILE cannot be read or a block
+    cannot be written (a symbolic link where a block goes is neither replaced nor written
+    through).
     """
+    from persona_lint.atomic import open_output
     from persona_lint.dialect import to_strict_xml
     from persona_lint.document import parse_document
-    from persona_lint.files import read_limited
+    from persona_lint.files import escape, read_limited
     from persona_lint.settings import DEFAULT_MAX_FILE_SIZE
     from persona_lint.source import SourceProblem, decode
 
+    refused = escape(file)
+    if refused is not None:
+        _fail(f"{file}: {refused}")
     try:
         data = read_limited(file, DEFAULT_MAX_FILE_SIZE)
     except OSError as exc:
-        raise click.ClickException(f"{file}: cannot read: {exc.strerror or exc}") from None
+        _fail(f"{file}: cannot read: {exc.strerror or exc}")
     if len(data) > DEFAULT_MAX_FILE_SIZE:
-        raise click.ClickException(f"{file}: larger than {DEFAULT_MAX_FILE_SIZE} bytes")
+        _fail(f"{file}: larger than {DEFAULT_MAX_FILE_SIZE} bytes")
     text = decode(data)
     if isinstance(text, SourceProblem):
-        raise click.ClickException(f"{file}:{text.line}:{text.column}: {text.message}")
+        _fail(f"{file}:{text.line}:{text.column}: {text.message}")
     document = parse_document(str(file), text)
     failed = False
     if output_dir is not None:
-        output_dir.mkdir(parents=True, exist_ok=True)
+        refused = escape(output_dir)
+        if refused is not None:
+            _fail(f"{output_dir}: {refused}")
+        try:
+            output_dir.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            _fail(f"{output_dir}: cannot create the folder: {exc.strerror or exc}")
     for index, block in enumerate(document.xml_blocks, start=1):
         if block.parsed.error is not None or block.root_tag is None:
             failed = True
@@ -335,11 +348,20 @@ def export(file: Path, output_dir: Path | None) -> None:
         if output_dir is None:
             click.echo(f"<!-- {file}:{block.code.content_line} -->")
             click.echo(strict, nl=not strict.endswith("\n"))
-        else:
-            (output_dir / f"{file.stem}.{index}.{block.root_tag}.xml").write_text(
-                strict, encoding="utf-8"
-            )
+            continue
+        target = output_dir / f"{file.stem}.{index}.{block.root_tag}.xml"
+        try:
+            with open_output(target) as handle:
+                handle.write(strict)
+        except OSError as exc:
+            _fail(f"{target}: cannot write: {exc.strerror or exc}")
     sys.exit(1 if failed else 0)
+
+
+def _fail(message: str) -> NoReturn:
+    """One line on standard error and exit 2: what every I/O failure of a command gives."""
+    click.echo(f"persona-lint: error: {message}", err=True)
+    sys.exit(2)
 
 
 @main.command()
@@ -350,12 +372,16 @@ def export(file: Path, output_dir: Path | None) -> None:
     help="The cache folder to delete (default: .persona_lint_cache).",
 )
 def clean(cache_dir: Path | None) -> None:
-    """Delete the result cache."""
+    """Delete the result cache (never through a symbolic link)."""
     from persona_lint.cache import DEFAULT_DIR
     from persona_lint.cache import clean as remove
 
     folder = cache_dir or DEFAULT_DIR
-    click.echo(f"removed {folder}" if remove(folder) else f"no cache at {folder}")
+    try:
+        removed = remove(folder)
+    except OSError as exc:
+        _fail(f"{folder}: cannot remove the cache: {exc.strerror or exc}")
+    click.echo(f"removed {folder}" if removed else f"no cache at {folder}")
 
 
 @main.command("new")

@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime
 import os
 import re
+import stat
 import sys
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -342,12 +343,49 @@ class _Validator:
         return value
 
 
-def load_file(path: Path) -> Layer | None:
-    """Read and validate one configuration file; None for a pyproject.toml without the table."""
+# The largest configuration file read: a pyproject.toml of a large project is tens of KB.
+MAX_CONFIG_SIZE = 1024 * 1024
+
+
+def _config_file(candidate: Path) -> bool:
+    """Whether discovery finds a configuration file at ``candidate``. A folder reached
+    through a link out of the current directory is not searched (its files are not linted
+    either); anything else there but a folder is a configuration file, which
+    :func:`load_file` then refuses unless it is a regular file inside the tree."""
+    from persona_lint.files import escape
+
+    if escape(candidate.parent, strict_last=False) is not None:
+        return False
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"{path}: cannot read configuration: {exc}") from None
+        found = os.stat(candidate)
+    except (FileNotFoundError, NotADirectoryError):
+        return os.path.islink(candidate)  # a dangling link: load_file says so
+    except OSError as exc:  # EACCES: a file there may or may not govern the run
+        raise ConfigError(f"{candidate}: cannot look for configuration: {exc.strerror}") from None
+    return not stat.S_ISDIR(found.st_mode)
+
+
+def load_file(path: Path) -> Layer | None:
+    """Read and validate one configuration file; None for a pyproject.toml without the table.
+
+    Read like a persona: a regular file only, at most :data:`MAX_CONFIG_SIZE` bytes, and not
+    through a link leading out of the current directory (a link to /proc/self/environ, or
+    to another user's files, would be parsed, and parts of it echoed in errors)."""
+    from persona_lint.files import escape, read_capped
+
+    refused = escape(path, strict_last=False)
+    if refused is not None:
+        raise ConfigError(f"{path}: {refused.replace('followed', 'read')}")
+    try:
+        text = read_capped(path, MAX_CONFIG_SIZE).decode("utf-8")
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: cannot read configuration: no such file") from None
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read configuration: {exc.strerror or exc}") from None
+    except UnicodeDecodeError as exc:
+        raise ConfigError(
+            f"{path}: cannot read configuration: not UTF-8 (byte {exc.start + 1})"
+        ) from None
     if sys.version_info >= (3, 11):  # imported here: a tree without configuration never needs it
         import tomllib
     else:  # pragma: no cover - Python 3.10
@@ -415,7 +453,7 @@ class Resolver:
 
     def __post_init__(self) -> None:
         if self.config_path is not None:
-            if not self.config_path.is_file():
+            if not os.path.lexists(self.config_path) or os.path.isdir(self.config_path):
                 raise ConfigError(f"{self.config_path}: no such configuration file")
             layer = load_file(self.config_path)
             if layer is None:
@@ -450,7 +488,7 @@ class Resolver:
             trail.append(current)
             for name in (CONFIG_NAME, PYPROJECT):
                 candidate = current / name
-                if candidate.is_file():
+                if _config_file(candidate):
                     layer = (
                         self._files[candidate] if candidate in self._files else load_file(candidate)
                     )

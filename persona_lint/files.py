@@ -2,22 +2,27 @@
 
 A directory means every ``*.md`` below it, skipping hidden folders, virtual environments
 and vendor folders. Symbolic links are followed only when their target stays inside the
-folder being linted (for a file named on the command line: inside the current directory);
-a link that leads outside is reported, its target never opened. Each folder is visited once
-and each file linted once, however many links lead to it, so a link loop ends.
+folder being linted (for a path named on the command line: inside the current directory,
+and this holds for every link on the way to it, not only its last component); a link that
+leads outside is reported, its target never opened. Each folder is visited once and each
+file linted once, however many links lead to it, so a link loop ends. A folder that cannot
+be listed or searched is reported, never a traceback.
 
 Only regular files are opened: a named pipe would block the run forever, and opening a
 device can have effects of its own, so the type is checked before opening, and again on
-the opened file in case it was swapped in between.
+the opened file in case it was swapped in between. Every file a pull request may control
+(personas, configuration, baselines) is read by :func:`read_limited` or :func:`read_capped`,
+never more than a limit; standard input by :func:`read_stream`.
 """
 
 from __future__ import annotations
 
+import errno
 import os
 import stat
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import NamedTuple
+from typing import BinaryIO, NamedTuple
 
 # Decides whether a folder met in a walk is passed over (the configuration's exclude);
 # hidden folders and virtual environments are always passed over.
@@ -31,6 +36,10 @@ def _keep_all(path: Path) -> bool:
 _OUTSIDE_FILE = "symbolic link to a file outside the linted folder; not followed"
 _OUTSIDE_FOLDER = "symbolic link to a folder outside the linted folder; not followed"
 _OUTSIDE_CWD = "symbolic link to a file outside the current directory; not followed"
+_OUTSIDE_CWD_FOLDER = "symbolic link to a folder outside the current directory; not followed"
+_THROUGH_LINK = (
+    "reached through a symbolic link to a folder outside the current directory; not followed"
+)
 
 
 class Candidate(NamedTuple):
@@ -47,18 +56,47 @@ def discover(paths: list[Path], prune: Prune = _keep_all) -> Iterator[Candidate]
     ``prune`` says which folders met in a walk to pass over."""
     seen: set[str] = set()  # real paths of the files and folders already yielded or walked
     for path in paths:
-        if path.is_dir():
+        refused = escape(path)
+        if refused is not None:
+            if _location(path) not in seen:
+                seen.add(_location(path))
+                yield Candidate(path, explicit=True, refused=refused)
+            continue
+        if os.path.isdir(path):  # never raises (Path.is_dir does on EACCES)
             yield from _walk(path, _real(path), seen, prune)
             continue
         real = _real(path)
         if real in seen or _location(path) in seen:
             continue
         seen.add(real)
-        refused = None
-        if path.is_symlink() and not _inside(real, _cwd()):
-            seen.add(_location(path))
-            refused = _OUTSIDE_CWD
-        yield Candidate(path, explicit=True, refused=refused)
+        yield Candidate(path, explicit=True)
+
+
+def escape(path: Path, *, strict_last: bool = True) -> str | None:
+    """Why a path the user named must not be opened, or None: a symbolic link in a folder
+    inside the current directory, on the way to it or at its end, leads out of the current
+    directory. A pull request controls the tree, so a folder of it can be a link to ``/``.
+
+    Links in folders outside the current directory are the user's choice (a path named
+    outside the tree on purpose, or a system's ``/home -> /var/home``), except, with
+    ``strict_last``, the last component: a named file that is a link must lead inside.
+    """
+    cwd = _cwd()
+    text = os.fspath(path)
+    parts = Path(text).parts
+    absolute = os.path.isabs(text)
+    steps = parts[1:] if absolute else parts
+    current = parts[0] if absolute else os.curdir
+    for index, part in enumerate(steps):
+        parent, current = current, os.path.join(current, part)
+        if not os.path.islink(current) or _inside(_real(current), cwd):
+            continue
+        last = index == len(steps) - 1
+        if (last and strict_last) or _inside(_real(parent), cwd):
+            if not last:
+                return _THROUGH_LINK
+            return _OUTSIDE_CWD_FOLDER if os.path.isdir(current) else _OUTSIDE_CWD
+    return None
 
 
 def _walk(top: Path, root: str, seen: set[str], prune: Prune) -> Iterator[Candidate]:
@@ -118,7 +156,13 @@ def _entry(
         return None  # reached again through a link: linted or walked once already
     seen.add(real)
     if is_dir:
-        return None if (path / "pyvenv.cfg").exists() else real
+        try:
+            os.stat(os.path.join(path, "pyvenv.cfg"))
+        except (FileNotFoundError, NotADirectoryError):
+            return real
+        except OSError as exc:  # a folder that can be listed but not searched, say
+            return Candidate(path, explicit=False, refused=_cannot_list(exc))
+        return None  # a virtual environment
     return Candidate(path, explicit=False)
 
 
@@ -131,13 +175,20 @@ def _is_dir(entry: os.DirEntry[str]) -> bool:
 
 def _list(folder: Path) -> Iterator[os.DirEntry[str]] | Candidate:
     try:
+        # Searching too: a folder that can be listed but not searched would fail later, on
+        # each of its entries.
+        os.stat(os.path.join(folder, os.curdir))
         with os.scandir(folder) as entries:
             return iter(sorted(entries, key=lambda e: e.name))
     except OSError as exc:
-        return Candidate(folder, explicit=False, refused=f"cannot list folder: {exc.strerror}")
+        return Candidate(folder, explicit=False, refused=_cannot_list(exc))
 
 
-def _real(path: Path) -> str:
+def _cannot_list(exc: OSError) -> str:
+    return f"cannot list folder: {exc.strerror or exc}"
+
+
+def _real(path: str | Path) -> str:
     """The absolute path with every symbolic link resolved; never raises on a link loop."""
     return os.path.realpath(path)
 
@@ -161,14 +212,16 @@ def _inside(real: str, root: str) -> bool:
 _CHUNK = 1 << 16
 
 
-def read_limited(path: Path, limit: int) -> bytes:
+def read_limited(path: Path, limit: int, *, follow_links: bool = True) -> bytes:
     """Read a regular file, reading at most ``limit + 1`` bytes (enough to know it is too
     large). Raises OSError for anything that is not a readable regular file, without
-    opening it."""
-    before = os.stat(path)
+    opening it; with ``follow_links`` False, for a symbolic link too."""
+    before = os.stat(path) if follow_links else os.lstat(path)
     if not stat.S_ISREG(before.st_mode):
         raise OSError(f"not a regular file ({_kind(before.st_mode)})")
     flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
+    if not follow_links:
+        flags |= getattr(os, "O_NOFOLLOW", 0)
     descriptor = os.open(path, flags | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0))
     with open(descriptor, "rb", buffering=0, closefd=True) as handle:
         after = os.fstat(handle.fileno())
@@ -183,12 +236,42 @@ def read_limited(path: Path, limit: int) -> bytes:
         data = handle.read(wanted)
         if len(data) < wanted:
             return data  # a short read of a regular file: its end
-        while len(data) <= limit:  # it has grown since (or reported no size)
-            more = handle.read(min(_CHUNK, limit + 1 - len(data)))
-            if not more:
-                break
-            data += more
-        return data
+        # It has grown since (or reported no size, like the files of /proc).
+        return _read_rest(handle, data, limit)
+
+
+def _read_rest(handle: BinaryIO, data: bytes, limit: int) -> bytes:
+    """``data`` and what follows in ``handle``, up to ``limit + 1`` bytes in all, read in
+    chunks (one read of the limit would allocate it all, whatever the input's size)."""
+    parts = [data]
+    size = len(data)
+    while size <= limit:
+        more = handle.read(min(_CHUNK, limit + 1 - size))
+        if not more:
+            break
+        parts.append(more)
+        size += len(more)
+    return b"".join(parts)
+
+
+def read_stream(stream: BinaryIO, limit: int) -> bytes:
+    """At most ``limit + 1`` bytes of a stream (standard input): enough to know it is too
+    large, without holding what a pipe may still send."""
+    return _read_rest(stream, b"", limit)
+
+
+class TooLarge(OSError):
+    """A file larger than the limit of its kind."""
+
+
+def read_capped(path: Path, limit: int) -> bytes:
+    """The whole of a regular file, which must not be larger than ``limit`` bytes
+    (configuration files, baselines). Raises OSError (:class:`TooLarge` for the size),
+    whose ``strerror`` or text says why in a few words."""
+    data = read_limited(path, limit)
+    if len(data) > limit:
+        raise TooLarge(errno.EFBIG, f"larger than {limit:,} bytes")
+    return data
 
 
 def _kind(mode: int) -> str:

@@ -13,7 +13,8 @@ change the document's structure, and checks that too.
 Everything up to :func:`fix_text` is pure (text in, text out). The I/O edge is at the end:
 :func:`encode_like` restores the original line endings and byte order mark,
 :func:`write_if_unchanged` replaces a file atomically unless it changed on disk since it was
-read, and :func:`unified_diff` renders ``--diff``.
+read (never through a symbolic link, never splitting hard links), and :func:`unified_diff`
+renders ``--diff``.
 """
 
 from __future__ import annotations
@@ -21,12 +22,13 @@ from __future__ import annotations
 import dataclasses
 import difflib
 import os
+import stat
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from persona_lint.atomic import atomic_write
+from persona_lint.atomic import OwnerNotKept, atomic_write
 from persona_lint.diagnostics import Diagnostic
 from persona_lint.document import Document
 from persona_lint.result import FileResult
@@ -559,25 +561,48 @@ def _before_replace(path: Path) -> None:
 
 
 def write_if_unchanged(path: Path, original: bytes, content: bytes) -> str | None:
-    """Replace ``path`` with ``content`` atomically, keeping its permissions, unless its
-    bytes are no longer ``original``. None when written, else why not.
+    """Replace ``path`` with ``content`` atomically, keeping its permissions and owner,
+    unless its bytes are no longer ``original``. None when written, else why not.
 
     The content goes to a temporary file in the same folder, which replaces the file in
     one ``os.replace``; on any failure the original file is left as it was and the
-    temporary file removed. A symbolic link is kept: its target is written.
+    temporary file removed. What a replacement cannot keep is refused instead: a symbolic
+    link is never written through (it may lead anywhere), a file with several hard links
+    is not written (a replacement would split them, and writing in place would change the
+    other names, which may lie outside the tree), and a file whose owner this process may
+    not give to the new file is not written.
     """
-    target = Path(os.path.realpath(path))
+    from persona_lint.files import read_limited
+
+    try:
+        before = os.lstat(path)
+    except OSError as exc:
+        return f"cannot write: {exc.strerror or exc}"
+    if stat.S_ISLNK(before.st_mode):
+        return "a symbolic link; not written through (fix the file it leads to)"
+    if not stat.S_ISREG(before.st_mode):
+        return "not a regular file; not written"
+    if before.st_nlink > 1:
+        return f"has {before.st_nlink} hard links; not written (a replacement would split them)"
 
     def unchanged() -> None:
         _before_replace(path)
-        if target.read_bytes() != original:
+        now = os.lstat(path)
+        if (now.st_dev, now.st_ino) != (before.st_dev, before.st_ino):
+            raise _ChangedOnDisk
+        if read_limited(path, len(original), follow_links=False) != original:
             raise _ChangedOnDisk
 
     try:
-        with atomic_write(target, binary=True, before_replace=unchanged) as handle:
+        with atomic_write(
+            path, binary=True, before_replace=unchanged, owner=(before.st_uid, before.st_gid)
+        ) as handle:
             handle.write(content)
     except _ChangedOnDisk:
         return "changed on disk since it was read; not overwritten"
+    except OwnerNotKept:
+        owner = f"{before.st_uid}:{before.st_gid}"
+        return f"owned by {owner}, which the new file cannot be given; not written"
     except OSError as exc:
         return f"cannot write: {exc.strerror or exc}"
     return None

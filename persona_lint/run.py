@@ -8,12 +8,12 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, NamedTuple, TextIO
+from typing import TYPE_CHECKING, BinaryIO, NamedTuple, TextIO
 
 from persona_lint.cache import DEFAULT_DIR, ResultCache
 from persona_lint.config import Resolver, command_line_layer
 from persona_lint.errors import RunError
-from persona_lint.files import discover, read_limited
+from persona_lint.files import discover, read_limited, read_stream
 from persona_lint.formatters import Report, get_formatter
 from persona_lint.postprocess import check_corpus
 from persona_lint.result import FileResult
@@ -170,8 +170,14 @@ class UsageError(RunError):
     """Options that cannot be combined (exit code 2)."""
 
 
-def run(options: RunOptions, stdout: TextIO, stderr: TextIO, stdin: bytes | None = None) -> int:
-    """Execute a run; returns the exit code."""
+def run(
+    options: RunOptions,
+    stdout: TextIO,
+    stderr: TextIO,
+    stdin: bytes | BinaryIO | None = None,
+) -> int:
+    """Execute a run; returns the exit code. ``stdin``: the bytes of standard input, or the
+    stream to read them from (at most max-file-size + 1 bytes are read)."""
     text_format = options.output_format in TEXT_FORMATS
     notes = stdout if text_format or options.output_file is not None else stderr
     failed_writes = False
@@ -179,6 +185,7 @@ def run(options: RunOptions, stdout: TextIO, stderr: TextIO, stdin: bytes | None
     try:
         _check_combination(options)
         resolver = build_resolver(options)
+        stdin = _standard_input(options, resolver, stdin)
         tracker = _tracker(options)
         results = _lint(options, resolver, stdin, stderr, tracker)
         if results is None:
@@ -202,7 +209,15 @@ def run(options: RunOptions, stdout: TextIO, stderr: TextIO, stdin: bytes | None
     if options.output_file is not None:
         from persona_lint.formatters import write_report
 
-        write_report(report, options.output_format, options.output_file, stdout)
+        try:
+            write_report(report, options.output_format, options.output_file, stdout, stderr)
+        except OSError as exc:
+            reason = exc.strerror or exc
+            print(
+                f"persona-lint: error: {options.output_file}: cannot write the report: {reason}",
+                file=stderr,
+            )
+            return 2
     else:
         get_formatter(options.output_format)(report, stdout)
     for line in lines:
@@ -211,9 +226,22 @@ def run(options: RunOptions, stdout: TextIO, stderr: TextIO, stdin: bytes | None
         for line in statistics(results):
             print(line, file=notes)
     print(summary(results), file=notes)
+    if failed_writes:  # each was reported on its own line: an I/O error, not a verdict
+        return 2
     if options.exit_zero:
         return 0
-    return 1 if failed_writes or any(r.failed for r in results) else 0
+    return 1 if any(r.failed for r in results) else 0
+
+
+def _standard_input(
+    options: RunOptions, resolver: Resolver, stdin: bytes | BinaryIO | None
+) -> bytes | None:
+    """Standard input's bytes when the run reads it: at most max-file-size + 1 of them
+    from a stream (a pipe may send gigabytes; one byte more is enough for PL003)."""
+    if stdin is None or isinstance(stdin, bytes) or options.paths != (Path("-"),):
+        return stdin if isinstance(stdin, bytes) else None
+    settings = resolver.settings_for(Path(options.stdin_filename or "-"))
+    return read_stream(stdin, settings.max_file_size)
 
 
 def _quote_sources(
@@ -268,7 +296,7 @@ def _apply_baseline(
     from persona_lint import baseline
 
     if options.write_baseline is not None:
-        previous = baseline.load(file) if file.exists() else []
+        previous = baseline.load(file) if os.path.lexists(file) else []
         count = baseline.write(file, results, previous)
         notes.append(f"wrote {_count(count, 'baseline entry', 'baseline entries')} to {file}")
     filtered = baseline.apply(file, baseline.load(file), results)
@@ -312,7 +340,11 @@ def _edit_files(
     stderr: TextIO,
 ) -> _Edits:
     """Fix, or add suppressions to, every file with something to do; write each file
-    atomically (or, with --diff, print the change)."""
+    atomically (or, with --diff, print the change).
+
+    Only files the lint read and parsed are edited: a file it refused (a link out of the
+    tree, a device, too large, not text) has no lines and no facts, and is passed over
+    without being opened again. Files are read again by the same bounded reader."""
     from persona_lint.fix import FIXERS, encode_like, fix_text, unified_diff, write_if_unchanged
     from persona_lint.postprocess import corpus_findings
 
@@ -322,15 +354,19 @@ def _edit_files(
     for result in results:
         if result.skipped or not result.diagnostics:
             continue
+        if not result.lines and result.facts is None:
+            continue  # no document: refused or unreadable, reported by the lint already
         if not options.add_noqa and not any(d.code in FIXERS for d in result.diagnostics):
             continue
         if options.paths == (Path("-"),):
             data = stdin or b""
         else:
-            try:
-                data = Path(result.path).read_bytes()
-            except OSError:
-                continue  # reported by the lint already
+            read = _read(result.path, result.settings)
+            if isinstance(read, FileResult):
+                continue  # gone or changed since the lint: what the lint said stands
+            data = read
+        if len(data) > result.settings.max_file_size:
+            continue
         text = decode(data)
         if isinstance(text, SourceProblem):
             continue
@@ -381,7 +417,7 @@ def _lint(
         data = stdin if stdin is not None else b""
         explicit = not options.skip_non_personas
         return [lint_bytes(name, data, settings, explicit=explicit)]
-    missing = [p for p in options.paths if not p.exists() and not p.is_symlink()]
+    missing = [p for p in options.paths if _missing(p)]
     if missing:
         for missing_path in missing:
             print(f"persona-lint: error: no such file or folder: {missing_path}", file=stderr)
@@ -423,6 +459,18 @@ def _lint(
     if cache is not None:
         cache.save()
     return [r for r in results if r is not None]
+
+
+def _missing(path: Path) -> bool:
+    """Whether nothing is at ``path``, not even a link; a path that cannot be looked at
+    (a folder on its way cannot be searched) is not missing: reading it says why."""
+    try:
+        os.lstat(path)
+    except (FileNotFoundError, NotADirectoryError):
+        return True
+    except OSError:
+        return False
+    return False
 
 
 def statistics(results: Sequence[FileResult]) -> list[str]:

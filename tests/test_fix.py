@@ -334,11 +334,19 @@ def test_permissions_line_endings_and_bom_are_kept(folder: Path) -> None:
     assert stat.S_IMODE(os.stat(PATH).st_mode) == 0o640
 
 
-def test_a_symbolic_link_stays_a_link(folder: Path) -> None:
+def test_a_symbolic_link_is_never_written_through(folder: Path) -> None:
+    """Even inside the tree: a link may lead anywhere, and its target is fixed by name."""
     Path("real.md").write_text(MESSY)
     Path(PATH).symlink_to("real.md")
-    assert lint_cli("--fix", PATH).exit_code == 0
+    result = lint_cli("--fix", PATH)
+    assert result.exit_code == 2
+    assert result.stderr == (
+        f"persona-lint: error: {PATH}: a symbolic link; not written through "
+        "(fix the file it leads to)\n"
+    )
     assert Path(PATH).is_symlink()
+    assert Path("real.md").read_text() == MESSY
+    assert lint_cli("--fix", "real.md").exit_code == 0
     assert Path("real.md").read_text() == CANONICAL
 
 
@@ -352,7 +360,7 @@ def test_failure_during_the_write_keeps_the_original(
 
     monkeypatch.setattr(os, "replace", fail)
     result = lint_cli("--fix", PATH)
-    assert result.exit_code == 1
+    assert result.exit_code == 2  # an I/O error, not a verdict
     assert result.stderr == f"persona-lint: error: {PATH}: cannot write: No space left on device\n"
     assert Path(PATH).read_text() == MESSY
     assert sorted(p.name for p in folder.iterdir()) == [".persona-lint.toml", PATH]
@@ -369,7 +377,7 @@ def test_a_file_changed_underneath_is_not_overwritten(
 
     monkeypatch.setattr(fix, "_before_replace", someone_saves)
     result = lint_cli("--fix", PATH)
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert result.stderr == (
         f"persona-lint: error: {PATH}: changed on disk since it was read; not overwritten\n"
     )

@@ -8,7 +8,6 @@ formats are documented in ``docs/ci.md``.
 from __future__ import annotations
 
 import importlib
-import typing
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple, TextIO
@@ -76,13 +75,23 @@ def get_formatter(name: str) -> Formatter:
     return formatter
 
 
-def write_report(report: Report, name: str, destination: Path | None, stdout: TextIO) -> None:
+def write_report(
+    report: Report,
+    name: str,
+    destination: Path | None,
+    stdout: TextIO,
+    stderr: TextIO | None = None,
+) -> None:
     """Write ``report`` in format ``name`` to ``stdout``, or to the file ``destination``.
 
     A file is written atomically: the report goes to a temporary file in the same
     folder, which then replaces ``destination`` in one step, so readers never see half a
     report and a failure (in the formatter, or a full disk) leaves any previous file as
-    it was and no temporary file behind. Files are UTF-8 with LF line ends, uncoloured.
+    it was and no temporary file behind. A device or a named pipe (``/dev/null``) is
+    written directly, never replaced; a symbolic link is neither replaced nor written
+    through, unless it leads to standard output or standard error (``/dev/stdout``).
+    Files are UTF-8 with LF line ends, uncoloured. Raises OSError when the report cannot
+    be written (its ``strerror`` says why).
     """
     formatter = get_formatter(name)
     if destination is None:
@@ -90,10 +99,11 @@ def write_report(report: Report, name: str, destination: Path | None, stdout: Te
         return
     if report.color:
         report = report._replace(color=False)
-    from persona_lint.atomic import atomic_write
+    from persona_lint.atomic import open_output
 
-    with atomic_write(Path(destination)) as handle:
-        formatter(report, typing.cast(TextIO, handle))
+    streams = (stdout,) if stderr is None else (stdout, stderr)
+    with open_output(Path(destination), streams) as handle:
+        formatter(report, handle)
 
 
 __all__ = ["FORMAT_NAMES", "Formatter", "Report", "get_formatter", "write_report"]
