@@ -28,6 +28,10 @@ BEHAVIOR_STAND_IN = "persona_behavior"
 # More attributes on one element than this are reported, not validated (no persona element
 # takes more than one or two).
 MAX_ATTRIBUTES = 256
+# Schema errors reported per block before validation stops: xmlschema builds a costly report
+# for each (260,000 stray children took 25 s); past a hundred, a reader fixes and re-runs.
+MAX_SCHEMA_ERRORS = 100
+MAX_CHILDREN = 256  # child elements of one element that validation accepts to describe
 
 
 def schema_dir() -> Path:
@@ -102,24 +106,48 @@ def validate_behavior(root: Element) -> list[SchemaIssue]:
 
 
 def _validate(schema: Any, root: Element, root_name: str = "") -> list[SchemaIssue]:
-    crowded = [e for e in root.iter() if len(e.attrib) > MAX_ATTRIBUTES]
+    crowded = _crowded(root, root_name)
     if crowded:
-        # xmlschema describes every attribute error with all the element's attributes, so
-        # thousands of attributes cost seconds: report them instead of validating.
-        issues: list[SchemaIssue] = []
-        for element in crowded:
-            where = root_name if element is root and root_name else f"<{element.tag}>"
+        return crowded
+    issues = []
+    for error in schema.iter_errors(root, use_location_hints=False):
+        issue = _translate(error, root, root_name or f"<{root.tag}>")
+        if issue is None:
+            continue
+        if len(issues) == MAX_SCHEMA_ERRORS:
+            where = root_name or f"<{root.tag}>"
+            message = (
+                f"{where}: validation stopped after {MAX_SCHEMA_ERRORS} schema errors; "
+                "fix these and run again"
+            )
+            issues.append(SchemaIssue(issue.code, root, message))
+            break
+        issues.append(issue)
+    return issues
+
+
+def _crowded(root: Element, root_name: str) -> list[SchemaIssue]:
+    """Elements with more attributes or children than a schema report can afford.
+
+    xmlschema describes every attribute error with all the element's attributes, and builds
+    one costly report for every stray child of an element before yielding any, so thousands
+    of either cost seconds: they are reported instead, and the block is not validated.
+    """
+    issues: list[SchemaIssue] = []
+    for element in root.iter():
+        where = root_name if element is root and root_name else f"<{element.tag}>"
+        if len(element.attrib) > MAX_ATTRIBUTES:
             message = (
                 f"{where} has {len(element.attrib)} attributes (more than {MAX_ATTRIBUTES}); "
                 "the block is not validated further"
             )
             issues.append(SchemaIssue("PL214", element, message))
-        return issues
-    issues = []
-    for error in schema.iter_errors(root, use_location_hints=False):
-        issue = _translate(error, root, root_name or f"<{root.tag}>")
-        if issue is not None:
-            issues.append(issue)
+        if len(element) > MAX_CHILDREN:
+            message = (
+                f"{where} has {len(element)} child elements (more than {MAX_CHILDREN}); "
+                "the block is not validated further"
+            )
+            issues.append(SchemaIssue("PL211", element, message))
     return issues
 
 

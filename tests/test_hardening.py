@@ -394,6 +394,32 @@ def test_element_with_too_many_attributes_is_reported_not_validated() -> None:
     assert "has 301 attributes (more than 256)" in diagnostics[0].message
 
 
+def test_element_with_too_many_children_is_reported_not_validated() -> None:
+    """260,000 stray children of one element cost 25 s of schema reports before."""
+    text = edit("<success_metrics>", "<success_metrics>" + "<a/>" * 5_000)
+    diagnostics = lint(text).diagnostics
+    assert [(d.code, d.line, d.column) for d in diagnostics] == [("PL211", 46, 5)]
+    assert diagnostics[0].message == (
+        "<success_metrics> has 5005 child elements (more than 256); "
+        "the block is not validated further"
+    )
+
+
+def test_schema_errors_stop_after_a_hundred_per_block() -> None:
+    text = edit("<success_metrics>", "<success_metrics>" + "<a><b/></a>" * 200)
+    diagnostics = [d for d in lint(text).diagnostics if d.code.startswith("PL21")]
+    assert len(diagnostics) == 101
+    last = [d for d in diagnostics if "validation stopped" in d.message]
+    assert [(d.code, d.line, d.column, d.message) for d in last] == [
+        (
+            "PL211",
+            CONTEXT_LINE,
+            1,
+            "<persona_context>: validation stopped after 100 schema errors; fix these and run again",
+        )
+    ]
+
+
 LIMIT = [h for h in HOSTILE if h.kind in ("xml", "limit")]
 
 

@@ -90,6 +90,9 @@ def _quadratic_blowup() -> str:
     )
 
 
+_ATTRIBUTES = "<metric " + " ".join(f'b{i}="x"' for i in range(250)) + ">x</metric>"
+
+
 HOSTILE: tuple[Hostile, ...] = (
     Hostile("100,000 nested >", lambda: appended(">" * 100_000 + " a\n"), "markdown"),
     Hostile("200,000 [", lambda: appended("[" * 200_000 + "\n"), "markdown"),
@@ -145,6 +148,33 @@ HOSTILE: tuple[Hostile, ...] = (
     ),
     Hostile("short lines", lambda: appended("x\n" * room("x\n")), "limit"),
     Hostile("blank lines", lambda: appended("\n" * room("\n")), "limit"),
+    # The costliest shapes of issue 15's finding 14, each filled to the size limit.
+    Hostile(
+        "empty children of success_metrics",
+        lambda: inside("<success_metrics>", "<success_metrics>" + "<a/>" * room("<a/>")),
+        "limit",
+    ),
+    Hostile(
+        "60-deep nests repeated",
+        lambda: inside(
+            "<success_metrics>",
+            "<success_metrics>" + ("<a>" * 60 + "</a>" * 60) * room("<a>" * 60 + "</a>" * 60),
+        ),
+        "limit",
+    ),
+    Hostile(
+        "attribute-heavy elements",
+        lambda: inside(
+            "<success_metrics>",
+            "<success_metrics>" + _ATTRIBUTES * room(_ATTRIBUTES),
+        ),
+        "limit",
+    ),
+    Hostile(
+        "tiny fences",
+        lambda: appended("```xml\n<a/>\n```\n" * room("```xml\n<a/>\n```\n")),
+        "limit",
+    ),
     Hostile(
         "suppression comments",
         lambda: appended(SUPPRESSION * room(SUPPRESSION)),
