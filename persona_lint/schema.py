@@ -109,7 +109,7 @@ def _validate(schema: Any, root: Element, root_name: str = "") -> list[SchemaIss
     crowded = _crowded(root, root_name)
     if crowded:
         return crowded
-    issues = []
+    issues: list[SchemaIssue] = []
     for error in schema.iter_errors(root, use_location_hints=False):
         issue = _translate(error, root, root_name or f"<{root.tag}>")
         if issue is None:

@@ -27,13 +27,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from click.testing import CliRunner  # noqa: E402
-from hypothesis import HealthCheck, given, seed, settings  # noqa: E402
-from hypothesis import strategies as st  # noqa: E402
-from test_properties import Mutation, _mutation, mutate  # noqa: E402
+from click.testing import CliRunner
+from hypothesis import HealthCheck, given, seed, settings
+from hypothesis import strategies as st
+from test_properties import Mutation, _mutation, mutate
 
-from persona_lint.cli import main  # noqa: E402
-from persona_lint.formatters import FORMAT_NAMES  # noqa: E402
+from persona_lint.cli import main
+from persona_lint.formatters import FORMAT_NAMES
 
 NAME_BYTES = st.binary(min_size=1, max_size=12).map(
     lambda b: b.replace(b"/", b"_").replace(b"\x00", b"_")
