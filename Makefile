@@ -7,10 +7,12 @@ STAMP := $(VENV)/.installed
 
 .PHONY: run test lint fast-test docs clean bytecode
 
+# PYTHONWARNINGS silences setuptools' "Editable installation" notice box, which the mapping
+# of schemas/ into the package triggers on every editable install.
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	PYTHONWARNINGS="ignore:Editable installation" $(BIN)/python -m pip install --quiet -e '.[dev]'
 	$(MAKE) --no-print-directory bytecode
 	touch $(STAMP)
 

@@ -152,7 +152,7 @@ F = TypeVar("F", bound=Callable[..., Any])
 @click.option(
     "--color/--no-color",
     default=None,
-    help="Colour the output (default: on a terminal, unless NO_COLOR is set).",
+    help="Colour the output (default: on a terminal, unless NO_COLOR is set or TERM=dumb).",
 )
 @click.option(
     "--changed-since",
@@ -211,7 +211,7 @@ def check(
 
     interactive = sys.stdout.isatty()
     if color is None:
-        color = interactive and not os.environ.get("NO_COLOR")
+        color = interactive and not os.environ.get("NO_COLOR") and os.environ.get("TERM") != "dumb"
     options = RunOptions(
         paths=paths or (Path("."),),
         output_format=output_format or ("full" if interactive else "concise"),

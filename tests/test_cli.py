@@ -110,6 +110,41 @@ def test_color_only_when_asked_and_never_with_no_color(tmp_path: Path) -> None:
     assert "\x1b[" not in run(bad, env={"NO_COLOR": "1"}).stdout
 
 
+def on_a_terminal(path: Path, **env: str) -> str:
+    """The output of linting ``path`` with standard output on a pseudo-terminal."""
+    import pty
+
+    controller, terminal = pty.openpty()
+    full_env = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "TERM")}
+    with subprocess.Popen(
+        [*EXE, "--no-cache", "--isolated", str(path)],
+        stdout=terminal,
+        stderr=subprocess.DEVNULL,
+        env={**full_env, "TERM": "xterm", **env},
+    ) as process:
+        os.close(terminal)
+        chunks = []
+        while True:
+            try:
+                chunk = os.read(controller, 65536)
+            except OSError:  # the terminal closed when the process ended
+                break
+            if not chunk:
+                break
+            chunks.append(chunk)
+        process.wait(timeout=60)
+    os.close(controller)
+    return b"".join(chunks).decode()
+
+
+def test_colour_on_a_terminal_unless_no_color_or_a_dumb_terminal(tmp_path: Path) -> None:
+    bad = tmp_path / "x.md"
+    bad.write_text(edit("| 1.0.0   |", "| 1.0     |"))
+    assert "\x1b[" in on_a_terminal(bad)
+    assert "\x1b[" not in on_a_terminal(bad, TERM="dumb")
+    assert "\x1b[" not in on_a_terminal(bad, NO_COLOR="1")
+
+
 def test_rules_and_explain() -> None:
     from persona_lint.rules import all_rules
 
