@@ -225,3 +225,25 @@ def test_real_corpus() -> None:
     assert "Traceback" not in whole.stdout + whole.stderr
     assert "not-personas/bmad" not in whole.stdout
     assert run(SHARED / "reference" / "backend-engineer.md").returncode == 0
+
+
+def test_snippets_pin_a_commit_that_exists() -> None:
+    """The pre-commit and Actions snippets name a revision users can fetch: no tag exists
+    yet (see the README's Releases), so each pins a full commit SHA of this repository."""
+    import re
+
+    pins: list[str] = []
+    for page in ["README.md", "docs/ci.md", "docs/change-aware.md"]:
+        text = (ROOT / page).read_text(encoding="utf-8")
+        pins += re.findall(r"rev: (\S+)", text)
+        pins += re.findall(r"persona-lint/persona-lint@(\S+)", text)
+    assert len(pins) >= 5
+    git = ["git", "-C", str(ROOT), "-c", "core.fsmonitor=false"]
+    if subprocess.run([*git, "rev-parse"], capture_output=True, check=False).returncode:
+        pytest.skip("not a git checkout")
+    for pin in pins:
+        assert re.fullmatch(r"[0-9a-f]{40}", pin), pin
+        found = subprocess.run(
+            [*git, "cat-file", "-e", f"{pin}^{{commit}}"], capture_output=True, check=False
+        )
+        assert found.returncode == 0, f"{pin} is not a commit of this repository"
