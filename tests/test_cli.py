@@ -235,8 +235,8 @@ def test_snippets_pin_a_commit_that_exists() -> None:
     pins: list[str] = []
     for page in ["README.md", "docs/ci.md", "docs/change-aware.md"]:
         text = (ROOT / page).read_text(encoding="utf-8")
-        pins += re.findall(r"rev: (\S+)", text)
-        pins += re.findall(r"persona-lint/persona-lint@(\S+)", text)
+        pins += re.findall(r"^ +rev: (\S+)", text, re.MULTILINE)
+        pins += re.findall(r"uses: persona-lint/persona-lint@(\S+)", text)
     assert len(pins) >= 5
     git = ["git", "-C", str(ROOT), "-c", "core.fsmonitor=false"]
     if subprocess.run([*git, "rev-parse"], capture_output=True, check=False).returncode:
