@@ -41,8 +41,21 @@ class _DefaultToCheck(click.Group):
         if not args or (
             args[0] not in self.commands and args[0] not in ("--help", "-h", "--version")
         ):
+            _refuse_mistyped_command(ctx, args[0] if args else "", list(self.commands))
             args = ["check", *args]
         return super().parse_args(ctx, args)
+
+
+def _refuse_mistyped_command(ctx: click.Context, word: str, commands: list[str]) -> None:
+    """``persona-lint chek``: a word that is no path and close to a command's name is a
+    mistyped command (exit 2 with a suggestion), not a missing file to lint."""
+    import difflib
+
+    if not word or word.startswith("-") or os.path.lexists(word):
+        return
+    close = difflib.get_close_matches(word, commands, n=1, cutoff=0.75)
+    if close:
+        ctx.fail(f"no such command {word!r}; did you mean {close[0]!r}?")
 
 
 @click.group(
@@ -50,7 +63,12 @@ class _DefaultToCheck(click.Group):
 )
 @click.version_option(__version__, prog_name="persona-lint")
 def main() -> None:
-    """persona-lint: check persona documents (Markdown + XML) for structure and meaning."""
+    """persona-lint: check persona documents (Markdown + XML) for structure and meaning.
+
+    With no command, persona-lint runs `check` on the paths given, or on `.` when none is:
+    `persona-lint check --help` lists its options (the most used: --select, --ignore,
+    --output-format, --fix, --changed-since, --config).
+    """
 
 
 def entry() -> None:
@@ -262,8 +280,13 @@ def _show_settings(options: Any, path: Path) -> int:
 
 @main.command("config")
 @click.argument("file", type=click.Path(path_type=Path), default=Path("."))
-@click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--isolated", is_flag=True)
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Read this configuration file instead of discovering one.",
+)
+@click.option("--isolated", is_flag=True, help="Ignore every configuration file.")
 def config_command(file: Path, config_path: Path | None, isolated: bool) -> None:
     """Print the settings in force for FILE and where each came from."""
     from persona_lint.run import RunOptions
@@ -276,9 +299,10 @@ def rules() -> None:
     """List every rule: code, name, default severity, fixable (F), off by default (O), summary."""
     from persona_lint.rules import all_rules
 
+    click.echo(f"{'code':<5}  {'name':<28} {'severity':<8} {'flags':<5}  summary")
     for rule in all_rules():
         flags = ("F" if rule.fixable else "-") + ("-" if rule.default_enabled else "O")
-        click.echo(f"{rule.code}  {rule.name:<28} {rule.severity!s:<8} {flags}  {rule.summary}")
+        click.echo(f"{rule.code}  {rule.name:<28} {rule.severity!s:<8} {flags:<5}  {rule.summary}")
 
 
 @main.command()
@@ -290,7 +314,14 @@ def explain(code: str) -> None:
 
     rule = get_rule(code)
     if rule is None:
-        raise click.UsageError(f"unknown rule {code!r}; see 'persona-lint rules'")
+        import difflib
+
+        from persona_lint.rules import all_rules
+
+        words = [w for r in all_rules() for w in (r.code, r.name)]
+        close = difflib.get_close_matches(code, words, n=1, cutoff=0.75)
+        hint = f"did you mean {close[0]!r}?" if close else "see 'persona-lint rules'"
+        raise click.UsageError(f"unknown rule {code!r}; {hint}")
     click.echo(render_rule(rule))
 
 

@@ -184,12 +184,18 @@ def run(
     lines: list[str] = []  # what --fix and the baseline did, printed after the report
     try:
         _check_combination(options)
+        # A missing path is a usage error (exit 2) but the others are still linted.
+        missing = [p for p in options.paths if p != Path("-") and _missing(p)]
+        for missing_path in missing:
+            print(f"persona-lint: error: no such file or folder: {missing_path}", file=stderr)
+        if missing:
+            options = options._replace(paths=tuple(p for p in options.paths if p not in missing))
+            if not options.paths:
+                return 2
         resolver = build_resolver(options)
         stdin = _standard_input(options, resolver, stdin)
         tracker = _tracker(options)
         results = _lint(options, resolver, stdin, stderr, tracker)
-        if results is None:
-            return 2
         results = _quote_sources(check_corpus(results), options, stdin)
         if options.edits:
             outcome = _edit_files(options, results, stdin, stdout, stderr)
@@ -200,7 +206,7 @@ def run(
             failed_writes = outcome.failed
             if outcome.files:
                 relinted = _lint(options, resolver, stdin, stderr, tracker)
-                results = _quote_sources(check_corpus(relinted or []), options, stdin)
+                results = _quote_sources(check_corpus(relinted), options, stdin)
         results = _apply_baseline(options, results, lines)
     except RunError as exc:
         print(f"persona-lint: error: {exc}", file=stderr)
@@ -226,7 +232,7 @@ def run(
         for line in statistics(results):
             print(line, file=notes)
     print(summary(results), file=notes)
-    if failed_writes:  # each was reported on its own line: an I/O error, not a verdict
+    if failed_writes or missing:  # each was reported on its own line: not a verdict
         return 2
     if options.exit_zero:
         return 0
@@ -407,7 +413,7 @@ def _lint(
     stdin: bytes | None,
     stderr: TextIO,
     tracker: ChangeTracker | None = None,
-) -> list[FileResult] | None:
+) -> list[FileResult]:
     if options.paths == (Path("-"),):
         name = options.stdin_filename or "-"
         settings = resolver.settings_for(Path(name))
@@ -417,11 +423,6 @@ def _lint(
         data = stdin if stdin is not None else b""
         explicit = not options.skip_non_personas
         return [lint_bytes(name, data, settings, explicit=explicit)]
-    missing = [p for p in options.paths if _missing(p)]
-    if missing:
-        for missing_path in missing:
-            print(f"persona-lint: error: no such file or folder: {missing_path}", file=stderr)
-        return None
     cache = ResultCache(options.cache_dir) if options.cache_dir is not None else None
     results: list[FileResult | None] = []
     jobs: list[_Job] = []

@@ -7,6 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import click
 import pytest
 from conftest import CANONICAL, PERSONAS, ROOT, SHARED, edit, needs_shared
 
@@ -149,7 +150,7 @@ def test_rules_and_explain() -> None:
     from persona_lint.rules import all_rules
 
     listing = run("rules").stdout.splitlines()
-    assert [line.split()[0] for line in listing] == [r.code for r in all_rules()]
+    assert [line.split()[0] for line in listing[1:]] == [r.code for r in all_rules()]
     explained = run("explain", "version-semver")
     assert explained.returncode == 0
     assert explained.stdout.startswith("PL304 (version-semver)\n")
@@ -247,3 +248,64 @@ def test_snippets_pin_a_commit_that_exists() -> None:
             [*git, "cat-file", "-e", f"{pin}^{{commit}}"], capture_output=True, check=False
         )
         assert found.returncode == 0, f"{pin} is not a commit of this repository"
+
+
+def test_missing_path_among_valid_ones_lints_the_rest(tmp_path: Path) -> None:
+    bad = tmp_path / "backend-engineer.md"
+    bad.write_text(edit("| 1.0.0   |", "| 1.0     |"))
+    result = run("--no-cache", "--isolated", bad, tmp_path / "nope.md")
+    assert result.returncode == 2
+    assert result.stderr == f"persona-lint: error: no such file or folder: {tmp_path / 'nope.md'}\n"
+    assert result.stdout.splitlines() == [
+        f"{bad}:3:3: error: version '1.0' is not SemVer (MAJOR.MINOR.PATCH) [PL304]",
+        "1 file checked: 1 error, 0 warnings",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        (["chek"], "no such command 'chek'; did you mean 'check'?"),
+        (["rule"], "no such command 'rule'; did you mean 'rules'?"),
+        (["explain", "version-semvr"], "unknown rule 'version-semvr'; did you mean 'version-semver'?"),
+        (["explain", "PL3O4"], "unknown rule 'PL3O4'; did you mean 'PL304'?"),
+    ],
+)
+def test_mistyped_command_or_rule_gets_a_suggestion(
+    tmp_path: Path, arguments: list[str], message: str
+) -> None:
+    result = run(*arguments, cwd=tmp_path)
+    assert result.returncode == 2
+    assert result.stderr.splitlines()[-1] == f"Error: {message}"
+
+
+def test_a_path_named_like_a_command_is_linted(tmp_path: Path) -> None:
+    (tmp_path / "chek").mkdir()
+    result = run("--no-cache", "--isolated", "chek", cwd=tmp_path)
+    assert (result.returncode, result.stdout) == (0, "0 files checked: 0 errors, 0 warnings\n")
+
+
+def test_top_level_help_points_at_the_lint_options() -> None:
+    result = run("--help")
+    assert result.returncode == 0
+    text = " ".join(result.stdout.split())
+    assert "runs `check` on the paths given, or on `.` when none is" in text
+    assert "`persona-lint check --help` lists its options" in text
+
+
+def test_every_option_of_every_command_has_help() -> None:
+    from persona_lint.cli import main
+
+    missing = [
+        f"{name} {' / '.join(parameter.opts)}"
+        for name, command in main.commands.items()
+        for parameter in command.params
+        if isinstance(parameter, click.Option) and not parameter.help
+    ]
+    assert missing == []
+
+
+def test_rules_listing_has_a_header_for_every_column() -> None:
+    lines = run("rules").stdout.splitlines()
+    assert lines[0].split() == ["code", "name", "severity", "flags", "summary"]
+    assert lines[1].startswith("PL001  internal-error ")
