@@ -267,7 +267,10 @@ def test_missing_path_among_valid_ones_lints_the_rest(tmp_path: Path) -> None:
     [
         (["chek"], "no such command 'chek'; did you mean 'check'?"),
         (["rule"], "no such command 'rule'; did you mean 'rules'?"),
-        (["explain", "version-semvr"], "unknown rule 'version-semvr'; did you mean 'version-semver'?"),
+        (
+            ["explain", "version-semvr"],
+            "unknown rule 'version-semvr'; did you mean 'version-semver'?",
+        ),
         (["explain", "PL3O4"], "unknown rule 'PL3O4'; did you mean 'PL304'?"),
     ],
 )
