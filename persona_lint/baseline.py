@@ -9,7 +9,9 @@ offending line, or renaming the file, makes it a new diagnostic.
 
 Entries of the baseline that the run no longer produces, for files the run linted, are
 *stale*: the problem was fixed. They are listed after the report (one line each) so the
-baseline can be rewritten; they do not change the exit code.
+baseline can be rewritten; they do not change the exit code. An entry whose check did not
+run, because an earlier error stopped it (an XML block that is not well-formed is not
+validated further), is not stale: it is listed as *not checked*, naming that error.
 
 The file is JSON, versioned and stable (sorted, no dates), so it diffs well in review::
 
@@ -157,6 +159,28 @@ class Filtered:
     results: list[FileResult]
     hidden: int  # diagnostics hidden by the baseline
     stale: list[Entry]  # entries for linted files that matched nothing
+    # Entries that matched nothing because an error stopped their check this run, with that
+    # error's code: not fixed, so not stale.
+    unchecked: list[tuple[Entry, str]] = dataclasses.field(default_factory=list)
+
+
+# Errors after which later checks of a file do not run: a file that could not be read
+# stops every rule; an XML block that is not well-formed stops its schema validation and
+# the rules that read its tree (PL210 and up; the version table, PL3xx, is still checked).
+_STOPS_EVERYTHING = frozenset({"PL001", "PL002", "PL003", "PL004", "PL100", "PL104"})
+_STOPS_THE_TREE = frozenset({"PL201", "PL202", "PL203"})
+
+
+def _stopped_by(code: str, codes: set[str]) -> str | None:
+    """The code in ``codes`` that keeps a diagnostic ``code`` from being checked, if any."""
+    for stop in sorted(codes & _STOPS_EVERYTHING):
+        if code != stop:
+            return stop
+    tree_rule = code >= "PL210" and not code.startswith("PL3")
+    for stop in sorted(codes & _STOPS_THE_TREE):
+        if tree_rule:
+            return stop
+    return None
 
 
 def apply(file: Path, entries: Sequence[Entry], results: Sequence[FileResult]) -> Filtered:
@@ -176,6 +200,14 @@ def apply(file: Path, entries: Sequence[Entry], results: Sequence[FileResult]) -
         if len(kept) != len(result.diagnostics):
             result = result._replace(diagnostics=tuple(kept))
         filtered.append(result)
-    linted = {_relative(r.path, root) for r in results}
-    stale = sorted(e for e, count in remaining.items() for _ in range(count) if e.path in linted)
-    return Filtered(filtered, hidden, stale)
+    codes = {_relative(r.path, root): {d.code for d in r.diagnostics} for r in results}
+    stale, unchecked = [], []
+    for entry in sorted(e for e, count in remaining.items() for _ in range(count)):
+        if entry.path not in codes:
+            continue
+        stop = _stopped_by(entry.code, codes[entry.path])
+        if stop is None:
+            stale.append(entry)
+        else:
+            unchecked.append((entry, stop))
+    return Filtered(filtered, hidden, stale, unchecked)

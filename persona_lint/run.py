@@ -314,6 +314,11 @@ def _apply_baseline(
             f"{file}: stale entry {entry.path} {entry.code}: no longer reported "
             "(rewrite the baseline with --write-baseline)"
         )
+    for entry, stop in filtered.unchecked:
+        notes.append(
+            f"{file}: entry {entry.path} {entry.code} not checked: "
+            f"the error {stop} in that file stops its check"
+        )
     return filtered.results
 
 

@@ -117,6 +117,22 @@ def test_a_fixed_diagnostic_is_reported_stale(tree: Path) -> None:
     ]
 
 
+def test_an_entry_hidden_by_an_earlier_error_is_not_stale(tree: Path) -> None:
+    lint_cli("--write-baseline", "baseline.json", "personas/")
+    broken = edit("</perspective>", "</perspectiv>", Path(PATH).read_text())
+    Path(PATH).write_text(broken)  # the block is no longer validated: PL601 cannot run
+    result = lint_cli("--baseline", "baseline.json", "personas/")
+    assert result.exit_code == 1
+    lines = result.stdout.splitlines()
+    assert lines[0].endswith("[PL201]")
+    assert lines[1:] == [
+        "1 diagnostic hidden by the baseline baseline.json",
+        f"baseline.json: entry {PATH} PL601 not checked: the error PL201 in that file stops "
+        "its check",
+        "1 file checked: 1 error, 0 warnings",
+    ]
+
+
 def test_editing_the_offending_line_makes_it_new(tree: Path) -> None:
     lint_cli("--write-baseline", "baseline.json", "personas/")
     Path(PATH).write_text(edit("| 1.0     |", "| 1.1     |", Path(PATH).read_text()))
