@@ -647,6 +647,27 @@ def _doctype_error(text: str, offset: int, what: str) -> XmlError:
 _ERRORS = xml.parsers.expat.errors
 
 
+_TAG_NAME = re.compile(r"<([A-Za-z_:][\w.\-:]*)")
+
+
+def _unclosed_start_tag(lines: list[str], line: int, column: int) -> tuple[int, int, str] | None:
+    """``<broken`` followed, on a later line, by ``<perspective>``: expat stops at the second
+    ``<``; the author's mistake is the start tag before it, which never got its ``>``. Its
+    0-based (line, column) and name, when the error stands at a ``<`` and the last ``<``
+    before it opens a tag with no ``>`` in between."""
+    if not (0 <= line < len(lines)) or lines[line][column : column + 1] != "<":
+        return None
+    for back in range(line, -1, -1):
+        text = lines[back][:column] if back == line else lines[back]
+        start = text.rfind("<")  # -1 when the line has none: then all of it is between
+        if ">" in text[start + 1 :]:
+            return None
+        if start >= 0:
+            name = _TAG_NAME.match(text, start)
+            return (back, start, name.group(1)) if name else None
+    return None
+
+
 def _explain(
     text: str,
     line: int,
@@ -688,7 +709,11 @@ def _explain(
             "character references are defined",
             "syntax",
         )
-    if message == _ERRORS.XML_ERROR_JUNK_AFTER_DOC_ELEMENT:
+    unclosed = _unclosed_start_tag(lines, line, column) if started else None
+    if message == _ERRORS.XML_ERROR_INVALID_TOKEN and unclosed is not None:
+        line, column, name = unclosed
+        message = f"start tag <{name} is never closed: '>' is missing before the next '<'"
+    elif message == _ERRORS.XML_ERROR_JUNK_AFTER_DOC_ELEMENT:
         message = "content after the root element: an XML block holds exactly one root element"
     elif message == _ERRORS.XML_ERROR_INVALID_TOKEN and source_line[:column].endswith("="):
         message = "attribute values must be quoted"

@@ -185,3 +185,26 @@ class TestDialect:
         error = parse_block(text).error
         assert error is not None
         assert (error.line, error.column, error.kind) == (line, column, kind)
+
+
+@pytest.mark.parametrize(
+    "broken",
+    [
+        "<broken\n    <perspective>",
+        "<broken attr='x'\n    <perspective>",
+        "<broken\n\n<perspective>",
+    ],
+)
+def test_unclosed_start_tag_is_reported_at_the_tag(broken: str) -> None:
+    """Not at the next line's ``<``, where expat stops."""
+    text = edit("<perspective>", broken)
+    line = text.split("\n").index("    <broken" + broken.split("\n")[0][7:]) + 1
+    diagnostics = lint(text).diagnostics
+    assert [(d.code, d.line, d.column, d.message) for d in diagnostics] == [
+        (
+            "PL201",
+            line,
+            5,
+            "start tag <broken is never closed: '>' is missing before the next '<'",
+        )
+    ]
