@@ -184,6 +184,7 @@ def run(
     lines: list[str] = []  # what --fix and the baseline did, printed after the report
     try:
         _check_combination(options)
+        resolver = build_resolver(options)
         # A missing path is a usage error (exit 2) but the others are still linted.
         missing = [p for p in options.paths if p != Path("-") and _missing(p)]
         for missing_path in missing:
@@ -192,7 +193,6 @@ def run(
             options = options._replace(paths=tuple(p for p in options.paths if p not in missing))
             if not options.paths:
                 return 2
-        resolver = build_resolver(options)
         stdin = _standard_input(options, resolver, stdin)
         tracker = _tracker(options)
         results = _lint(options, resolver, stdin, stderr, tracker)
