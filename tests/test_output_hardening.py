@@ -296,6 +296,42 @@ def test_cached_run_with_a_name_that_is_not_utf8(hostile_tree: Path, tmp_path: P
         assert SHOWN.encode() in out
 
 
+HOSTILE_MESSAGE = "a\x1b[2J\r\n::stop-commands::x\x07 \u202egnp.exe\x9b \\ ok"
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        (
+            "concise",
+            "a.md:1:1: error: a\\x1b[2J\\x0d\\x0a::stop-commands::x\\x07 \\u202egnp.exe"
+            "\\x9b \\ ok [PL901]\n",
+        ),
+        (
+            "github",
+            "::error file=a.md,line=1,col=1,title=PL901 (template-placeholder)::"
+            "a\\x1b[2J%0D%0A::stop-commands::x\\x07 \\u202egnp.exe\\x9b \\ ok\n",
+        ),
+    ],
+)
+def test_messages_carry_no_control_character(name: str, expected: str) -> None:
+    diagnostic = Diagnostic("a.md", 1, 1, "PL901", HOSTILE_MESSAGE)
+    assert render(name, Report([FileResult("a.md", (diagnostic,))])) == expected
+
+
+def test_the_full_format_shows_no_control_character_of_the_source() -> None:
+    line = "x\x1b]8;;http:x\x07\u202eTODO\x9b"
+    diagnostic = Diagnostic("a.md", 1, 13, "PL901", "m")
+    out = render("full", Report([FileResult("a.md", (diagnostic,), lines=(line,))]))
+    assert out == (
+        "a.md:1:13: error: m [PL901]\n"
+        "  |\n"
+        "1 | x\u241b]8;;http:x\u2407\ufffdTODO\ufffd\n"
+        "  |             ^\n"
+        "\n"
+    )
+
+
 # --- finding 9: the action uploads only the SARIF file this run wrote --------------------
 
 

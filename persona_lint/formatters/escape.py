@@ -19,7 +19,12 @@ from __future__ import annotations
 import os
 import re
 
-_BIDI = "\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"
+# The bidirectional marks and overrides, which reorder what a terminal shows ("Trojan
+# source"); _BIDI is the same set as a regular expression class.
+BIDI_CONTROLS = frozenset(
+    "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+)
+_BIDI = "".join(sorted(BIDI_CONTROLS))
 _UNENCODABLE = re.compile("[\ud800-\udfff]")
 _UNENCODABLE_PATH = re.compile(r"[\\\ud800-\udfff]" if os.sep == "/" else "[\ud800-\udfff]")
 _UNSAFE = re.compile(f"[\x00-\x1f\x7f-\x9f{_BIDI}\ud800-\udfff]")

@@ -21,7 +21,7 @@ from typing import TextIO
 
 from persona_lint.diagnostics import Diagnostic, Severity
 from persona_lint.formatters import Report
-from persona_lint.formatters.escape import human_path, human_text
+from persona_lint.formatters.escape import BIDI_CONTROLS, human_path, human_text
 
 _RED, _YELLOW, _BOLD, _DIM, _CYAN, _RESET = (
     "\x1b[31m",
@@ -77,7 +77,8 @@ def display(line: str) -> tuple[str, list[int]]:
 
     Tabs become spaces up to the next multiple of :data:`TAB_SIZE`; other control
     characters become their visible Unicode "control picture" (a file could otherwise
-    move the cursor or change colours of the terminal showing it).
+    move the cursor or change colours of the terminal showing it), C1 controls and the
+    bidirectional overrides (which reorder what a terminal shows) a replacement character.
     """
     shown: list[str] = []
     starts: list[int] = []
@@ -92,7 +93,7 @@ def display(line: str) -> tuple[str, list[int]]:
         code = ord(char)
         if code < 0x20 or code == 0x7F:
             char = chr(0x2400 + code) if code < 0x20 else "\u2421"
-        elif 0x80 <= code < 0xA0:
+        elif 0x80 <= code < 0xA0 or char in BIDI_CONTROLS:
             char = "\ufffd"
         shown.append(char)
         cell += char_width(char)
