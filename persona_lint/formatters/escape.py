@@ -1,8 +1,8 @@
 """What a hostile file name or message must not smuggle into a report.
 
-A pull request chooses its file names: git stores any bytes but ESC, newlines, bytes that
-are not UTF-8 (Python keeps them as lone surrogates, ``os.fsdecode``) and names such as
-``::stop-commands::x.md``. Every format writes them escaped:
+A pull request chooses its file names, and git stores any bytes in them: ESC, newlines,
+bytes that are not UTF-8 (Python keeps them as lone surrogates, ``os.fsdecode``), names
+such as ``::stop-commands::x.md``. Every format writes them escaped:
 
 - machine formats (``json``, ``json-lines``, ``gitlab``, ``sarif`` messages) write each
   byte that is not UTF-8 as the four characters ``\\xNN``: a lone surrogate is not valid
