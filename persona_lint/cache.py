@@ -93,7 +93,11 @@ class ResultCache:
         import hashlib
 
         digest = hashlib.sha256(data)
-        digest.update(f"\0{path}\0{explicit}\0{settings_fingerprint(settings)}".encode())
+        digest.update(
+            f"\0{path}\0{explicit}\0{settings_fingerprint(settings)}".encode(
+                "utf-8", "surrogatepass"
+            )
+        )
         return digest.hexdigest()
 
     def get(self, key: str, path: str, settings: Settings, data: bytes) -> FileResult | None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from persona_lint.diagnostics import Diagnostic
 from persona_lint.document import Document, parse_document
-from persona_lint.postprocess import check_corpus, finalize, suppress
+from persona_lint.postprocess import cap_findings, check_corpus, finalize, suppress
 from persona_lint.result import FileResult, PersonaFacts
 from persona_lint.rules.context import RuleContext
 from persona_lint.rules.registry import document_rules, get_rule
@@ -82,7 +82,7 @@ def lint_source(
         lines=document.lines if diagnostics or may_hold_directives(text) else (),
         facts=_facts(document),
     )
-    return result if defer_suppressions else suppress(result)
+    return result if defer_suppressions else cap_findings(suppress(result))
 
 
 def _facts(document: Document) -> PersonaFacts | None:

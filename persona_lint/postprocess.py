@@ -9,7 +9,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Iterable, Sequence
 
-from persona_lint.diagnostics import Diagnostic
+from persona_lint.diagnostics import Diagnostic, Severity
 from persona_lint.result import FileResult
 from persona_lint.rules.registry import DEFAULT_OFF
 from persona_lint.settings import Settings
@@ -48,7 +48,7 @@ def check_corpus(
         added = finalize(extra.get(result.path, []), result.settings)
         if added:
             result = result._replace(diagnostics=(*result.diagnostics, *added))
-        finished.append(suppress(result))
+        finished.append(cap_findings(suppress(result)))
     return finished
 
 
@@ -94,3 +94,40 @@ def suppress(result: FileResult) -> FileResult:
             result.settings,
         )
     return result._replace(diagnostics=tuple(sorted(diagnostics)), suppressed=True)
+
+
+# Findings of one rule in one file shown in full; the rest become one summary diagnostic.
+# A line of 6,500 "TODO" is 6,500 PL901: beyond a hundred, more of them tell nothing new,
+# and every format's cost grows with the number of diagnostics (docs/security.md).
+MAX_FINDINGS_PER_RULE = 100
+
+
+def cap_findings(result: FileResult) -> FileResult:
+    """Keep the first :data:`MAX_FINDINGS_PER_RULE` diagnostics of each code in the file;
+    the rest of that code become one ``… and N more`` diagnostic at the first one left out,
+    an error if any left out is one (the verdict never changes). One past the cap is kept
+    as it is rather than summarised, which also makes capping a capped result a no-op (a
+    cached result may be capped again)."""
+    counts: dict[str, int] = {}
+    for diagnostic in result.diagnostics:
+        counts[diagnostic.code] = counts.get(diagnostic.code, 0) + 1
+    if all(count <= MAX_FINDINGS_PER_RULE + 1 for count in counts.values()):
+        return result
+    kept: list[Diagnostic] = []
+    seen: dict[str, int] = {}
+    dropped: dict[str, list[Diagnostic]] = {}
+    for diagnostic in result.diagnostics:  # sorted by suppress()
+        index = seen[diagnostic.code] = seen.get(diagnostic.code, 0) + 1
+        if index <= MAX_FINDINGS_PER_RULE or counts[diagnostic.code] <= MAX_FINDINGS_PER_RULE + 1:
+            kept.append(diagnostic)
+        else:
+            dropped.setdefault(diagnostic.code, []).append(diagnostic)
+    for code, rest in dropped.items():
+        first = rest[0]
+        severity = Severity.ERROR if any(d.is_error for d in rest) else first.severity
+        message = (
+            f"\u2026 and {len(rest)} more {code} findings in this file (at most "
+            f"{MAX_FINDINGS_PER_RULE} of one rule are shown per file)"
+        )
+        kept.append(Diagnostic(first.path, first.line, first.column, code, message, severity))
+    return result._replace(diagnostics=tuple(sorted(kept)))

@@ -14,6 +14,7 @@ from urllib.parse import quote
 from persona_lint import __version__
 from persona_lint.diagnostics import Diagnostic
 from persona_lint.formatters import Report
+from persona_lint.formatters.escape import json_path, json_text
 from persona_lint.rules import get_rule
 
 TOOL_NAME = "persona-lint"
@@ -35,11 +36,14 @@ def posix_path(path: str) -> str:
 def artifact_uri(path: str) -> str:
     """A URI for ``path``: a relative reference for a relative path (resolved by SARIF
     consumers against the checkout), a ``file://`` URI for an absolute one."""
-    if os.path.isabs(path):
-        return Path(path).as_uri()
     # ``quote`` keeps only unreserved characters and "/": a ":" in the first segment
-    # would otherwise read as a URI scheme, a "%" or "#" as an escape or a fragment.
-    return quote(posix_path(path), safe="/")
+    # would otherwise read as a URI scheme, a "%" or "#" as an escape or a fragment. It
+    # quotes the name's bytes (os.fsencode), so a name that is not UTF-8 stays exact.
+    if os.path.isabs(path):
+        if os.sep != "/":
+            return Path(path).as_uri()
+        return "file://" + quote(os.fsencode(path), safe="/")
+    return quote(os.fsencode(posix_path(path)), safe="/")
 
 
 def rule_name(code: str) -> str | None:
@@ -69,7 +73,9 @@ def to_json(value: object) -> JsonValue:
     Rules attach structured data (such as a parsed metric) as tuples of pairs, enums
     and dataclass-like objects with ``to_dict``; non-finite floats have no JSON form.
     """
-    if value is None or isinstance(value, (bool, int, str)):
+    if isinstance(value, str):
+        return json_text(value)
+    if value is None or isinstance(value, (bool, int)):
         return value
     if isinstance(value, float):
         return value if math.isfinite(value) else str(value)
@@ -99,12 +105,12 @@ def diagnostic_json(diagnostic: Diagnostic) -> dict[str, JsonValue]:
             "column": diagnostic.end_column,
         }
     out: dict[str, JsonValue] = {
-        "path": diagnostic.path,
+        "path": json_path(diagnostic.path),
         "range": {"start": {"line": diagnostic.line, "column": diagnostic.column}, "end": end},
         "code": diagnostic.code,
         "name": rule_name(diagnostic.code),
         "severity": str(diagnostic.severity),
-        "message": diagnostic.message,
+        "message": json_text(diagnostic.message),
         "url": rule_uri(diagnostic.code),
     }
     if diagnostic.data is not None:
@@ -124,16 +130,30 @@ def fingerprints(report: Report) -> Iterator[tuple[Diagnostic, str]]:
     """
     lines = source_lines(report)
     seen: dict[tuple[str, str, str], int] = {}
+    # Each line is stripped, and each (path, code, text) hashed, once: a long line with
+    # many findings costs its length once, not once per finding.
+    stripped: dict[tuple[str, int], str] = {}
+    prefixes: dict[tuple[str, str, str], hashlib._Hash] = {}
     for diagnostic in report.diagnostics:
         path = posix_path(diagnostic.path)
         text = ""
         if not _about_the_file(diagnostic):
-            text = (source_line(lines.get(diagnostic.path), diagnostic.line) or "").strip()
+            place = (diagnostic.path, diagnostic.line)
+            if place not in stripped:
+                line = source_line(lines.get(diagnostic.path), diagnostic.line)
+                stripped[place] = (line or "").strip()
+            text = stripped[place]
         key = (path, diagnostic.code, text)
         index = seen.get(key, 0)
         seen[key] = index + 1
-        material = "\0".join((path, diagnostic.code, text, str(index)))
-        yield diagnostic, hashlib.sha256(material.encode("utf-8", "surrogatepass")).hexdigest()
+        prefix = prefixes.get(key)
+        if prefix is None:
+            # The material is "\0".join((path, code, text, str(index))).
+            material = "\0".join((path, diagnostic.code, text, ""))
+            prefix = prefixes[key] = hashlib.sha256(material.encode("utf-8", "surrogatepass"))
+        digest = prefix.copy()
+        digest.update(str(index).encode("ascii"))
+        yield diagnostic, digest.hexdigest()
 
 
 def _about_the_file(diagnostic: Diagnostic) -> bool:

@@ -15,10 +15,13 @@ from typing import TextIO
 from persona_lint.diagnostics import Diagnostic
 from persona_lint.formatters import Report
 from persona_lint.formatters.common import posix_path, rule_name
+from persona_lint.formatters.escape import human_path, human_text
 
 
 def escape_data(text: str) -> str:
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    """``%``, CR and LF as the runner unescapes them; every other control character
+    (ESC...) as visible ``\\xNN`` text, since the runner has no escape for them."""
+    return human_text(text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A"))
 
 
 def escape_property(text: str) -> str:
@@ -29,7 +32,7 @@ def command(diagnostic: Diagnostic) -> str:
     """The workflow command annotating one diagnostic."""
     name = rule_name(diagnostic.code)
     properties = [
-        ("file", posix_path(diagnostic.path)),
+        ("file", human_path(posix_path(diagnostic.path), starts_line=False)),
         ("line", str(diagnostic.line)),
         ("col", str(diagnostic.column)),
     ]

@@ -17,6 +17,7 @@ from typing import TextIO
 from persona_lint.diagnostics import Severity
 from persona_lint.formatters import Report
 from persona_lint.formatters.common import fingerprints, posix_path, rule_name
+from persona_lint.formatters.escape import json_path, json_text
 
 SEVERITIES = {Severity.ERROR: "major", Severity.WARNING: "minor"}
 
@@ -30,12 +31,12 @@ def code_quality(report: Report) -> list[dict[str, object]]:
         issues.append(
             {
                 "type": "issue",
-                "description": f"{label}: {diagnostic.message}",
+                "description": f"{label}: {json_text(diagnostic.message)}",
                 "check_name": diagnostic.code,
                 "fingerprint": fingerprint,
                 "severity": SEVERITIES[diagnostic.severity],
                 "location": {
-                    "path": posix_path(diagnostic.path),
+                    "path": json_path(posix_path(diagnostic.path)),
                     "lines": {"begin": diagnostic.line},
                 },
             }

@@ -14,6 +14,7 @@ from typing import TextIO
 
 from persona_lint.formatters import Report
 from persona_lint.formatters.common import TOOL_NAME, TOOL_VERSION, diagnostic_json
+from persona_lint.formatters.escape import json_path
 
 FORMAT_VERSION = 1
 SCHEMA_URL = (
@@ -29,7 +30,7 @@ def report_json(report: Report) -> dict[str, object]:
         "tool": {"name": TOOL_NAME, "version": TOOL_VERSION},
         "files": [
             {
-                "path": result.path,
+                "path": json_path(result.path),
                 "skipped": result.skipped,
                 "diagnostics": [diagnostic_json(d) for d in sorted(result.diagnostics)],
             }

@@ -23,6 +23,7 @@ from typing import TextIO
 
 from persona_lint.formatters import Report
 from persona_lint.formatters.common import TOOL_NAME, TOOL_VERSION
+from persona_lint.formatters.escape import human_path, human_text
 from persona_lint.formatters.text import concise_line
 
 SUITE_NAME = "persona-lint"
@@ -49,7 +50,7 @@ def junit_tree(report: Report) -> ET.Element:
             continue
         tests += 1
         case = ET.SubElement(
-            suite, "testcase", {"classname": SUITE_NAME, "name": _xml_text(result.path)}
+            suite, "testcase", {"classname": SUITE_NAME, "name": _xml_text(human_path(result.path))}
         )
         diagnostics = sorted(result.diagnostics)
         # Under strict settings (--warnings-as-errors) warnings fail the run, so here too.
@@ -60,7 +61,7 @@ def junit_tree(report: Report) -> ET.Element:
             failure = ET.SubElement(
                 case,
                 "failure",
-                {"message": _xml_text(diagnostic.message), "type": diagnostic.code},
+                {"message": _xml_text(human_text(diagnostic.message)), "type": diagnostic.code},
             )
             failure.text = _xml_text(concise_line(diagnostic))
         warnings = [concise_line(d) for d in diagnostics if not (d.is_error or strict)]

@@ -13,7 +13,9 @@ resolves it), an absolute path becomes a ``file://`` URI.
 
 from __future__ import annotations
 
+import bisect
 import json
+import re
 from typing import TextIO
 
 from persona_lint.diagnostics import Diagnostic
@@ -27,6 +29,7 @@ from persona_lint.formatters.common import (
     source_line,
     source_lines,
 )
+from persona_lint.formatters.escape import json_text
 from persona_lint.rules import Rule, all_rules
 
 SARIF_VERSION = "2.1.0"
@@ -36,11 +39,32 @@ SARIF_SCHEMA = (
 FINGERPRINT_KEY = "personaLint/v1"
 
 
+_ASTRAL = re.compile("[\U00010000-\U0010ffff]")
+
+
 def utf16_column(line: str | None, column: int) -> int:
     """The 1-based UTF-16 column of 1-based code-point ``column`` in ``line``."""
     if line is None:
         return column
     return column + sum(1 for char in line[: column - 1] if ord(char) > 0xFFFF)
+
+
+class _Utf16Columns:
+    """:func:`utf16_column` for many columns of the same lines: the characters outside
+    the Basic Multilingual Plane of each line are found once, then counted by bisection."""
+
+    def __init__(self, lines: dict[str, tuple[str, ...]]) -> None:
+        self._lines = lines
+        self._astral: dict[tuple[str, int], list[int]] = {}
+
+    def __call__(self, path: str, number: int, column: int) -> int:
+        place = (path, number)
+        astral = self._astral.get(place)
+        if astral is None:
+            line = source_line(self._lines.get(path), number)
+            found = _ASTRAL.finditer(line) if line is not None else ()
+            astral = self._astral[place] = [match.start() for match in found]
+        return column + bisect.bisect_left(astral, column - 1)
 
 
 def _rule(rule: Rule) -> dict[str, object]:
@@ -59,15 +83,16 @@ def _rule(rule: Rule) -> dict[str, object]:
     }
 
 
-def _region(diagnostic: Diagnostic, lines: tuple[str, ...] | None) -> dict[str, int]:
+def _region(diagnostic: Diagnostic, columns: _Utf16Columns) -> dict[str, int]:
+    path = diagnostic.path
     region = {
         "startLine": diagnostic.line,
-        "startColumn": utf16_column(source_line(lines, diagnostic.line), diagnostic.column),
+        "startColumn": columns(path, diagnostic.line, diagnostic.column),
     }
     if diagnostic.end_column is not None:
         end_line = diagnostic.end_line if diagnostic.end_line is not None else diagnostic.line
         region["endLine"] = end_line
-        region["endColumn"] = utf16_column(source_line(lines, end_line), diagnostic.end_column)
+        region["endColumn"] = columns(path, end_line, diagnostic.end_column)
     elif diagnostic.end_line is not None:
         region["endLine"] = diagnostic.end_line
     return region
@@ -77,19 +102,19 @@ def sarif_log(report: Report) -> dict[str, object]:
     """The SARIF log of a run, as Python data."""
     rules = list(all_rules())
     index = {rule.code: number for number, rule in enumerate(rules)}
-    lines = source_lines(report)
+    columns = _Utf16Columns(source_lines(report))
     results = []
     for diagnostic, fingerprint in fingerprints(report):
         result: dict[str, object] = {"ruleId": diagnostic.code}
         if diagnostic.code in index:
             result["ruleIndex"] = index[diagnostic.code]
         result["level"] = str(diagnostic.severity)
-        result["message"] = {"text": diagnostic.message}
+        result["message"] = {"text": json_text(diagnostic.message)}
         result["locations"] = [
             {
                 "physicalLocation": {
                     "artifactLocation": {"uri": artifact_uri(diagnostic.path)},
-                    "region": _region(diagnostic, lines.get(diagnostic.path)),
+                    "region": _region(diagnostic, columns),
                 }
             }
         ]

@@ -5,16 +5,23 @@ the offending line and a caret under the column, like ruff).
 Columns count code points, but a terminal draws East Asian wide characters (CJK, most
 emoji) two cells wide, combining marks in no cell and a tab up to the next tab stop. The
 ``full`` format measures every character it prints before the caret the same way, so the
-caret stands under the character it means.
+caret stands under the character it means. A line longer than :data:`SNIPPET_WIDTH`
+characters is shown as a window of that many around the column, cut ends marked ``…``, so
+a diagnostic costs the same on a 1 MiB line as on a short one.
+
+File names and messages are escaped (:mod:`persona_lint.formatters.escape`): no control
+character reaches the terminal, and no line starts with a workflow command.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import unicodedata
 from typing import TextIO
 
 from persona_lint.diagnostics import Diagnostic, Severity
 from persona_lint.formatters import Report
+from persona_lint.formatters.escape import BIDI_CONTROLS, human_path, human_text
 
 _RED, _YELLOW, _BOLD, _DIM, _CYAN, _RESET = (
     "\x1b[31m",
@@ -26,6 +33,10 @@ _RED, _YELLOW, _BOLD, _DIM, _CYAN, _RESET = (
 )
 
 TAB_SIZE = 4
+# Characters of a source line the full format shows at most, and how many of them before
+# the column when it cuts the line.
+SNIPPET_WIDTH = 2000
+SNIPPET_BEFORE = 400
 
 
 def _paint(text: str, style: str, color: bool) -> str:
@@ -42,10 +53,10 @@ def _severity(diagnostic: Diagnostic, color: bool) -> str:
 
 def concise_line(diagnostic: Diagnostic, color: bool = False) -> str:
     """``path:line:col: severity: message [CODE]``"""
-    place = f"{diagnostic.path}:{diagnostic.line}:{diagnostic.column}:"
+    place = f"{human_path(diagnostic.path)}:{diagnostic.line}:{diagnostic.column}:"
     return (
         f"{_paint(place, _BOLD, color)} {_severity(diagnostic, color)}: "
-        f"{diagnostic.message} {_paint('[' + diagnostic.code + ']', _DIM, color)}"
+        f"{human_text(diagnostic.message)} {_paint('[' + diagnostic.code + ']', _DIM, color)}"
     )
 
 
@@ -66,7 +77,8 @@ def display(line: str) -> tuple[str, list[int]]:
 
     Tabs become spaces up to the next multiple of :data:`TAB_SIZE`; other control
     characters become their visible Unicode "control picture" (a file could otherwise
-    move the cursor or change colours of the terminal showing it).
+    move the cursor or change colours of the terminal showing it), C1 controls and the
+    bidirectional overrides (which reorder what a terminal shows) a replacement character.
     """
     shown: list[str] = []
     starts: list[int] = []
@@ -81,7 +93,7 @@ def display(line: str) -> tuple[str, list[int]]:
         code = ord(char)
         if code < 0x20 or code == 0x7F:
             char = chr(0x2400 + code) if code < 0x20 else "\u2421"
-        elif 0x80 <= code < 0xA0:
+        elif 0x80 <= code < 0xA0 or char in BIDI_CONTROLS:
             char = "\ufffd"
         shown.append(char)
         cell += char_width(char)
@@ -115,6 +127,26 @@ def caret_span(line: str, diagnostic: Diagnostic) -> tuple[str, int, int]:
     return shown, start, max(1, end - start)
 
 
+def snippet(line: str, diagnostic: Diagnostic) -> tuple[str, int, int]:
+    """:func:`caret_span` of at most :data:`SNIPPET_WIDTH` characters of ``line`` around
+    the diagnostic's column, with ``…`` where the line was cut."""
+    if len(line) <= SNIPPET_WIDTH:
+        return caret_span(line, diagnostic)
+    first = min(max(diagnostic.column, 1) - 1, len(line))
+    low = max(0, min(first - SNIPPET_BEFORE, len(line) - SNIPPET_WIDTH))
+    high = low + SNIPPET_WIDTH
+    end_column = diagnostic.end_column
+    if end_column is not None:
+        end_column = min(end_column - low, high - low + 1)
+    shifted = dataclasses.replace(diagnostic, column=first + 1 - low, end_column=end_column)
+    shown, start, width = caret_span(line[low:high], shifted)
+    if low > 0:
+        shown, start = "\u2026" + shown, start + 1
+    if high < len(line):
+        shown += "\u2026"
+    return shown, start, width
+
+
 def full(report: Report, out: TextIO) -> None:
     color = report.color
     lines_by_path = {r.path: r.lines for r in report.results if r.lines}
@@ -122,7 +154,7 @@ def full(report: Report, out: TextIO) -> None:
         out.write(concise_line(diagnostic, color) + "\n")
         lines = lines_by_path.get(diagnostic.path)
         if lines and 1 <= diagnostic.line <= len(lines):
-            shown, start, width = caret_span(lines[diagnostic.line - 1], diagnostic)
+            shown, start, width = snippet(lines[diagnostic.line - 1], diagnostic)
             gutter = str(diagnostic.line)
             pad = " " * len(gutter)
             out.write(_paint(f"{pad} |", _CYAN, color) + "\n")

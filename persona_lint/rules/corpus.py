@@ -10,11 +10,15 @@ from persona_lint.result import PersonaFacts
 from persona_lint.rules.context import RuleContext
 from persona_lint.rules.registry import RULES, corpus_rule
 
+# Other holders of a slug that a PL801 message names.
+NAMED_HOLDERS = 3
+
 
 @corpus_rule("PL801", "duplicate-slug", Severity.ERROR, "two documents share one active slug")
 def duplicate_slug(personas: Sequence[PersonaFacts], context: RuleContext) -> Iterator[Diagnostic]:
     """Two documents in one run have the same ``persona_context/@active`` slug. Each is
-    reported, naming the other.
+    reported, naming the others: the first three, then how many more (a message naming
+    every one of 3,000 holders would make the report grow with their square).
 
     Why: ``--persona <slug>`` must select exactly one persona; with two, the one that wins
     depends on load order.
@@ -29,7 +33,11 @@ def duplicate_slug(personas: Sequence[PersonaFacts], context: RuleContext) -> It
         if len(holders) < 2:
             continue
         for persona in holders:
-            others = ", ".join(p.path for p in holders if p is not persona)
+            named = [p.path for p in holders[: NAMED_HOLDERS + 1] if p is not persona]
+            others = ", ".join(named[:NAMED_HOLDERS])
+            more = len(holders) - 1 - min(len(named), NAMED_HOLDERS)
+            if more:
+                others += f" and {more} more"
             yield Diagnostic(
                 persona.path,
                 persona.line,

@@ -291,33 +291,55 @@ def malformed_comparison(document: Document, context: RuleContext) -> Iterator[D
 def contradictory_metrics(document: Document, context: RuleContext) -> Iterator[Diagnostic]:
     """Two metrics on the same subject (compared case- and whitespace-insensitively) whose
     thresholds cannot both hold, such as ``Error rate < 0.1%`` and ``Error rate > 5%``.
-    Both are reported, each naming the other's line.
+    Both are reported, each naming the other's line; a metric that contradicts several
+    is reported once, naming the first and how many more. Only the first 100 distinct
+    metric texts on one subject are compared with each other.
 
     Fails: ``Error rate < 0.1% for production traffic`` and ``Error rate > 5%``
     """
-    metrics = [m for m in parsed_metrics(document) if isinstance(m.result, grammar.Metric)]
-    # contradicts() is False for two subjects that differ: only metrics that share a
-    # subject with another are compared (in most documents, none).
-    keys = [grammar.subject_key(m.result.subject) for m in metrics]  # type: ignore[union-attr]
-    if len(set(keys)) == len(keys):
-        return
-    for (first, first_key), (second, second_key) in itertools.combinations(
-        zip(metrics, keys, strict=True), 2
-    ):
-        if first_key != second_key:
+    groups: dict[str, dict[str, list[ParsedMetric]]] = {}
+    for metric in parsed_metrics(document):
+        if isinstance(metric.result, grammar.Metric):
+            texts = groups.setdefault(grammar.subject_key(metric.result.subject), {})
+            texts.setdefault(metric.text, []).append(metric)
+    for texts in groups.values():
+        if len(texts) < 2:
+            continue  # one text: whatever it says, it cannot contradict itself
+        yield from _contradictions(document, list(texts.values())[:MAX_COMPARED_METRICS])
+
+
+# Distinct metric texts on one subject compared pairwise; more are not compared. A real
+# persona has a handful per subject; a hostile one could have thousands (and their pairs).
+MAX_COMPARED_METRICS = 100
+
+
+def _contradictions(document: Document, texts: list[list[ParsedMetric]]) -> Iterator[Diagnostic]:
+    """PL606 for metrics of one subject, grouped by text: identical texts contradict the
+    same others, so each text is compared once, and each metric reported once, naming the
+    first metric it contradicts and how many others it does."""
+    partners: list[list[int]] = [[] for _ in texts]
+    for (i, first), (j, second) in itertools.combinations(enumerate(texts), 2):
+        assert isinstance(first[0].result, grammar.Metric)
+        assert isinstance(second[0].result, grammar.Metric)
+        if grammar.contradicts(first[0].result, second[0].result):
+            partners[i].append(j)
+            partners[j].append(i)
+    for same, found in zip(texts, partners, strict=True):
+        if not found:
             continue
-        assert isinstance(first.result, grammar.Metric)
-        assert isinstance(second.result, grammar.Metric)
-        if grammar.contradicts(first.result, second.result):
-            for one, other in ((first, second), (second, first)):
-                line, column = one.place(0)
-                other_line, _ = other.place(0)
-                yield finding(
-                    "PL606",
-                    document,
-                    line,
-                    column,
-                    f"metric {one.text!r} contradicts {other.text!r} (line {other_line})",
-                    end_column=column + len(one.text),
-                    data=one.data(),
-                )
+        # Each list is in document order: its first metric is the one to name.
+        other = min((texts[index][0] for index in found), key=lambda m: m.place(0))
+        other_line, _ = other.place(0)
+        count = sum(len(texts[index]) for index in found)
+        more = f" and {count - 1} more" if count > 1 else ""
+        for one in same:
+            line, column = one.place(0)
+            yield finding(
+                "PL606",
+                document,
+                line,
+                column,
+                f"metric {one.text!r} contradicts {other.text!r} (line {other_line}){more}",
+                end_column=column + len(one.text),
+                data=one.data(),
+            )
