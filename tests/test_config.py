@@ -539,6 +539,8 @@ ignore = ["E501"]
 
 [tool.ruff]
 select = ["E"]
+defaults = ["security"]
+severity = { PL304 = "warning" }
 
 [tool.ruff.per-file-ignores]
 "legacy/*.md" = ["E1"]
@@ -565,29 +567,25 @@ default = ["security"]
 @pytest.mark.parametrize(
     ("old", "new", "message"),
     [
-        ('ignore = [\n    "PL407"', 'ignore = [\n    "PL4077"', ":13: 'ignore': unknown rule code"),
-        ('select = ["PL3"]', 'select = ["PL33"]', ":12: 'select': unknown rule code"),
-        ('"legacy/*.md" = ["PL7"]', '"legacy/*.md" = ["PL77"]', ":20: 'per-file-ignores': unknown"),
-        ('PL304 = "warning"', 'PL304 = "warn"', ":16: 'severity': PL304 = 'warn'; expected"),
+        ('ignore = [\n    "PL407"', 'ignore = [\n    "PL4077"', ":15: 'ignore': unknown rule code"),
+        ('select = ["PL3"]', 'select = ["PL33"]', ":14: 'select': unknown rule code"),
+        ('"legacy/*.md" = ["PL7"]', '"legacy/*.md" = ["PL77"]', ":22: 'per-file-ignores': unknown"),
+        ('PL304 = "warning"', 'PL304 = "warn"', ":18: 'severity': PL304 = 'warn'; expected"),
         (
             '"legacy/*.md" = ["security"]',
             '"legacy/*.md" = ["securty"]',
-            ":26: required-gates.per-file: unknown topic 'securty'",
+            ":28: required-gates.per-file: unknown topic 'securty'",
         ),
-        ('default = ["security"]', 'defaults = ["security"]', ":23: unknown key 'defaults' in"),
+        ('default = ["security"]', 'defaults = ["security"]', ":25: unknown key 'defaults' in"),
     ],
 )
 def test_configuration_errors_name_the_line_inside_the_table(
     tmp_path: Path, old: str, new: str, message: str
 ) -> None:
-    assert old in PYPROJECT_WITH_OTHER_TOOLS
-    tree(
-        tmp_path,
-        {
-            "pyproject.toml": PYPROJECT_WITH_OTHER_TOOLS.replace(old, new),
-            "backend-engineer.md": CANONICAL,
-        },
-    )
+    others, ours = PYPROJECT_WITH_OTHER_TOOLS.split("[tool.persona-lint]\n", 1)
+    assert old in ours
+    text = f"{others}[tool.persona-lint]\n{ours.replace(old, new, 1)}"
+    tree(tmp_path, {"pyproject.toml": text, "backend-engineer.md": CANONICAL})
     line = one_error(cli("backend-engineer.md", cwd=tmp_path))
     assert line.startswith(
         f"persona-lint: error: {tmp_path / 'pyproject.toml'} [tool.persona-lint]{message}"
