@@ -136,9 +136,12 @@ def absolute_posix(path: Path, cwd: str | None = None) -> str:
 
 
 @cache
-def _default_exclude() -> tuple[GlobPattern, ...]:
-    """The default patterns (hidden folders are skipped by the walk itself)."""
-    return tuple(compile_glob(pattern) for pattern in DEFAULT_EXCLUDE if pattern != ".*")
+def _default_exclude() -> tuple[frozenset[str], tuple[GlobPattern, ...]]:
+    """The default patterns (hidden folders are skipped by the walk itself), matched against
+    one name: the plain names as a set (the walk asks for every folder), and the others."""
+    patterns = [pattern for pattern in DEFAULT_EXCLUDE if pattern != ".*"]
+    names = frozenset(p for p in patterns if not any(char in p for char in "*?[/"))
+    return names, tuple(compile_glob(p) for p in patterns if p not in names)
 
 
 class GatePolicy(NamedTuple):
@@ -182,6 +185,11 @@ def resolve_selector(selector: str) -> frozenset[str]:
     )
 
 
+# The most globs one configuration holds (exclude, extend-exclude, per-file-ignores and
+# required-gates.per-file together): every linted path is matched against each.
+MAX_GLOBS = 256
+
+
 class _Validator:
     """Validates the raw table of one source. ``where`` names the source in messages; for a
     file, ``text`` is its content and ``table`` the key path of persona-lint's table in it,
@@ -201,6 +209,7 @@ class _Validator:
         self.text = text
         self.table = table
         self._lines: dict[KeyPath, int] | None = None  # read on the first error
+        self._globs = 0
 
     def fail(self, at: KeyPath, message: str) -> ConfigError:
         """The error about the key at ``at`` (a path inside the table), at its line."""
@@ -245,6 +254,11 @@ class _Validator:
     _extend_exclude = _exclude
 
     def _glob(self, at: KeyPath, pattern: str) -> Glob:
+        self._globs += 1
+        if self._globs > MAX_GLOBS:
+            raise self.fail(
+                at, f"{_shown(at[0])}: more than {MAX_GLOBS:,} globs in one configuration"
+            )
         try:
             return Glob(pattern, compile_glob(pattern), self.root)
         except (ValueError, re.error) as exc:
@@ -571,7 +585,8 @@ class Resolver:
             if not name:  # "." or "/": the name of the folder it stands for
                 absolute = absolute_posix(path, self._working_directory())
                 name = absolute.rsplit("/", 1)[-1]
-            if any(pattern.matches(name) for pattern in _default_exclude()):
+            names, patterns = _default_exclude()
+            if name in names or any(pattern.matches(name) for pattern in patterns):
                 return True
         if not globs_in_force:
             return False

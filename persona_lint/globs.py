@@ -9,7 +9,8 @@ that defines it:
   negated ``[!]`` are bad globs;
 - ``**/`` matches any number of whole folders, none included; ``**`` elsewhere matches any
   run of characters, ``/`` included;
-- every other character matches itself;
+- every other character matches itself; a glob is at most :data:`MAX_GLOB_LENGTH`
+  characters long;
 - a pattern without ``/`` (trailing slashes aside) matches a file or folder name at any
   depth; a pattern with one is anchored at the configuration file's folder, and its leading
   and trailing slashes are ignored;
@@ -28,7 +29,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from functools import lru_cache
-from typing import NamedTuple, TypeAlias
+from typing import NamedTuple, TypeAlias, TypeVar
 
 # One character of the path is tested by one of these.
 Test = Callable[[str], object]
@@ -109,68 +110,95 @@ def _tokens(pattern: str) -> list[Token]:
 
 
 class _Automaton:
-    """A nondeterministic automaton: states are numbers, each with its moves on one
-    character (``moves``) and the states it also stands for without reading one
-    (``closure``, as a bit set)."""
+    """A nondeterministic automaton whose states are laid out in a row, so that a set of
+    states is a bit set (bit ``i`` for state ``i``) and one step moves all of them at once
+    with a few operations on integers (the "shift-and" method).
+
+    From state ``i``, a character may move to ``i + 1`` (``advance``: a plain character,
+    ``?``, a set) or stay (``loops``: the runs ``*`` and ``**``). Reaching the first state
+    of a ``**/`` (in ``free``) also reaches the two after it without reading a character:
+    the folders' loop, and the rest of the pattern (no folder at all); from the loop, a
+    ``/`` moves on to the rest."""
 
     def __init__(self, tokens: Sequence[Token]) -> None:
-        self.moves: list[list[tuple[Test, int]]] = []
-        free: list[list[int]] = []  # moves that read no character
+        self.advance: list[Test | None] = []
+        self.loops: list[list[Test]] = []
+        self.free = 0
 
         def new_state() -> int:
-            self.moves.append([])
-            free.append([])
-            return len(self.moves) - 1
+            self.advance.append(None)
+            self.loops.append([])
+            return len(self.advance) - 1
 
         state = new_state()
         for token in tokens:
             if isinstance(token, _Run):
-                self.moves[state].append((token.test, state))
+                self.loops[state].append(token.test)
                 continue
-            after = new_state()
             if isinstance(token, _Folders):
+                self.free |= 1 << state
                 inside = new_state()  # somewhere in the folders, before the / that ends them
-                free[state] += [after, inside]
-                self.moves[inside] += [(_any, inside), (_SLASH, after)]
-            elif isinstance(token, str):
-                self.moves[state].append((token.__eq__, after))
+                self.loops[inside].append(_any)
+                self.advance[inside] = _SLASH
             else:
-                self.moves[state].append((token.test, after))
-            state = after
+                self.advance[state] = token.__eq__ if isinstance(token, str) else token.test
+            state = new_state()
         # Whatever lies below a match: nothing, or "/" and anything.
+        self.advance[state] = _SLASH
         below = new_state()
-        self.moves[state].append((_SLASH, below))
-        self.moves[below].append((_any, below))
+        self.loops[below].append(_any)
         self.accepting = 1 << state | 1 << below
-        self.closure = [self._reach(start, free) for start in range(len(self.moves))]
-        self.start = self.closure[0]
+        self.start = self._closure(1)
 
-    @staticmethod
-    def _reach(start: int, free: list[list[int]]) -> int:
-        reached, todo = 1 << start, [start]
-        while todo:
-            for target in free[todo.pop()]:
-                if not reached >> target & 1:
-                    reached |= 1 << target
-                    todo.append(target)
-        return reached
+    def _closure(self, states: int) -> int:
+        while True:
+            entries = states & self.free
+            grown = states | entries << 1 | entries << 2
+            if grown == states:
+                return states
+            states = grown
 
-    def step(self, states: int, char: str) -> int:
-        """The states after reading ``char`` in any of ``states``."""
-        after = 0
-        for state, moves in enumerate(self.moves):
-            if states >> state & 1:
-                for test, target in moves:
-                    if test(char):
-                        after |= self.closure[target]
-        return after
+    def masks(self, char: str) -> tuple[int, int]:
+        """The states that ``char`` advances from, and those it loops on."""
+        advance = loops = 0
+        for state, test in enumerate(self.advance):
+            if test is not None and test(char):
+                advance |= 1 << state
+            if any(loop(char) for loop in self.loops[state]):
+                loops |= 1 << state
+        return advance, loops
+
+    def step(self, states: int, masks: tuple[int, int]) -> int:
+        """The states after reading a character (its ``masks``) in any of ``states``."""
+        advance, loops = masks
+        return self._closure((states & advance) << 1 | (states & loops))
 
 
-# Steps already computed, by (automaton, states, character): a folder walk matches the same
-# patterns against paths that share most of their characters. Bounded for the whole
+# Masks and steps already computed, by automaton: a folder walk matches the same patterns
+# against paths that share most of their characters. Each is bounded for the whole
 # process, whatever the number of patterns.
+_MASKS: dict[tuple[_Automaton, str], tuple[int, int]] = {}
 _STEPS: dict[tuple[_Automaton, int, str], int] = {}
-_STEPS_KEPT = 1 << 16
+_KEPT = 1 << 16
+_Key = TypeVar("_Key")
+_Value = TypeVar("_Value")
+
+
+def _remember(memo: dict[_Key, _Value], key: _Key, value: _Value) -> _Value:
+    if len(memo) >= _KEPT:
+        memo.clear()
+    memo[key] = value
+    return value
+
+
+def _masks(automaton: _Automaton, char: str) -> tuple[int, int]:
+    found = _MASKS.get((automaton, char))
+    return found or _remember(_MASKS, (automaton, char), automaton.masks(char))
+
+
+# The longest glob: real ones are a few dozen characters, and matching costs time in
+# proportion to the pattern's length for every character of every path.
+MAX_GLOB_LENGTH = 256
 
 
 class GlobPattern:
@@ -178,7 +206,12 @@ class GlobPattern:
     (or ``re.error`` for a bad range in a set) for a bad glob."""
 
     def __init__(self, pattern: str) -> None:
-        tokens = _tokens(pattern)
+        if len(pattern) > MAX_GLOB_LENGTH:
+            raise ValueError(f"longer than {MAX_GLOB_LENGTH:,} characters")
+        tokens: list[Token] = []
+        for token in _tokens(pattern):
+            if not (isinstance(token, _Folders) and tokens and isinstance(tokens[-1], _Folders)):
+                tokens.append(token)  # **/**/ means what **/ means
         anywhere = "/" not in pattern.rstrip("/")
         while tokens and tokens[-1] == "/":
             tokens.pop()
@@ -188,7 +221,9 @@ class GlobPattern:
         characters = [token for token in tokens if isinstance(token, str)]
         self._literal = "".join(characters) if len(characters) == len(tokens) else None
         self._anywhere = anywhere
-        self._automaton = _Automaton([_FOLDERS, *tokens] if anywhere else tokens)
+        if anywhere and not (tokens and isinstance(tokens[0], _Folders)):
+            tokens.insert(0, _FOLDERS)
+        self._automaton = _Automaton(tokens)
 
     def matches(self, path: str) -> bool:
         """Whether the glob matches ``path`` (relative, POSIX; ``.`` is the folder itself)."""
@@ -200,9 +235,7 @@ class GlobPattern:
             key = (automaton, states, char)
             after = _STEPS.get(key)
             if after is None:
-                if len(_STEPS) >= _STEPS_KEPT:
-                    _STEPS.clear()
-                after = _STEPS[key] = automaton.step(states, char)
+                after = _remember(_STEPS, key, automaton.step(states, _masks(automaton, char)))
             if not after:
                 return False
             states = after

@@ -511,6 +511,24 @@ class TestHostileConfiguration:
         result = cli_guarded("backend-engineer.md", cwd=tmp_path)
         assert one_error(result) == f"persona-lint: error: {tmp_path / name}{message}"
 
+    def test_globs_have_a_length_and_a_count_cap(self, tmp_path: Path) -> None:
+        config = tmp_path / ".persona-lint.toml"
+        tree(tmp_path, {"backend-engineer.md": CANONICAL})
+        config.write_text(f"exclude = ['{'a' * 256}', '{'b' * 257}']\n", encoding="utf-8")
+        assert one_error(cli("backend-engineer.md", cwd=tmp_path)) == (
+            f"persona-lint: error: {config}:1: 'exclude': bad glob '{'b' * 59}…: "
+            "longer than 256 characters"
+        )
+        config.write_text(
+            "exclude = ['a']\n[per-file-ignores]\n"
+            + "".join(f'"{i}.md" = ["PL3"]\n' for i in range(256)),
+            encoding="utf-8",
+        )
+        assert one_error(cli("backend-engineer.md", cwd=tmp_path)) == (
+            f"persona-lint: error: {config}:258: 'per-file-ignores': more than 256 globs in one "
+            "configuration"
+        )
+
     @pytest.mark.parametrize(
         "tool", ["tool = 1", 'tool = "persona-lint"', 'tool = ["persona-lint"]']
     )
