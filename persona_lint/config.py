@@ -236,7 +236,7 @@ class _Validator:
 
     def _selectors(self, at: KeyPath, value: Any) -> frozenset[str]:
         codes: set[str] = set()
-        for item in self._strings(at, value):
+        for item in dict.fromkeys(self._strings(at, value)):  # each once, however often listed
             try:
                 codes |= resolve_selector(item)
             except ValueError as exc:
