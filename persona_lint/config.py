@@ -585,8 +585,8 @@ class Resolver:
             if not name:  # "." or "/": the name of the folder it stands for
                 absolute = absolute_posix(path, self._working_directory())
                 name = absolute.rsplit("/", 1)[-1]
-            names, patterns = _default_exclude()
-            if name in names or any(pattern.matches(name) for pattern in patterns):
+            plain_names, default_globs = _default_exclude()
+            if name in plain_names or any(glob.matches(name) for glob in default_globs):
                 return True
         if not globs_in_force:
             return False
