@@ -512,13 +512,15 @@ def test_junit_warnings_fail_under_strict_settings() -> None:
 # --- gitlab -----------------------------------------------------------------------------------
 
 
+def positions(line: int, column: int, end_line: int, end_column: int) -> dict[str, object]:
+    """The Code Quality location of a range in the broken fixture file."""
+    begin, end = {"line": line, "column": column}, {"line": end_line, "column": end_column}
+    return {"path": BROKEN_PATH, "positions": {"begin": begin, "end": end}}
+
+
 def test_gitlab_issues_exact() -> None:
     issues = json.loads(render("gitlab", run_report()))
     assert isinstance(issues, list)
-    def positions(line: int, column: int, end_line: int, end_column: int) -> dict[str, object]:
-        begin, end = {"line": line, "column": column}, {"line": end_line, "column": end_column}
-        return {"path": BROKEN_PATH, "positions": {"begin": begin, "end": end}}
-
     assert [(i["check_name"], i["severity"], i["location"]) for i in issues] == [
         # A point: its line only.
         ("PL407", "minor", {"path": BROKEN_PATH, "lines": {"begin": 1}}),
@@ -665,6 +667,38 @@ def test_a_range_over_two_lines_in_every_format() -> None:
     ]
     # concise and JUnit show the start only.
     assert render("concise", report).startswith("personas/backend.md:182:55: error: closing tag")
+
+
+PERSPECTIVE = "<perspective>API-first"
+
+
+@pytest.mark.parametrize(
+    ("replacement", "code", "underlined"),
+    [
+        ("<perspective>API-first &nbsp;", "PL201", "&nbsp;"),
+        ("<perspective>API-first &#0;", "PL201", "&#0;"),
+        ("<perspective\n    <gate>API-first", "PL201", "<perspective"),
+        ("<!DOCTYPE x><perspective>API-first", "PL202", "<!DOCTYPE"),
+        ("<perspective level=1>API-first", "PL201", None),
+    ],
+)
+def test_xml_errors_carry_the_markup_they_stand_at(
+    replacement: str, code: str, underlined: str | None
+) -> None:
+    """Through the JSON output: the range of a well-formedness error is the reference, tag
+    or declaration at its start; an error at plain text is a point."""
+    text = edit(PERSPECTIVE, replacement)
+    report = make_report((BROKEN_PATH, text, True))
+    document = json.loads(render("json", report))
+    validate_report(document)
+    (found,) = [d for d in document["files"][0]["diagnostics"] if d["code"] == code]
+    start, end = found["range"]["start"], found["range"]["end"]
+    if underlined is None:
+        assert end is None
+        return
+    line = text.split("\n")[start["line"] - 1]
+    assert end["line"] == start["line"]
+    assert line[start["column"] - 1 : end["column"] - 1] == underlined
 
 
 def test_full_bounds_a_range_by_the_snippet_window() -> None:
