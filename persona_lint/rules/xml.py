@@ -21,6 +21,10 @@ from persona_lint.schema import SchemaIssue, check_tail, validate_behavior, vali
 
 E = Severity.ERROR
 _SYNTAX_CODES = {"syntax": "PL201", "doctype": "PL202", "depth": "PL203"}
+# The markup a well-formedness error stands at, which is the diagnostic's extent: a tag's
+# opening (through its ">" when no attribute follows the name), a reference, a
+# declaration's keyword. An error at anything else is reported as a point.
+_MARKUP = re.compile(r"</?(?:[^\W\d]|:)[\w.:-]*>?|&[^\s;<&]+;|<!(?:DOCTYPE|ENTITY)")
 
 
 def xml_diagnostics(document: Document) -> list[Diagnostic]:
@@ -42,7 +46,10 @@ def _compute(document: Document) -> Iterator[Diagnostic]:
         if error.related is not None:
             related_line, related_column = block.code.to_file(*error.related)
             message = message.replace("{related}", f"line {related_line}, column {related_column}")
-        yield finding(_SYNTAX_CODES[error.kind], document, line, column, message)
+        text = document.lines[line - 1] if line <= len(document.lines) else ""
+        markup = _MARKUP.match(text, column - 1)
+        end = column + len(markup.group()) if markup else None
+        yield finding(_SYNTAX_CODES[error.kind], document, line, column, message, end_column=end)
     context = document.persona_context
     if context is not None and context.root is not None:
         if is_valid(context.parsed.strict, "persona.xsd"):
