@@ -423,7 +423,7 @@ def _lint(
         name = options.stdin_filename or "-"
         settings = resolver.settings_for(Path(name))
         if tracker is not None:
-            previous = tracker.previous(Path(name), changed=True)
+            previous = tracker.previous(Path(name), changed=True, limit=settings.max_file_size)
             settings = settings._replace(previous=previous)
         data = stdin if stdin is not None else b""
         explicit = not options.skip_non_personas
@@ -441,7 +441,7 @@ def _lint(
             results.append(_problem(path, candidate.refused, settings))
             continue
         if tracker is not None:
-            previous = tracker.previous(candidate.path)
+            previous = tracker.previous(candidate.path, limit=settings.max_file_size)
             settings = settings._replace(previous=previous)
         if cache is not None:
             # The bytes are read here for the cache key, and again by whoever lints a miss.
