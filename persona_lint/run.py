@@ -188,7 +188,9 @@ def run(
         # A missing path is a usage error (exit 2) but the others are still linted.
         missing = [p for p in options.paths if p != Path("-") and _missing(p)]
         for missing_path in missing:
-            print(f"persona-lint: error: no such file or folder: {missing_path}", file=stderr)
+            # After `--` (the pre-commit hooks' entries end with it) an option is a path.
+            hint = " (an option after '--' is a path)" if str(missing_path).startswith("-") else ""
+            print(f"persona-lint: error: no such file or folder: {missing_path}{hint}", file=stderr)
         if missing:
             options = options._replace(paths=tuple(p for p in options.paths if p not in missing))
             if not options.paths:
