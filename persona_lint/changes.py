@@ -86,7 +86,7 @@ class ChangeTracker:
 
     ref: str
     git: str = "git"
-    _repository_found: _Repository | None = None
+    _repository_found: _Repository | None = field(default=None, init=False, repr=False)
 
     def __post_init__(self) -> None:
         if not self.ref.strip() or self.ref.startswith("-") or any(c in self.ref for c in "\0\n"):
@@ -162,6 +162,8 @@ class ChangeTracker:
                 message += f" ({reason})"
             raise ChangeError(message)
         git_dir, top, object_format, _ = lines
+        if object_format not in ("sha1", "sha256"):
+            raise ChangeError(f"--changed-since: unknown git object format {object_format!r}")
         return _Repository(Path(git_dir), Path(top), object_format)
 
     def _open(self, repository: _Repository) -> _Repository:
