@@ -188,7 +188,9 @@ def run(
         # A missing path is a usage error (exit 2) but the others are still linted.
         missing = [p for p in options.paths if p != Path("-") and _missing(p)]
         for missing_path in missing:
-            print(f"persona-lint: error: no such file or folder: {missing_path}", file=stderr)
+            # After `--` (the pre-commit hooks' entries end with it) an option is a path.
+            hint = " (an option after '--' is a path)" if str(missing_path).startswith("-") else ""
+            print(f"persona-lint: error: no such file or folder: {missing_path}{hint}", file=stderr)
         if missing:
             options = options._replace(paths=tuple(p for p in options.paths if p not in missing))
             if not options.paths:
@@ -423,7 +425,7 @@ def _lint(
         name = options.stdin_filename or "-"
         settings = resolver.settings_for(Path(name))
         if tracker is not None:
-            previous = tracker.previous(Path(name), changed=True)
+            previous = tracker.previous(Path(name), changed=True, limit=settings.max_file_size)
             settings = settings._replace(previous=previous)
         data = stdin if stdin is not None else b""
         explicit = not options.skip_non_personas
@@ -441,7 +443,7 @@ def _lint(
             results.append(_problem(path, candidate.refused, settings))
             continue
         if tracker is not None:
-            previous = tracker.previous(candidate.path)
+            previous = tracker.previous(candidate.path, limit=settings.max_file_size)
             settings = settings._replace(previous=previous)
         if cache is not None:
             # The bytes are read here for the cache key, and again by whoever lints a miss.
