@@ -17,7 +17,13 @@ from persona_lint.document import Document, XmlBlock
 from persona_lint.fastpath import is_valid
 from persona_lint.rules.context import RuleContext
 from persona_lint.rules.registry import Edit, finding, rule
-from persona_lint.schema import SchemaIssue, check_tail, validate_behavior, validate_persona_context
+from persona_lint.schema import (
+    SchemaIssue,
+    check_approaches,
+    check_tail,
+    validate_behavior,
+    validate_persona_context,
+)
 
 E = Severity.ERROR
 _SYNTAX_CODES = {"syntax": "PL201", "doctype": "PL202", "depth": "PL203"}
@@ -51,12 +57,12 @@ def _compute(document: Document) -> Iterator[Diagnostic]:
             issues = validate_persona_context(context.root)
         yield from _issues(document, context, issues)
     behavior = document.behavior
-    if (
-        behavior is not None
-        and behavior.root is not None
-        and not is_valid(behavior.parsed.strict, "behavior.xsd", behavior=True)
-    ):
-        yield from _issues(document, behavior, validate_behavior(behavior.root))
+    if behavior is not None and behavior.root is not None:
+        if is_valid(behavior.parsed.strict, "behavior.xsd", behavior=True):
+            issues = check_approaches(behavior.root)  # what XSD 1.0 cannot say
+        else:
+            issues = validate_behavior(behavior.root)
+        yield from _issues(document, behavior, issues)
 
 
 def _issues(document: Document, block: XmlBlock, issues: list[SchemaIssue]) -> Iterator[Diagnostic]:
