@@ -10,9 +10,9 @@ location hints are never used.
 from __future__ import annotations
 
 import io
+from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
-from collections.abc import Iterator
 from typing import Any, NamedTuple
 from xml.etree.ElementTree import Element
 
