@@ -237,6 +237,18 @@ def legacy_layout(document: Document, context: RuleContext) -> Iterator[Diagnost
         yield finding("PL104", document, line, column, message)
 
 
+# What a file that is not in the persona_context layout (PL104) is checked for: that one
+# diagnostic and the real well-formedness errors of its XML blocks. Every other rule reads
+# the file as a persona document, and on a module or an older layout reports only noise.
+OTHER_LAYOUT_CODES = frozenset({"PL104", "PL201", "PL202", "PL203"})
+
+
+def in_persona_layout(document: Document) -> bool:
+    """Whether the document may be read as a persona document in the persona_context
+    layout: False exactly when PL104 reports it."""
+    return _legacy_root(document) is None
+
+
 def _legacy_root(document: Document) -> tuple[XmlBlock, str] | None:
     if document.persona_context is not None or not document.xml_blocks:
         return None
