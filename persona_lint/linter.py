@@ -14,7 +14,6 @@ from persona_lint.postprocess import cap_findings, check_corpus, finalize, suppr
 from persona_lint.result import FileResult, PersonaFacts
 from persona_lint.rules.context import RuleContext
 from persona_lint.rules.registry import document_rules, get_rule
-from persona_lint.rules.structure import OTHER_LAYOUT_CODES, in_persona_layout
 from persona_lint.settings import Settings
 from persona_lint.source import SourceProblem, decode
 from persona_lint.suppress import may_hold_directives
@@ -65,7 +64,9 @@ def lint_source(
         return _only(path, "PL100", message, settings, lines=document.lines)
     context = RuleContext(settings)
     found: list[Diagnostic] = []
-    rules = document_rules(settings.select)
+    rules = document_rules(settings.select)  # loads the rule families
+    from persona_lint.rules.structure import OTHER_LAYOUT_CODES, in_persona_layout
+
     if not in_persona_layout(document):  # a module, an older layout: no cascade
         rules = tuple(rule for rule in rules if rule.code in OTHER_LAYOUT_CODES)
     for rule in rules:
