@@ -141,7 +141,12 @@ def nesting_depth(document: Document, context: RuleContext) -> Iterator[Diagnost
 )
 def missing_element(document: Document, context: RuleContext) -> Iterator[Diagnostic]:
     """A section lacks an element the schema requires, reported at the section's start tag:
-    ``<persona_identity> is missing <experience_level>``.
+    ``<persona_identity> is missing <experience_level>``. Also an approach of the behaviour
+    block (``<development_approach>``, or a persona-specific section holding approach
+    children, such as ``<user_first_approach>``) without one of ``always_start_with``,
+    ``default_thinking``, ``decision_criteria``, ``pattern_preference``, or with them out of
+    order; annotation children with other names (``<defensive_context>``) are allowed
+    between and after them.
 
     Why: every persona answers the same questions; a missing answer is a gap in the persona.
     """
@@ -158,7 +163,8 @@ def missing_element(document: Document, context: RuleContext) -> Iterator[Diagno
 )
 def unknown_element(document: Document, context: RuleContext) -> Iterator[Diagnostic]:
     """An element that is not allowed where it stands (a typo, or an invention), with the
-    names that are allowed there.
+    names that are allowed there. Persona-specific sections (free names) are allowed after
+    ``<domain_knowledge>`` in ``<persona_context>`` and anywhere in the behaviour block.
 
     Why: tools read personas by element name; an unknown name is ignored by them.
 
@@ -177,7 +183,8 @@ def unknown_element(document: Document, context: RuleContext) -> Iterator[Diagno
 )
 def misplaced_element(document: Document, context: RuleContext) -> Iterator[Diagnostic]:
     """An element the section knows, repeated or after the place where it belongs (an
-    element that comes too early is reported as the missing one, PL210).
+    element that comes too early is reported as the missing one, PL210); in an approach, one
+    of its four children given twice.
 
     Why: the core sections have a fixed order so that every persona reads the same way.
     """
@@ -195,7 +202,8 @@ def misplaced_element(document: Document, context: RuleContext) -> Iterator[Diag
     ),
 )
 def empty_element(document: Document, context: RuleContext) -> Iterator[Diagnostic]:
-    """An element of a core section has no text, or only whitespace.
+    """An element of a core section, or one of an approach's four children, has no text, or
+    only whitespace.
 
     Why: an empty gate or metric looks like a requirement and demands nothing.
     """
