@@ -57,18 +57,37 @@ KEYS: dict[str, str] = {
     "strict": "warnings fail the run too",
 }
 GATE_KEYS = ("topics", "default", "per-file")
+# Folders no one wants linted: version control, virtual environments, tool caches, vendored
+# and built code (ruff's default exclude, plus persona-lint's cache). Hidden folders are
+# walked otherwise: real personas live under .claude/.
 DEFAULT_EXCLUDE = (
-    ".*",
-    "node_modules",
-    "venv",
-    "env",
+    ".bzr",
+    ".direnv",
+    ".eggs",
+    ".git",
+    ".hg",
+    ".ipynb_checkpoints",
+    ".mypy_cache",
+    ".nox",
+    ".persona_lint_cache",
+    ".pytest_cache",
+    ".pytype",
+    ".ruff_cache",
+    ".svn",
+    ".tox",
     ".venv",
     "__pycache__",
-    "site-packages",
-    "vendor",
-    "third_party",
+    "__pypackages__",
+    "_build",
+    "buck-out",
     "build",
     "dist",
+    "env",
+    "node_modules",
+    "site-packages",
+    "third_party",
+    "vendor",
+    "venv",
 )
 
 
@@ -162,9 +181,8 @@ def absolute_posix(path: Path, cwd: str | None = None) -> str:
 
 @cache
 def _default_exclude() -> re.Pattern[str]:
-    """The default patterns as one regular expression (hidden folders are skipped by the
-    walk itself)."""
-    patterns = (glob_to_regex(p).pattern for p in DEFAULT_EXCLUDE if p != ".*")
+    """The default patterns as one regular expression."""
+    patterns = (glob_to_regex(p).pattern for p in DEFAULT_EXCLUDE)
     return re.compile("|".join(f"(?:{pattern})" for pattern in patterns))
 
 
@@ -305,7 +323,8 @@ class _Validator:
             return names
 
         default = known(
-            self._strings(f"{key}.default", value.get("default", ["security"])), "default"
+            self._strings(f"{key}.default", value.get("default", list(DEFAULT_REQUIRED_TOPICS))),
+            "default",
         )
         per_file_raw = value.get("per-file", {})
         if not isinstance(per_file_raw, dict):

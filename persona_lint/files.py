@@ -1,7 +1,8 @@
 """Finding the files to lint, and reading them: the I/O edge of a run.
 
-A directory means every ``*.md`` below it, skipping hidden folders, virtual environments
-and vendor folders. Symbolic links are followed only when their target stays inside the
+A directory means every ``*.md`` below it, hidden folders included (real personas live
+under ``.claude/``), skipping the folders the configuration excludes and virtual
+environments. Symbolic links are followed only when their target stays inside the
 folder being linted (for a path named on the command line: inside the current directory,
 and this holds for every link on the way to it, not only its last component); a link that
 leads outside is reported, its target never opened. Each folder is visited once and each
@@ -25,7 +26,7 @@ from pathlib import Path
 from typing import BinaryIO, NamedTuple
 
 # Decides whether a folder met in a walk is passed over (the configuration's exclude);
-# hidden folders and virtual environments are always passed over.
+# virtual environments (a folder holding pyvenv.cfg) are always passed over.
 Prune = Callable[[Path], bool]
 
 
@@ -118,7 +119,7 @@ def _walk(top: Path, root: str, seen: set[str], prune: Prune) -> Iterator[Candid
             stack.pop()
             continue
         name = entry.name
-        if not name.endswith(".md") and (name.startswith(".") or not _is_dir(entry)):
+        if not name.endswith(".md") and not _is_dir(entry):
             continue  # neither a Markdown file nor a folder to enter (no Path built for it)
         path = folder / name
         found = _entry(entry, path, os.path.join(folder_real, name), root, seen, prune)
@@ -142,7 +143,7 @@ def _entry(
     except OSError:
         return None
     is_dir = _is_dir(entry)
-    if is_dir and (entry.name.startswith(".") or prune(path)):
+    if is_dir and prune(path):
         return None
     if not is_dir and not entry.name.endswith(".md"):
         return None

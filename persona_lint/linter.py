@@ -64,7 +64,12 @@ def lint_source(
         return _only(path, "PL100", message, settings, lines=document.lines)
     context = RuleContext(settings)
     found: list[Diagnostic] = []
-    for rule in document_rules(settings.select):
+    rules = document_rules(settings.select)  # loads the rule families
+    from persona_lint.rules.structure import OTHER_LAYOUT_CODES, in_persona_layout
+
+    if not in_persona_layout(document):  # a module, an older layout: no cascade
+        rules = tuple(rule for rule in rules if rule.code in OTHER_LAYOUT_CODES)
+    for rule in rules:
         if rule.check is None:
             continue  # document_rules gives none such; this tells mypy
         try:

@@ -183,7 +183,7 @@ class TestKeys:
         result = cli(".", "--ignore", "PL801", cwd=tmp_path)
         assert codes_of(result) == ["PL502"]
         assert (
-            "strict/backend-engineer.md:39:5: warning: no gate covers the required topic 'privacy'"
+            "strict/backend-engineer.md:39:5: error: no gate covers the required topic 'privacy'"
             in result.stdout
         )
 
