@@ -214,9 +214,12 @@ def assert_fresh_verdict(tree: Path) -> None:
     """A run with the cache reports exactly what a run without it does: PL304, exit 1."""
     cached = cli(".", "--output-format", "json", cwd=tree)
     fresh = cli(".", "--output-format", "json", "--no-cache", cwd=tree)
-    assert (cached.returncode, cached.stderr) == (1, "")
+    assert (cached.returncode, cached.stderr) == (1, "1 file checked: 1 error, 0 warnings\n")
     assert (cached.stdout, cached.stderr) == (fresh.stdout, fresh.stderr)
-    assert [d["code"] for d in json.loads(cached.stdout)] == ["PL304"]
+    (file,) = json.loads(cached.stdout)["files"]
+    assert [(d["code"], d["range"]["start"]) for d in file["diagnostics"]] == [
+        ("PL304", {"line": 3, "column": 3})
+    ]
 
 
 def test_a_deeply_nested_cache_file_is_no_cache(tmp_path: Path) -> None:
