@@ -46,6 +46,7 @@ MAX_ENTRIES = 50_000
 # The largest cache file read, in bytes (README, "Result cache"); a run whose entries would
 # make a larger file keeps only its own, or writes none. 1,000 clean files take 0.2 MB.
 MAX_BYTES = 16 * 1024 * 1024
+_SIGNATURE_LINE = 65  # before the JSON: 64 hexadecimal digits and a line break
 SECRET_BYTES = 32
 # Packages whose versions can change a diagnostic (validity, messages, structure).
 PARSERS = ("lxml", "xmlschema", "elementpath", "markdown_it")
@@ -178,10 +179,6 @@ class ResultCache:
             if len(body) + _SIGNATURE_LINE <= MAX_BYTES:
                 return body
         return None
-
-
-# The signature line: 64 hexadecimal digits and a line break.
-_SIGNATURE_LINE = 65
 
 
 def _signed(body: bytes, secret: bytes) -> bytes:

@@ -365,12 +365,8 @@ def assert_no_cache(tree: Path, env: Mapping[str, str]) -> None:
 FAKE_TODAY = """\
 import datetime, sys, types
 import persona_lint.settings
-class Today(datetime.date):
-    @classmethod
-    def today(cls):
-        return datetime.date.fromisoformat(DAY)
-DAY = sys.argv.pop(1)
-persona_lint.settings.datetime = types.SimpleNamespace(date=Today)
+day = datetime.date.fromisoformat(sys.argv.pop(1))
+persona_lint.settings.datetime = types.SimpleNamespace(date=types.SimpleNamespace(today=lambda: day))
 from persona_lint.cli import main
 sys.argv[0] = "persona-lint"
 main()
@@ -461,14 +457,10 @@ CHANGES = st.builds(
 def run_on(folder: Path, cache: Path | None, clock: str) -> tuple[int, str, str]:
     """An in-process run (exit code, output, errors) with the machine's clock at ``clock``."""
 
-    class Today(datetime.date):
-        @classmethod
-        def today(cls) -> datetime.date:
-            return datetime.date.fromisoformat(clock)
-
+    day = datetime.date.fromisoformat(clock)
+    clock_module = types.SimpleNamespace(date=types.SimpleNamespace(today=lambda: day))
     stdout, stderr = io.StringIO(), io.StringIO()
     options = RunOptions(paths=(folder,), output_format="json", cache_dir=cache, jobs=1)
-    clock_module = types.SimpleNamespace(date=Today)
     with mock.patch.object(persona_lint.settings, "datetime", clock_module):
         code = run(options, stdout, stderr)
     return code, stdout.getvalue(), stderr.getvalue()
