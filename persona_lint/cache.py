@@ -101,7 +101,6 @@ class ResultCache:
         # files anywhere the CI user may: such a cache is not used at all. Without a secret,
         # no file could be trusted, nor written for a later run to trust: no cache either.
         self._secret = None if _links_anywhere(folder) else user_secret()
-        self.usable = self._secret is not None
         if self._secret is not None:
             self._entries = _read_entries(self.file, self._secret)
 

@@ -25,7 +25,12 @@ from hypothesis import strategies as st
 from test_properties import Mutation, _mutation, mutate
 
 import persona_lint.settings
+from persona_lint import cache as cache_module
+from persona_lint.cache import ResultCache
+from persona_lint.diagnostics import Diagnostic
+from persona_lint.result import FileResult
 from persona_lint.run import RunOptions, run
+from persona_lint.settings import Settings
 
 # The documented cap of the cache file (README, "Result cache").
 MAX_BYTES = 16 * 1024 * 1024
@@ -500,3 +505,25 @@ def test_a_cached_run_equals_an_uncached_run(
             for clock in CLOCKS:
                 cached = run_on(folder, cache, clock)
                 assert cached == run_on(folder, None, clock), (change, clock)
+
+
+def test_a_cache_over_the_cap_keeps_the_runs_own_entries_or_none(tmp_path: Path) -> None:
+    # Ten older entries of 1 MB and eight of this run would make 18 MB: only this run's are
+    # kept. Seventeen of one run cannot fit at all: nothing is written (the file stays).
+    def large(name: str) -> FileResult:
+        return FileResult(name, (Diagnostic(name, 1, 1, "PL304", "x" * 1_000_000),))
+
+    folder = tmp_path / "cache"
+    for names in (["old"] * 10, ["new"] * 8, ["all"] * 17):
+        cache = ResultCache(folder)
+        for number, name in enumerate(names):
+            cache.put(f"{name}{number}", large(f"{name}{number}.md"))
+        before = cache.file.read_bytes() if cache.file.exists() else b""
+        cache.save()
+        assert len(cache.file.read_bytes()) <= MAX_BYTES
+    assert cache.file.read_bytes() == before
+    found = ResultCache(folder)
+    for key, expected in (("old0", False), ("new0", True), ("new7", True), ("all0", False)):
+        hit = found.get(key, key + ".md", Settings(), b"")
+        assert (hit is not None) == expected, key
+    assert cache_module.MAX_BYTES == MAX_BYTES
