@@ -162,8 +162,11 @@ def missing_behavior_block(document: Document, context: RuleContext) -> Iterator
     found = document.persona_context
     if found is None or document.behavior is not None:
         return
-    if any(block.parsed.error for block in document.xml_blocks):
-        return  # a broken block may be the behaviour block; PL201 says so
+    if any(
+        block.parsed.error and block.root_tag is None and "_behavior" in block.code.content
+        for block in document.xml_blocks
+    ):
+        return  # a block too broken to name its root may be the behaviour block; PL201 says so
     line = found.code.fence_line
     yield finding(
         "PL102",
