@@ -22,8 +22,10 @@ def internal_error(document: Document, context: RuleContext) -> Iterator[Diagnos
     """A rule raised an exception on this file.
 
     Why: a bug in one rule must not hide every other diagnostic, nor the other files of the
-    run. The failing rule is named; the file's contents are never printed. Please report it
-    with the file (or a reduced copy).
+    run. The failing rule is named with the exception and its message (escaped, at most 200
+    characters: it may quote the file); a computation several rules share is reported once.
+    PL001 is reported whatever the selection: a file with a bug is a file not checked.
+    Please report it with the file (or a reduced copy).
     """
     return iter(())
 
