@@ -415,9 +415,7 @@ def _edit_files(
             continue
         read = _text_to_fix(result, (stdin or b"") if options.paths == (Path("-"),) else None)
         if isinstance(read, str):
-            print(
-                f"persona-lint: error: {human_path(result.path)}: not fixed: {read}", file=stderr
-            )
+            print(f"persona-lint: error: {human_path(result.path)}: not fixed: {read}", file=stderr)
             done.unchecked += 1
             continue
         data, text = read

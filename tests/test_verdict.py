@@ -22,8 +22,7 @@ from conftest import CANONICAL, SETTINGS, cli, edit, triples
 from lsp.client import start_client, stop_client
 from lsprotocol import types
 
-from persona_lint.document import ComputationFailed, parse_document
-from persona_lint.failures import MAX_MESSAGE
+from persona_lint.document import parse_document
 from persona_lint.linter import lint_source
 from persona_lint.postprocess import check_corpus
 
@@ -139,8 +138,12 @@ def test_only_severity_naming_the_code_or_a_suppression_changes_it(tmp_path: Pat
         [png.format("error"), "1 file checked: 1 error, 0 warnings"],
     )
     # An inline suppression still covers PL001 (a rule's bug in a file that was parsed).
-    write(tmp_path, "backend-engineer.md", f"{CANONICAL}\n<!-- persona-lint: disable-file PL001 -->\n")
-    quiet = planted(BROKEN_RULE, "--no-cache", "--select", "PL3", "backend-engineer.md", cwd=tmp_path)
+    write(
+        tmp_path, "backend-engineer.md", f"{CANONICAL}\n<!-- persona-lint: disable-file PL001 -->\n"
+    )
+    quiet = planted(
+        BROKEN_RULE, "--no-cache", "--select", "PL3", "backend-engineer.md", cwd=tmp_path
+    )
     assert (quiet.returncode, quiet.stdout) == (0, "1 file checked: 0 errors, 0 warnings\n")
 
 
@@ -195,6 +198,7 @@ def test_a_shared_computation_that_fails_is_one_pl001(monkeypatch: pytest.Monkey
     """A bug in the schema tail check, which every PL2xx rule asks for through the one
     shared XML computation, is one PL001 naming the computation and its first asker."""
     import persona_lint.rules.xml as xml
+    from persona_lint.failures import MAX_MESSAGE
 
     start = "tail \x1b]8;;http://x\x07 "  # an OSC 8 link: escaped, never obeyed
 
@@ -212,6 +216,8 @@ def test_a_shared_computation_that_fails_is_one_pl001(monkeypatch: pytest.Monkey
 
 
 def test_document_once_remembers_a_failure() -> None:
+    from persona_lint.document import ComputationFailed
+
     calls: list[int] = []
 
     def compute(document: object) -> int:
@@ -324,9 +330,10 @@ def test_text_takes_the_decode_path_of_bytes() -> None:
 
 # The behaviour block fenced without ``xml`` (so there is none), and a third, unrelated
 # ``xml`` block that is not well-formed.
-NO_BEHAVIOR_AND_A_BROKEN_NOTE = edit(
-    "```xml\n<backend_engineer_behavior>", "```\n<backend_engineer_behavior>"
-) + "\n```xml\n<notes><a></notes>\n```\n"
+NO_BEHAVIOR_AND_A_BROKEN_NOTE = (
+    edit("```xml\n<backend_engineer_behavior>", "```\n<backend_engineer_behavior>")
+    + "\n```xml\n<notes><a></notes>\n```\n"
+)
 
 
 def test_pl102_survives_an_unrelated_malformed_block() -> None:
@@ -419,6 +426,12 @@ def test_fix_reports_a_file_it_cannot_read_again(
 ) -> None:
     write(tmp_path, "backend-engineer.md", edit("| 1.0.0   |", "| 1.0.0 |"))  # PL308: fixable
     write(tmp_path, "replacement", replacement)
-    done = planted(CHANGED_BEFORE_THE_FIX, "--no-cache", "--fix", "backend-engineer.md", cwd=tmp_path)
+    done = planted(
+        CHANGED_BEFORE_THE_FIX, "--no-cache", "--fix", "backend-engineer.md", cwd=tmp_path
+    )
     assert (done.returncode, done.stderr) == (1, stderr + "\n")
-    assert done.stdout.splitlines() == [report, "nothing to fix", "1 file checked: 1 error, 0 warnings"]
+    assert done.stdout.splitlines() == [
+        report,
+        "nothing to fix",
+        "1 file checked: 1 error, 0 warnings",
+    ]

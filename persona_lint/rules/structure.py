@@ -165,10 +165,9 @@ def missing_behavior_block(document: Document, context: RuleContext) -> Iterator
     if found is None or document.behavior is not None:
         return
     if any(
-        block.parsed.error and block.root_tag is None and "_behavior" in block.code.content
-        for block in document.xml_blocks
+        block.parsed.error and "_behavior" in block.code.content for block in document.xml_blocks
     ):
-        return  # a block too broken to name its root may be the behaviour block; PL201 says so
+        return  # a broken block naming a behaviour element may hold it; PL201 says so
     line = found.code.fence_line
     yield finding(
         "PL102",
