@@ -21,7 +21,7 @@ from persona_lint.formatters.escape import human_path
 from persona_lint.postprocess import check_corpus
 from persona_lint.result import FileResult
 from persona_lint.settings import Settings
-from persona_lint.source import SourceProblem, decode, source_text
+from persona_lint.source import SourceProblem, source_text
 
 if TYPE_CHECKING:
     from persona_lint.changes import ChangeTracker
@@ -302,7 +302,11 @@ def _quote_sources(
     for result in results:
         if result.needs_lines:
             data = (stdin or b"") if reading_stdin else _read(result.path, result.settings)
-            text = decode(data) if isinstance(data, bytes) else None
+            text = (
+                source_text(data, result.settings.max_file_size)
+                if isinstance(data, bytes)
+                else None
+            )
             if isinstance(text, str):
                 result = result._replace(lines=tuple(text.split("\n")))
         quoted.append(result)

@@ -182,6 +182,19 @@ def test_internal_error_is_one_line_and_exit_2(tmp_path: Path, setup: str, messa
     assert any(line.startswith(("KeyError: 'planted'", "RuntimeError: planted")) for line in lines)
 
 
+def test_a_bug_in_another_command_is_one_line_and_exit_2(tmp_path: Path) -> None:
+    setup = (
+        "import persona_lint.rules as rules\n"
+        "def broken():\n    raise RuntimeError('planted')\n"
+        "rules.all_rules = broken"
+    )
+    done = planted(setup, "rules", cwd=tmp_path)
+    assert (done.returncode, done.stderr) == (
+        2,
+        "persona-lint: internal error: RuntimeError: planted\n",
+    )
+
+
 def test_show_traceback_is_documented() -> None:
     readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
     assert "--show-traceback" in readme
@@ -373,7 +386,7 @@ def test_the_walk_reports_an_entry_it_cannot_tell(tmp_path: Path) -> None:
 def test_one_definition_of_a_markdown_file(tmp_path: Path) -> None:
     from persona_lint import files, server
 
-    assert server.MARKDOWN_SUFFIXES is files.MARKDOWN_SUFFIXES
+    assert vars(server)["MARKDOWN_SUFFIXES"] is files.MARKDOWN_SUFFIXES  # imported, not copied
     broken = edit("| 1.0.0   |", "| 1.0     |")
     for name in ("a.md", "b.markdown", "C.MD", "d.txt"):
         write(tmp_path, f"personas/{name}", broken)
