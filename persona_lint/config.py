@@ -27,7 +27,7 @@ from typing import Any, NamedTuple
 
 from persona_lint.diagnostics import Severity
 from persona_lint.errors import RunError
-from persona_lint.rules.registry import DEFAULT_OFF
+from persona_lint.rules.registry import DEFAULT_OFF, NOT_CHECKED
 from persona_lint.settings import (
     DEFAULT_GATE_TOPICS,
     DEFAULT_MAX_FILE_SIZE,
@@ -287,6 +287,8 @@ class _Validator:
                     key, f'{key!r}: {name} = {level!r}; expected "error", "warning" or "off"'
                 )
             for code in codes:
+                if code in NOT_CHECKED and len(codes) > 1:
+                    continue  # a prefix or ALL never hides a file that was not checked
                 out[code] = None if level == "off" else Severity(level)
         return out
 
@@ -658,6 +660,7 @@ def build_settings(layers: list[Layer], path: Path) -> Settings:
     for glob, codes in per_file:
         if glob.matches(path):
             selected -= codes
+    selected |= NOT_CHECKED  # whatever the selection: see rules/registry.py
     selected -= {code for code, level in severity.items() if level is None}
     policy: GatePolicy | None = merged.get("required-gates")
     if policy is None:

@@ -37,6 +37,7 @@ from persona_lint import __version__
 from persona_lint.config import CONFIG_NAME, PYPROJECT, ConfigError, Resolver, resolve_selector
 from persona_lint.diagnostics import Diagnostic, Severity
 from persona_lint.document import CodeBlock, Document
+from persona_lint.files import MARKDOWN_SUFFIXES
 from persona_lint.linter import FileResult, check_corpus, lint_source
 from persona_lint.rules import get_rule
 from persona_lint.rules.docs import render_rule
@@ -45,7 +46,6 @@ from persona_lint.settings import Settings
 DEBOUNCE_ENV = "PERSONA_LINT_LSP_DEBOUNCE_MS"
 DEFAULT_DEBOUNCE_MS = 200
 SOURCE = "persona-lint"
-MARKDOWN_SUFFIXES = (".md", ".markdown")
 CONFIG_FILES = (CONFIG_NAME, PYPROJECT)
 UTF8 = types.PositionEncodingKind.Utf8
 UTF16 = types.PositionEncodingKind.Utf16

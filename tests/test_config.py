@@ -90,7 +90,9 @@ class TestDiscovery:
         ]
         assert lines["today"].endswith("[default]")
         shown = cli("--show-settings", "x.md", "--select", "PL304", cwd=tmp_path)
-        assert "select            PL304    [command line]" in shown.stdout
+        # The codes saying a file was not checked are always selected (issue 16).
+        selected = "PL001, PL002, PL003, PL004, PL100, PL304"
+        assert f"select            {selected}    [command line]" in shown.stdout
 
 
 def settings_with(tmp_path: Path, toml: str, name: str = "backend-engineer.md") -> object:
@@ -107,6 +109,7 @@ class TestKeys:
         )
         assert isinstance(s, Settings) and s.select is not None
         assert sorted(s.select) == [
+            *("PL001", "PL002", "PL003", "PL004", "PL100"),  # always (issue 16)
             *("PL301", "PL302", "PL303", "PL305", "PL306", "PL307", "PL308", "PL310", "PL311"),
             "PL401",
         ]

@@ -22,8 +22,10 @@ def internal_error(document: Document, context: RuleContext) -> Iterator[Diagnos
     """A rule raised an exception on this file.
 
     Why: a bug in one rule must not hide every other diagnostic, nor the other files of the
-    run. The failing rule is named; the file's contents are never printed. Please report it
-    with the file (or a reduced copy).
+    run. The failing rule is named with the exception and its message (escaped, at most 200
+    characters: it may quote the file); a computation several rules share is reported once.
+    PL001 is reported whatever the selection: a file with a bug is a file not checked.
+    Please report it with the file (or a reduced copy).
     """
     return iter(())
 
@@ -167,8 +169,10 @@ def missing_behavior_block(document: Document, context: RuleContext) -> Iterator
     found = document.persona_context
     if found is None or document.behavior is not None:
         return
-    if any(block.parsed.error for block in document.xml_blocks):
-        return  # a broken block may be the behaviour block; PL201 says so
+    if any(
+        block.parsed.error and "_behavior" in block.code.content for block in document.xml_blocks
+    ):
+        return  # a broken block naming a behaviour element may hold it; PL201 says so
     line = found.code.fence_line
     yield finding(
         "PL102",
