@@ -471,6 +471,9 @@ class PersonaServer(LanguageServer):
             return (self._resolver.settings_for(path), self._resolver.excluded(path))
         except ConfigError as exc:
             return str(exc)
+        except Exception as exc:  # a loader bug: still an invalid configuration to the user
+            logger.exception("persona-lint: reading the configuration of %s failed", path)
+            return f"it cannot be read ({type(exc).__name__})"
 
     def _current(self, uri: str) -> Linted | None:
         """The lint of the document's current version (cached); None if not Markdown."""
@@ -647,6 +650,23 @@ class PersonaServer(LanguageServer):
         self.text_document_publish_diagnostics(
             types.PublishDiagnosticsParams(uri=uri, diagnostics=diagnostics, version=version)
         )
+
+    def kept(self) -> dict[str, int]:
+        """What the server holds, by store (for tests and debugging): the stores of open
+        documents are empty once every document is closed; the others have caps."""
+        return {
+            "open documents": len(self._open),
+            "text documents": len(self.workspace.text_documents),
+            "lints": len(self._linted),
+            "slugs": len(self._slugs),
+            "stale": len(self._stale),
+            "published": len(self._published),
+            "shown": len(self._shown),
+            "timers": len(self._timers),
+            "parsed documents": int(self._parsed is not None),
+            "fix-all results": int(self._fixed_all is not None),
+            "resolver folders": len(self._resolver_folders),
+        }
 
     # Requests
 

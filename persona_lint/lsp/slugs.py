@@ -20,6 +20,9 @@ class SlugIndex:
     def __init__(self) -> None:
         self._holders: dict[SlugKey, dict[str, None]] = {}
 
+    def __len__(self) -> int:
+        return len(self._holders)
+
     def holders(self, key: SlugKey | None) -> list[str]:
         """The documents holding ``key`` (none for None)."""
         return list(self._holders.get(key, ())) if key is not None else []

@@ -29,6 +29,7 @@ from typing import Any, BinaryIO
 from lsprotocol import types
 from pygls.exceptions import (
     JsonRpcException,
+    JsonRpcInvalidParams,
     JsonRpcInvalidRequest,
     JsonRpcServerNotInitialized,
 )
@@ -110,13 +111,14 @@ class PersonaProtocol(LanguageServerProtocol):
     def structure_message(self, data: dict[str, Any]) -> Any:
         try:
             return super().structure_message(data)
-        except JsonRpcException as error:  # pygls: parameters that do not fit the types
+        except JsonRpcException:  # pygls: the message does not fit the protocol's types
             method = data.get("method")
             if not isinstance(method, str):
-                raise
+                raise  # a response, or not a message: pygls logs it
             message_id = data.get("id")
             if not isinstance(message_id, int | str):
-                message_id = None
+                message_id = None  # a notification (or an id that cannot be answered)
+            error = JsonRpcInvalidParams(f"invalid parameters for {method!r}")
             return Refused(message_id, method, error)
 
     def handle_message(self, message: Any) -> None:
