@@ -96,7 +96,7 @@ MAX_RESOLVER_FOLDERS = 1000
 MAX_SHOWN_ERRORS = 100
 UTF16 = types.PositionEncodingKind.Utf16
 QUICK_FIX = types.CodeActionKind.QuickFix
-FIX_ALL = f"{types.CodeActionKind.SourceFixAll}.persona-lint"
+FIX_ALL = f"{types.CodeActionKind.SourceFixAll.value}.persona-lint"
 CODE_ACTION_KINDS = [QUICK_FIX, FIX_ALL]
 SEVERITIES = {
     Severity.ERROR: types.DiagnosticSeverity.Error,

@@ -726,7 +726,7 @@ async def test_the_rules_own_fix_is_the_preferred_quick_fix(client: Client, tmp_
     assert capabilities is not None
     provider = capabilities.code_action_provider
     assert isinstance(provider, types.CodeActionOptions)
-    assert provider.code_action_kinds == ["quickfix", "source.fixAll.persona-lint"]
+    assert list(provider.code_action_kinds or ()) == ["quickfix", "source.fixAll.persona-lint"]
     uri = client.open(tmp_path / "backend-engineer.md", BOTH_FIXABLE)
     before = list((await client.next_diagnostics(uri)).diagnostics)
     assert [d.code for d in before] == ["PL308", "PL701"]
