@@ -94,7 +94,6 @@ CONFIG_FILES = (CONFIG_NAME, PYPROJECT)
 MAX_RESOLVER_FOLDERS = 1000
 # Configuration errors shown in a message window once; beyond, the record starts afresh.
 MAX_SHOWN_ERRORS = 100
-UTF16 = types.PositionEncodingKind.Utf16
 QUICK_FIX = types.CodeActionKind.QuickFix
 FIX_ALL = f"{types.CodeActionKind.SourceFixAll.value}.persona-lint"
 CODE_ACTION_KINDS = [QUICK_FIX, FIX_ALL]
@@ -240,7 +239,8 @@ class Linted:
     # one document at a time); None: nothing to report (not a persona, excluded, or a
     # problem below).
     result: FileResult | None
-    settings: tuple[Settings, bool] | str  # (settings, excluded), or the configuration error
+    # (settings, excluded), or why there are none (the configuration error, or the problem).
+    settings: tuple[Settings, bool] | str
     # The one diagnostic to show instead (an invalid configuration, an internal error).
     problem: str | None = None
 
@@ -317,10 +317,6 @@ class PersonaServer(LanguageServer):
             types.LogMessageParams(type=types.MessageType.Warning, message=message)
         )
 
-    @property
-    def encoding(self) -> str:
-        return self.workspace.position_encoding or UTF16
-
     # Documents
 
     def opened(self, document: types.TextDocumentItem) -> None:
@@ -380,17 +376,17 @@ class PersonaServer(LanguageServer):
 
     def _fire(self, uri: str) -> None:
         self._timers.pop(uri, None)
-        self._guarded(self.refresh, uri)
+        self._guarded(lambda: self.refresh(uri), uri)
 
-    def _guarded(self, action: Callable[[str], None], uri: str) -> None:
-        """Run a timer's action: its exception would be lost."""
+    def _guarded(self, action: Callable[[], None], what: str) -> None:
+        """Run a timer's action and report its exception, which would be lost."""
         try:
-            action(uri)
+            action()
         except Exception as exc:
-            logger.exception("persona-lint: linting %s failed", uri)
+            logger.exception("persona-lint: linting %s failed", what)
             self.window_log_message(
                 types.LogMessageParams(
-                    type=types.MessageType.Error, message=f"linting {uri} failed: {exc!r}"
+                    type=types.MessageType.Error, message=f"linting {what} failed: {exc!r}"
                 )
             )
 
@@ -554,15 +550,7 @@ class PersonaServer(LanguageServer):
         self._settle_timer = None
         stale = list(self._stale)
         self._stale.clear()
-        try:
-            self._publish(stale)
-        except Exception as exc:  # a timer's exception would be lost
-            logger.exception("persona-lint: publishing failed")
-            self.window_log_message(
-                types.LogMessageParams(
-                    type=types.MessageType.Error, message=f"publishing failed: {exc!r}"
-                )
-            )
+        self._guarded(lambda: self._publish(stale), "the documents sharing a slug")
 
     def _cross_file(self, key: SlugKey | None) -> dict[str, list[Diagnostic]]:
         """The cross-file findings among the holders of one slug, by path."""
@@ -570,7 +558,7 @@ class PersonaServer(LanguageServer):
         results = [result for result in holders if result is not None]
         return corpus_findings(results) if len(results) > 1 else {}
 
-    def cross_file_of(self, entry: Linted) -> list[Diagnostic]:
+    def _cross_file_of(self, entry: Linted) -> list[Diagnostic]:
         """One document's cross-file findings (before selection and suppressions)."""
         if entry.result is None:
             return []
@@ -734,7 +722,7 @@ class PersonaServer(LanguageServer):
                     fixes.insert(0, removal)
             elif ours.code in FIXERS:
                 fixed = fix_one(
-                    entry.shown, entry.lines.text, settings, ours, extra=self.cross_file_of(entry)
+                    entry.shown, entry.lines.text, settings, ours, extra=self._cross_file_of(entry)
                 )
                 change = text_change(entry.lines.text, fixed) if fixed is not None else None
                 if change is not None:
@@ -766,7 +754,7 @@ class PersonaServer(LanguageServer):
         else:
             text = entry.lines.text
             settings = entry.result.settings
-            fixed = fix_text(entry.shown, text, settings, extra=self.cross_file_of(entry)).text
+            fixed = fix_text(entry.shown, text, settings, extra=self._cross_file_of(entry)).text
             self._fixed_all = (entry.uri, entry.version, fixed)
         return text_change(entry.lines.text, fixed)
 

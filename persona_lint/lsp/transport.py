@@ -125,8 +125,9 @@ class PersonaProtocol(LanguageServerProtocol):
         refusal = message if isinstance(message, Refused) else self._refusal(message)
         if refusal is None:
             super().handle_message(message)
-        elif refusal.id is not None:
-            logger.warning("refused request %r: %s", refusal.method, refusal.error.message)
+            return
+        logger.warning("refused %r: %s", refusal.method, refusal.error.message)
+        if refusal.id is not None:
             self._send_response(refusal.id, error=refusal.error.to_response_error())
 
     def _refusal(self, message: Any) -> Refused | None:
