@@ -22,17 +22,18 @@ from lsp.client import Client, start_client, stop_client
 from lsprotocol import types
 
 from persona_lint.diagnostics import Diagnostic
+from persona_lint.fix import fix_one
 from persona_lint.linter import check_corpus, lint_source
-from persona_lint.rules import get_rule
-from persona_lint.rules.docs import render_rule
-from persona_lint.server import (
-    MAX_RESOLVER_FOLDERS,
+from persona_lint.lsp.edits import (
     Change,
-    create_server,
     open_markup,
     removal_fix,
     suppression_fix,
+    text_change,
 )
+from persona_lint.rules import get_rule
+from persona_lint.rules.docs import render_rule
+from persona_lint.server import MAX_RESOLVER_FOLDERS, create_server
 
 UTF8 = types.PositionEncodingKind.Utf8
 UTF16 = types.PositionEncodingKind.Utf16
@@ -776,3 +777,31 @@ async def test_fix_all_applies_every_safe_fix(
     client.change(uri, fixed)
     assert list((await client.next_diagnostics(uri)).diagnostics) == []
     assert await fix_all(client, uri, [only]) == []
+
+
+@pytest.mark.parametrize(
+    ("before", "after", "change"),
+    [
+        ("abc\nde\nf", "abc\nxde\nf", Change((1, 0), (1, 0), "x")),
+        ("a\nb\n", "a\n", Change((1, 0), (2, 0), "")),
+        ("aaa", "aa", Change((0, 2), (0, 3), "")),
+        ("", "x\ny", Change((0, 0), (0, 0), "x\ny")),
+        ("| 1 |\n|2|\n", "| 1 |\n| 2 |\n", Change((1, 1), (1, 2), " 2 ")),
+    ],
+)
+def test_text_change_spans_only_what_differs(before: str, after: str, change: Change) -> None:
+    assert text_change(before, after) == change
+    assert apply(before, (change,)) == after
+
+
+def test_fix_one_applies_one_verified_fix() -> None:
+    target = next(d for d in lint(BOTH_FIXABLE) if d.code == "PL701")
+    assert fix_one("backend-engineer.md", BOTH_FIXABLE, SETTINGS, target) == edit(
+        TABLE, "|1.0.0|2025-07-11|stable|"
+    )
+    # Not reported by the text any more (another line): nothing to fix.
+    moved = Diagnostic(target.path, target.line + 1, target.column, "PL701", "", target.severity)
+    assert fix_one("backend-engineer.md", BOTH_FIXABLE, SETTINGS, moved) is None
+    # A rule without a fix.
+    unfixable = next(d for d in lint(DEFECTS) if d.code == "PL304")
+    assert fix_one("backend-engineer.md", DEFECTS, SETTINGS, unfixable) is None
