@@ -147,14 +147,6 @@ async def start_client(
     return client
 
 
-async def start_uninitialized() -> Client:
-    """Start ``persona-lint server`` without initialising it."""
-    config = ClientServerConfig(server_command=SERVER, client_factory=Client)
-    client = await config.start()
-    assert isinstance(client, Client)
-    return client
-
-
 async def stop_client(client: Client) -> None:
     await client.shutdown_session()
     await client.stop()  # type: ignore[no-untyped-call]
