@@ -6,9 +6,9 @@ An edge over the core, like the CLI: each open Markdown document is linted with
 :func:`lint_source` (``explicit=False``, so Markdown that is not a persona gets nothing);
 the cross-file rules (PL801, duplicate slugs) see the open personas of one workspace
 folder, kept incremental by an index of their slugs (:mod:`persona_lint.lsp.slugs`): an
-edit re-publishes only the documents whose duplicate-slug findings it may change, and those
-of other documents after a pause (see below), so a burst of opens costs each document
-once. Diagnostics become LSP diagnostics only when published: 0-based lines, columns in the
+edit re-publishes only the documents whose duplicate-slug findings it may change; when a
+document takes or leaves a slug that others hold, it and they are published together after
+a pause (see below), so a burst of opens costs each document once. Diagnostics become LSP diagnostics only when published: 0-based lines, columns in the
 negotiated position encoding (our columns count code points, so UTF-32 is preferred when
 the client offers it), converted by pygls' :class:`PositionCodec`.
 
@@ -22,8 +22,8 @@ between requests and rebuilt when a document is saved or a configuration file ch
 invalid configuration is one diagnostic per document: at 1:1 of each persona, and at its
 line in the configuration file when that file is open. A change is linted after a pause in
 typing: ``PERSONA_LINT_LSP_DEBOUNCE_MS`` milliseconds (default 200; 0 lints every change at
-once, as the benchmark does); the same pause, after the last event, before other documents'
-cross-file findings are re-published. Open, save and the requests that need fresh
+once, as the benchmark does); the same pause, after the last event that touches a shared
+slug, before the holders' cross-file findings are published. Open, save and the requests that need fresh
 diagnostics (hover, code actions) lint at once.
 
 What is kept is bounded: per open document its text (pygls), its lines, its diagnostics and
@@ -43,7 +43,7 @@ import os
 import re
 import sys
 import threading
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
@@ -391,10 +391,12 @@ class PersonaServer(LanguageServer):
             )
 
     def refresh(self, uri: str) -> None:
-        """Lint the document's current text (if not done yet) and publish its diagnostics;
-        the documents whose cross-file findings this changes follow after a pause."""
+        """Lint the document's current text (if not done yet) and publish its diagnostics,
+        unless it joined or left a shared slug: then it waits for the pause with the
+        other holders (their findings all change, and computing them costs the number of
+        holders: once per burst of opens, not once per open)."""
         self._cancel(uri)
-        if self._current(uri) is not None:
+        if self._current(uri) is not None and uri not in self._stale:
             self._publish([uri], forced=True)
 
     def reload_configuration(self) -> None:
@@ -519,7 +521,10 @@ class PersonaServer(LanguageServer):
         if entry is not None:
             self._linted[uri] = entry
         old_slug = old.slug if old is not None else None
-        self._mark_stale(self._slugs.move(uri, old_slug, entry.slug if entry else None))
+        touched = self._slugs.move(uri, old_slug, entry.slug if entry else None)
+        if touched and entry is not None:
+            touched.add(uri)
+        self._mark_stale(touched)
 
     def _document(self, entry: Linted) -> Document | None:
         """The parsed document of a lint (parsed again unless it is the last one kept)."""
@@ -535,13 +540,13 @@ class PersonaServer(LanguageServer):
 
     # Publishing
 
-    def _mark_stale(self, uris: Iterable[str]) -> None:
+    def _mark_stale(self, uris: Collection[str]) -> None:
         """These documents' cross-file findings may have changed: re-publish them once
-        events pause (each new event postpones it, so a burst of opens costs one pass)."""
-        before = len(self._stale)
-        self._stale.update(uris)
-        if len(self._stale) == before:
+        events that touch others pause (each postpones it, so a burst of opens costs one
+        pass, not one per open)."""
+        if not uris:
             return
+        self._stale.update(uris)
         if self._settle_timer is not None:
             self._settle_timer.cancel()
         self._settle_timer = asyncio.get_running_loop().call_later(self.debounce, self._settle)

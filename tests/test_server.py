@@ -580,7 +580,7 @@ async def test_a_burst_of_duplicate_slugs_publishes_each_document_a_bounded_numb
 ) -> None:
     # 300 copies of one persona: each open changes every holder's PL801 message ("... and N
     # more"). Re-publishing all holders on each open sends 45,000 notifications; the server
-    # publishes the opened one at once and the others once the burst pauses.
+    # publishes every holder once the burst pauses (twice at most if the burst stalls).
     lsp = await start_client(tmp_path, [UTF16], debounce_ms=1000)
     try:
         uris = []
