@@ -8,9 +8,10 @@ the cross-file rules (PL801, duplicate slugs) see the open personas of one works
 folder, kept incremental by an index of their slugs (:mod:`persona_lint.lsp.slugs`): an
 edit re-publishes only the documents whose duplicate-slug findings it may change; when a
 document takes or leaves a slug that others hold, it and they are published together after
-a pause (see below), so a burst of opens costs each document once. Diagnostics become LSP diagnostics only when published: 0-based lines, columns in the
-negotiated position encoding (our columns count code points, so UTF-32 is preferred when
-the client offers it), converted by pygls' :class:`PositionCodec`.
+a pause (see below), so a burst of opens costs each document once. Diagnostics become LSP
+diagnostics only when published: 0-based lines, columns in the negotiated position
+encoding (our columns count code points, so UTF-32 is preferred when the client offers
+it), converted by pygls' :class:`PositionCodec`.
 
 Code actions: for each fixable diagnostic, its rule's own fix (``quickfix``, preferred);
 ``source.fixAll.persona-lint``, every safe fix at once; both computed by the engine of
@@ -23,8 +24,8 @@ invalid configuration is one diagnostic per document: at 1:1 of each persona, an
 line in the configuration file when that file is open. A change is linted after a pause in
 typing: ``PERSONA_LINT_LSP_DEBOUNCE_MS`` milliseconds (default 200; 0 lints every change at
 once, as the benchmark does); the same pause, after the last event that touches a shared
-slug, before the holders' cross-file findings are published. Open, save and the requests that need fresh
-diagnostics (hover, code actions) lint at once.
+slug, before the holders' cross-file findings are published. Open, save and the requests
+that need fresh diagnostics (hover, code actions) lint at once.
 
 What is kept is bounded: per open document its text (pygls), its lines, its diagnostics and
 its lint result without the parsed document; nothing for a closed one. Besides, one parsed
