@@ -360,7 +360,7 @@ class PersonaServer(LanguageServer):
         publish its cross-file findings if they wait for the pause after an event."""
         if uri in self._timers:
             self.refresh(uri)
-        elif uri in self._stale:
+        if uri in self._stale:
             self._publish([uri])
 
     def cancel_all(self) -> None:
