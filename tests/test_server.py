@@ -805,3 +805,29 @@ def test_fix_one_applies_one_verified_fix() -> None:
     # A rule without a fix.
     unfixable = next(d for d in lint(DEFECTS) if d.code == "PL304")
     assert fix_one("backend-engineer.md", DEFECTS, SETTINGS, unfixable) is None
+
+
+@pytest.mark.slow
+@pytest.mark.asyncio
+async def test_a_request_publishes_a_document_waiting_for_the_pause(tmp_path: Path) -> None:
+    # The second holder of a slug waits for the pause with the first; a hover on it does not.
+    lsp = await start_client(tmp_path, [UTF16], debounce_ms=60_000)
+    try:
+        (tmp_path / "a").mkdir()
+        (tmp_path / "b").mkdir()
+        first = lsp.open(tmp_path / "a" / "backend-engineer.md", CANONICAL)
+        assert list((await lsp.next_diagnostics(first)).diagnostics) == []
+        second = lsp.open(tmp_path / "b" / "backend-engineer.md", CANONICAL)
+        hover = await lsp.text_document_hover_async(
+            types.HoverParams(
+                text_document=types.TextDocumentIdentifier(uri=second),
+                position=types.Position(line=9, character=30),
+            )
+        )
+        assert hover is not None
+        assert isinstance(hover.contents, types.MarkupContent)
+        assert hover.contents.value.startswith("### PL801 (duplicate-slug)\n")
+        published = await lsp.next_diagnostics(second)
+        assert [d.code for d in published.diagnostics] == ["PL801"]
+    finally:
+        await stop_client(lsp)
