@@ -6,6 +6,9 @@ canonical one) and a 100 KB persona (another persona: the canonical one with per
 sections appended), sends N whole-text edits to each, alternately adding and removing a
 defect, and times each edit from sending didChange to receiving its diagnostics. Then the
 same lint in process (lint_source + check_corpus over both documents), for comparison.
+Last, a burst: OPENED copies of the canonical persona opened at once in a fresh server,
+first each with its own slug, then all with one slug (every open changes every holder's
+duplicate-slug message), timed to the last diagnostics and counting the notifications.
 
 Prints figures; asserts nothing. Run: python benchmarks/bench_server.py [N]
 """
@@ -26,6 +29,7 @@ from pygls.lsp.client import LanguageClient
 ROOT = Path(__file__).resolve().parents[1]
 CANONICAL = (ROOT / "personas" / "backend-engineer.md").read_text(encoding="utf-8")
 EDITS = 50
+OPENED = 300
 LARGE_SIZE = 100 * 1024
 
 
@@ -153,6 +157,52 @@ async def bench_server(documents: dict[str, str], folder: Path, edits: int) -> N
     await client.stop()  # type: ignore[no-untyped-call]
 
 
+async def bench_burst(folder: Path, same_slug: bool) -> None:
+    """Open OPENED personas at once; time until the last diagnostics (once every document
+    has some and a second passes without more)."""
+    client = LanguageClient("bench-server", "1")
+    seen: set[str] = set()
+    counted = 0
+    last = 0.0
+
+    def published(params: types.PublishDiagnosticsParams) -> None:
+        nonlocal counted, last
+        counted += 1
+        last = time.perf_counter()
+        seen.add(params.uri)
+
+    client.feature(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)(published)
+    await client.start_io(sys.executable, "-m", "persona_lint", "server")
+    await client.initialize_async(
+        types.InitializeParams(
+            capabilities=types.ClientCapabilities(),
+            workspace_folders=[types.WorkspaceFolder(uri=folder.as_uri(), name="bench")],
+        )
+    )
+    client.initialized(types.InitializedParams())
+    started = time.perf_counter()
+    for number in range(OPENED):
+        text = CANONICAL if same_slug else CANONICAL.replace("backend-engineer", f"p-{number}")
+        path = folder / f"d{number}" / "backend-engineer.md"
+        client.text_document_did_open(
+            types.DidOpenTextDocumentParams(
+                text_document=types.TextDocumentItem(
+                    uri=path.as_uri(), language_id="markdown", version=1, text=text
+                )
+            )
+        )
+    while len(seen) < OPENED or time.perf_counter() - last < 1.0:
+        await asyncio.sleep(0.1)
+    label = "one slug" if same_slug else "distinct slugs"
+    print(
+        f"server, open {OPENED} personas at once ({label}): {last - started:.2f} s to the "
+        f"last diagnostics, {counted} notifications"
+    )
+    await client.shutdown_async(None)
+    client.exit(None)
+    await client.stop()  # type: ignore[no-untyped-call]
+
+
 def bench_in_process(documents: dict[str, str], edits: int) -> None:
     from persona_lint.linter import check_corpus, lint_source
     from persona_lint.settings import Settings
@@ -180,6 +230,9 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         asyncio.run(bench_server(documents, Path(folder), edits))
     bench_in_process(documents, edits)
+    for same_slug in (False, True):
+        with tempfile.TemporaryDirectory() as folder:
+            asyncio.run(bench_burst(Path(folder), same_slug))
 
 
 if __name__ == "__main__":

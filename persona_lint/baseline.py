@@ -25,6 +25,11 @@ The file is JSON, versioned and stable (sorted, no dates), so it diffs well in r
 
 Paths are relative to the folder of the baseline file, with ``/`` separators, so the
 baseline works from any working directory.
+
+A diagnostic saying that a file could not be checked (PL001-PL004, PL100: see
+``NOT_CHECKED`` in :mod:`persona_lint.rules.registry`) is never recorded and never hidden:
+a baseline, which a pull request can rewrite, must not turn an unchecked file into a pass.
+An entry of such a code in a baseline is ignored (neither hidden nor stale).
 """
 
 from __future__ import annotations
@@ -42,6 +47,7 @@ from persona_lint.atomic import open_output
 from persona_lint.diagnostics import Diagnostic
 from persona_lint.errors import RunError
 from persona_lint.result import FileResult
+from persona_lint.rules.registry import NOT_CHECKED
 
 FORMAT_VERSION = 1
 # The largest baseline read: about 100,000 entries (an entry takes about 110 bytes).
@@ -145,7 +151,12 @@ def write(file: Path, results: Sequence[FileResult], previous: Sequence[Entry] =
     root = file.absolute().parent
     linted = {_relative(r.path, root) for r in results}
     entries = [e for e in previous if e.path not in linted]
-    entries += [entry for result in results for _, entry in entries_of(result, root)]
+    entries += [
+        entry
+        for result in results
+        for _, entry in entries_of(result, root)
+        if entry.code not in NOT_CHECKED
+    ]
     try:
         with open_output(file) as handle:  # never through a link, never replacing one
             handle.write(dump(entries))
@@ -186,13 +197,13 @@ def _stopped_by(code: str, codes: set[str]) -> str | None:
 def apply(file: Path, entries: Sequence[Entry], results: Sequence[FileResult]) -> Filtered:
     """Hide the diagnostics recorded in the baseline (each entry hides one)."""
     root = file.absolute().parent
-    remaining = Counter(entries)
+    remaining = Counter(entry for entry in entries if entry.code not in NOT_CHECKED)
     hidden = 0
     filtered = []
     for result in results:
         kept = []
         for diagnostic, entry in entries_of(result, root):
-            if remaining[entry] > 0:
+            if remaining[entry] > 0:  # never a NOT_CHECKED code: those are not counted
                 remaining[entry] -= 1
                 hidden += 1
             else:

@@ -2,22 +2,34 @@
 
 An entry is keyed on everything that can change a file's diagnostics: its bytes, its path
 (diagnostics name it, and PL407 reads it), whether it was named or found by a walk, the
-settings in force for it, the persona-lint version, the schemas, and the package's own
-files (their sizes and modification times, so a development checkout never serves results of
-older code). Entries hold the diagnostics before inline suppressions and cross-file rules,
-which every run applies afresh.
+settings in force for it (selection, severity overrides, strictness, the ``--changed-since``
+version, ...), the effective date (the real one when ``today`` is not set: PL306 depends on
+it), the persona-lint version, the schemas, the package's own files (their sizes and
+modification times, so a development checkout never serves results of older code), the
+parsers it depends on and the Python version. Entries hold the diagnostics before inline
+suppressions and cross-file rules, which every run applies afresh.
 
 The cache is one JSON file (never pickle: a cache folder is a file an attacker may plant),
 ``.persona_lint_cache/v1/results.json`` by default, loaded once and written once,
 atomically, at the end of a run that changed it. ``--no-cache`` turns it off,
 ``--cache-dir`` moves it, ``persona-lint clean`` deletes it.
+
+A pull request can commit a cache folder, so the file is trusted only when it proves it was
+written by this user: its first line is the HMAC-SHA256 (hex) of the rest, keyed with a
+random secret that lives in the user cache folder (``$XDG_CACHE_HOME/persona-lint/key`` or
+``~/.cache/persona-lint/key``, made on first use, readable by the user alone), never in the
+linted tree. The file is read only if it is a regular file (not a link) of at most
+:data:`MAX_BYTES`; anything else (a bad signature, JSON that does not parse or is too deep,
+values of the wrong types) is no cache, or a miss for that entry: the file is linted, and
+the run's verdict is the same as without a cache. Without a usable secret the run simply
+has no cache.
 """
 
 from __future__ import annotations
 
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from persona_lint import __version__
 from persona_lint.diagnostics import Diagnostic, Severity
@@ -25,22 +37,38 @@ from persona_lint.result import FileResult, PersonaFacts
 from persona_lint.settings import Settings
 from persona_lint.source import SourceProblem, decode
 
+T = TypeVar("T")
+
 DEFAULT_DIR = Path(".persona_lint_cache")
 FORMAT = "v1"
 # Entries kept beyond those used by the current run (older ones are dropped).
 MAX_ENTRIES = 50_000
+# The largest cache file read, in bytes (README, "Result cache"); a run whose entries would
+# make a larger file keeps only its own, or writes none. 1,000 clean files take 0.2 MB.
+MAX_BYTES = 16 * 1024 * 1024
+_SIGNATURE_LINE = 65  # before the JSON: 64 hexadecimal digits and a line break
+SECRET_BYTES = 32
+# Packages whose versions can change a diagnostic (validity, messages, structure).
+PARSERS = ("lxml", "xmlschema", "elementpath", "markdown_it")
 
 
 @cache
 def code_fingerprint() -> str:
-    """Version, schemas and package files: a change to any of them invalidates the cache."""
+    """Version, schemas, package files, parsers and Python: a change to any of them
+    invalidates the cache."""
     import hashlib  # here and below: a run with --no-cache imports neither
+    import importlib.util
+    import sys
 
     from persona_lint.schema import schema_dir
 
-    digest = hashlib.sha256(__version__.encode())
+    digest = hashlib.sha256(f"{__version__}\0{sys.version}".encode())
     for xsd in sorted(schema_dir().glob("*.xsd")):
         digest.update(xsd.read_bytes())
+    for name in PARSERS:  # their __init__.py holds their version; found, not imported
+        spec = importlib.util.find_spec(name)
+        origin = spec.origin if spec is not None and spec.has_location else None
+        digest.update(Path(origin).read_bytes() if origin else b"absent")
     package = Path(__file__).resolve().parent
     for source in sorted(package.rglob("*.py")):
         stat = source.stat()
@@ -70,31 +98,25 @@ class ResultCache:
         self._used: set[str] = set()
         self._dirty = False
         # A cache folder committed as a symbolic link could make persona-lint read or write
-        # files anywhere the CI user may: such a cache is not used at all.
-        self.usable = not _links_anywhere(folder)
-        if not self.usable:
-            return
-        import json
-
-        try:
-            loaded = json.loads(self.file.read_text(encoding="utf-8"))
-            if isinstance(loaded, dict) and loaded.get("code") == code_fingerprint():
-                entries = loaded.get("entries")
-                self._entries = entries if isinstance(entries, dict) else {}
-        except (OSError, ValueError):
-            self._entries = {}
+        # files anywhere the CI user may: such a cache is not used at all. Without a secret,
+        # no file could be trusted, nor written for a later run to trust: no cache either.
+        self._secret = None if _links_anywhere(folder) else user_secret()
+        if self._secret is not None:
+            self._entries = _read_entries(self.file, self._secret)
 
     @staticmethod
     def key(path: str, data: bytes, settings: Settings, explicit: bool) -> str:
         """The entry's key; "" for a file larger than max-file-size (never cached: it is
-        reported unread, and hashing it would read it all)."""
+        reported unread, and hashing it would read it all). The effective date is part of
+        it, the real one when the settings pin none."""
         if len(data) > settings.max_file_size:
             return ""
         import hashlib
 
         digest = hashlib.sha256(data)
+        inputs = (path, str(explicit), settings.current_date().isoformat())
         digest.update(
-            f"\0{path}\0{explicit}\0{settings_fingerprint(settings)}".encode(
+            "\0".join(("", *inputs, settings_fingerprint(settings))).encode(
                 "utf-8", "surrogatepass"
             )
         )
@@ -102,19 +124,20 @@ class ResultCache:
 
     def get(self, key: str, path: str, settings: Settings, data: bytes) -> FileResult | None:
         """The cached result for ``key``; ``data`` (the file's bytes) gives its lines, and
-        is decoded only on a hit."""
+        is decoded only on a hit. An entry that is not what :func:`_dump` writes is a miss."""
         entry = self._entries.get(key)
-        if entry is None:
+        if not isinstance(entry, dict):
             return None
-        self._used.add(key)
         lines: tuple[str, ...] = ()
         if entry.get("lines", True):  # the lint kept them (see FileResult.lines)
             text = decode(data)
             lines = () if isinstance(text, SourceProblem) else tuple(text.split("\n"))
         try:
-            return _load(entry, path, settings, lines)
+            result = _load(entry, path, settings, lines)
         except (KeyError, TypeError, ValueError):
             return None
+        self._used.add(key)
+        return result
 
     def put(self, key: str, result: FileResult) -> None:
         self._entries[key] = _dump(result)
@@ -122,32 +145,193 @@ class ResultCache:
         self._dirty = True
 
     def save(self) -> None:
-        """Write the cache if the run changed it (atomically; errors are not fatal)."""
-        if not self._dirty or not self.usable:
+        """Write the cache if the run changed it (signed, atomically; errors are not
+        fatal)."""
+        if not self._dirty or self._secret is None:
             return
-        keep = {k: v for k, v in self._entries.items() if k in self._used}
-        for k, v in self._entries.items():
-            if len(keep) >= MAX_ENTRIES:
-                break
-            keep.setdefault(k, v)
-        import json
-
+        body = self._body()
+        if body is None:
+            return
         from persona_lint.atomic import atomic_write
 
         try:
             self.file.parent.mkdir(parents=True, exist_ok=True)
             _mark_folder(self.folder)
-            with atomic_write(self.file) as out:
-                json.dump({"code": code_fingerprint(), "entries": keep}, out)
+            with atomic_write(self.file, binary=True) as out:
+                out.write(_signed(body, self._secret))
         except OSError:
             pass  # a read-only tree still lints; it just is not cached
+
+    def _body(self) -> bytes | None:
+        """The JSON to write: the entries this run used, then older ones up to
+        MAX_ENTRIES; only the run's own if that is too large for MAX_BYTES; else None."""
+        import json
+
+        used = {k: v for k, v in self._entries.items() if k in self._used}
+        keep = dict(used)
+        for k, v in self._entries.items():
+            if len(keep) >= MAX_ENTRIES:
+                break
+            keep.setdefault(k, v)
+        for entries in (keep, used):
+            body = json.dumps({"code": code_fingerprint(), "entries": entries}).encode()
+            if len(body) + _SIGNATURE_LINE <= MAX_BYTES:
+                return body
+        return None
+
+
+def _signed(body: bytes, secret: bytes) -> bytes:
+    """A cache file: the HMAC-SHA256 of ``body`` under ``secret`` (hex), a line break,
+    ``body``."""
+    import hmac
+
+    return hmac.new(secret, body, "sha256").hexdigest().encode() + b"\n" + body
+
+
+def _verified(data: bytes, secret: bytes) -> bytes | None:
+    """The body of a cache file signed with ``secret``; None for any other bytes."""
+    import hmac
+
+    signature, _, body = data.partition(b"\n")
+    expected = hmac.new(secret, body, "sha256").hexdigest().encode()
+    return body if hmac.compare_digest(signature, expected) else None
+
+
+def _read_entries(file: Path, secret: bytes) -> dict[str, Any]:
+    """The entries of a cache file that this user wrote for this code; {} for anything
+    else (missing, a link or not a regular file, larger than MAX_BYTES, not signed with
+    ``secret``, not JSON, nested too deep, of another shape)."""
+    import json
+
+    from persona_lint.files import read_limited
+
+    try:
+        data = read_limited(file, MAX_BYTES, follow_links=False)
+    except OSError:
+        return {}
+    body = _verified(data, secret) if len(data) <= MAX_BYTES else None
+    if body is None:
+        return {}
+    try:
+        loaded = json.loads(body)
+    except (ValueError, RecursionError):
+        return {}
+    if not isinstance(loaded, dict) or loaded.get("code") != code_fingerprint():
+        return {}
+    entries = loaded.get("entries")
+    return entries if isinstance(entries, dict) else {}
 
 
 def _links_anywhere(folder: Path) -> bool:
     """Whether the cache folder, or its format folder or file, is a symbolic link."""
+    import os
+
     return any(
-        path.is_symlink() for path in (folder, folder / FORMAT, folder / FORMAT / "results.json")
+        os.path.islink(path)  # False, never an exception, when it cannot be looked at
+        for path in (folder, folder / FORMAT, folder / FORMAT / "results.json")
     )
+
+
+# --------------------------------------------------------------------------------------
+# The secret: a random key in the user cache folder
+# --------------------------------------------------------------------------------------
+
+
+def user_secret() -> bytes | None:
+    """This user's cache secret, made on first use; None when there is none to trust: no
+    user cache folder, one inside the current directory (the tree a pull request controls),
+    a key that cannot be made or read, that is a link, not a regular file, not owned by
+    this user, or readable or writable by others."""
+    import os
+
+    folder = user_cache_folder()
+    if folder is None:
+        return None
+    try:
+        cwd = os.path.realpath(os.getcwd())
+        if os.path.commonpath([os.path.realpath(folder), cwd]) == cwd:
+            return None
+        _make_private_folder(folder)
+        try:
+            return _read_secret(folder / "key")
+        except FileNotFoundError:
+            return _make_secret(folder / "key")
+    except OSError:
+        return None
+
+
+def user_cache_folder() -> Path | None:
+    """``$XDG_CACHE_HOME/persona-lint``, else ``~/.cache/persona-lint`` (a relative
+    ``XDG_CACHE_HOME`` is ignored, as the XDG specification says); None without a home."""
+    import os
+
+    base = os.environ.get("XDG_CACHE_HOME", "")
+    if not os.path.isabs(base):
+        home = os.path.expanduser("~")
+        if not os.path.isabs(home):
+            return None
+        base = os.path.join(home, ".cache")
+    return Path(base) / "persona-lint"
+
+
+def _make_private_folder(folder: Path) -> None:
+    """Make ``folder`` (mode 0700) unless it exists; raise OSError unless it is then a
+    folder, not a link, owned by this user and writable by no one else."""
+    import errno
+    import os
+    import stat
+
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)  # (its parents: the default mode)
+    info = os.lstat(folder)
+    if not stat.S_ISDIR(info.st_mode) or not _private(info, 0o022):
+        raise OSError(errno.EPERM, "not a private folder")
+
+
+def _read_secret(path: Path) -> bytes:
+    """The key at ``path``; FileNotFoundError when there is none, another OSError when it
+    is not a private regular file of SECRET_BYTES bytes (never opened through a link)."""
+    import errno
+    import os
+    import stat
+
+    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+    descriptor = os.open(path, flags | getattr(os, "O_CLOEXEC", 0))
+    with open(descriptor, "rb", buffering=0) as handle:
+        info = os.fstat(descriptor)
+        if not stat.S_ISREG(info.st_mode) or not _private(info, 0o077):
+            raise OSError(errno.EPERM, "not a private file")
+        secret = handle.read(SECRET_BYTES + 1)
+    if len(secret) != SECRET_BYTES:
+        raise OSError(errno.EINVAL, "not a key")
+    return secret
+
+
+def _make_secret(path: Path) -> bytes:
+    """Write a new random key at ``path`` (mode 0600; never over an existing file or
+    link), and return it."""
+    import os
+    import secrets
+
+    secret = secrets.token_bytes(SECRET_BYTES)
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
+    descriptor = os.open(path, flags | getattr(os, "O_CLOEXEC", 0), 0o600)
+    try:
+        with open(descriptor, "wb") as handle:
+            handle.write(secret)
+    except BaseException:
+        os.unlink(path)  # a short key would turn the cache off for good
+        raise
+    return secret
+
+
+def _private(info: Any, others: int) -> bool:
+    """Whether a file's status shows this user as its owner and none of the ``others``
+    permission bits."""
+    import os
+
+    getuid = getattr(os, "getuid", None)  # no owners to compare on Windows
+    owner_ok = getuid is None or info.st_uid == getuid()
+    return owner_ok and not info.st_mode & others
 
 
 def _mark_folder(folder: Path) -> None:
@@ -214,28 +398,42 @@ def _dump(result: FileResult) -> dict[str, Any]:
 def _load(
     entry: dict[str, Any], path: str, settings: Settings, lines: tuple[str, ...]
 ) -> FileResult:
-    diagnostics = []
-    for line, column, code, message, severity, end_line, end_column, data in entry["diagnostics"]:
-        diagnostics.append(
-            Diagnostic(
-                path,
-                line,
-                column,
-                code,
-                message,
-                Severity(severity),
-                end_line,
-                end_column,
-                None if data is None else tuple((k, v) for k, v in data),
-            )
-        )
+    """The result an entry of :func:`_dump` holds; KeyError, TypeError or ValueError when
+    it is not such an entry."""
     facts = entry["facts"]
+    if facts is not None:
+        slug, line, column = facts
+        _expect(str, slug)
+        _expect(int, line, column)
     return FileResult(
         path,
-        tuple(diagnostics),
-        skipped=bool(entry["skipped"]),
+        tuple(_diagnostic(path, row) for row in entry["diagnostics"]),
+        skipped=_expect(bool, entry["skipped"]),
         settings=settings,
-        suppressed=bool(entry["suppressed"]),
+        suppressed=_expect(bool, entry["suppressed"]),
         lines=lines,
-        facts=None if facts is None else PersonaFacts(path, facts[0], facts[1], facts[2]),
+        facts=None if facts is None else PersonaFacts(path, *facts),
     )
+
+
+def _diagnostic(path: str, row: Any) -> Diagnostic:
+    line, column, code, message, severity, end_line, end_column, data = row
+    _expect(int, line, column)
+    _expect(str, code, message)
+    for end in (end_line, end_column):
+        if end is not None:
+            _expect(int, end)
+    pairs = None
+    if data is not None:
+        pairs = tuple((_expect(str, key), value) for key, value in data)
+    return Diagnostic(
+        path, line, column, code, message, Severity(severity), end_line, end_column, pairs
+    )
+
+
+def _expect(kind: type[T], *values: Any) -> T:
+    """The first of ``values``; TypeError unless every one is a ``kind``."""
+    for value in values:
+        if not isinstance(value, kind):
+            raise TypeError(f"{value!r} is not a {kind.__name__}")
+    return values[0]  # type: ignore[no-any-return]

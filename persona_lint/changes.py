@@ -1,89 +1,142 @@
 """``--changed-since REF``: what each linted persona looked like at a git revision.
 
 The git edge of change-aware linting. Before anything is linted, :class:`ChangeTracker`
-asks the ``git`` command line (no library, no new dependency) which files changed since
-``REF``, follows renames (``git diff -M``), and reads the previous content of each changed
-persona. What the rules need of it, the version table's values and a digest of the
-content, becomes the file's :class:`~persona_lint.settings.PreviousVersion`; the rules
-PL310 and PL311 compare it with the document and stay pure.
+asks the ``git`` command line (no library, no new dependency) what the tree of ``REF``
+holds, which files were renamed since (staged or committed: ``git diff-index --cached -M``),
+and reads the previous content of each persona whose content differs. What the rules need
+of it, the version table's values and a digest of the content, becomes the file's
+:class:`~persona_lint.settings.PreviousVersion`; the rules PL310 and PL311 compare it with
+the document and stay pure.
 
-Per repository, git runs ``rev-parse`` twice (the top-level folder, and ``REF`` as a
-commit), ``diff --name-status`` once, and ``cat-file`` once per changed persona. Only
-objects reachable in the local repository are used, so a shallow clone works as long as
-``REF`` itself was fetched. ``REF`` is resolved once to a commit id, which every later
-command uses.
+**git runs nothing the repository's content chose.** A pull request controls every file
+of the tree, so a folder of it can be laid out as a git directory (``HEAD``, ``config``,
+``refs``, ``objects``) whose ``config`` names commands (``core.fsmonitor``, ...). Hence:
+
+- the repository is found once, from the working directory (never from a linted file's
+  folder), with ``safe.bareRepository=explicit``, so that no folder of the tree can be
+  taken for a repository; every later command names it with ``--git-dir`` and
+  ``--work-tree``, so git searches for nothing;
+- every command neutralises the configuration that can start a program
+  (:data:`_NEUTRAL_CONFIG`; ``-c`` beats every configuration file), and runs without pager,
+  lazy fetch, terminal prompt or pathspec magic (:func:`_environment`);
+- only plumbing that never reads the working tree runs (``rev-parse``, ``ls-tree``,
+  ``diff-index --cached``, ``cat-file``), so no filter, textconv or external diff that a
+  ``.gitattributes`` of the tree names can run: whether a file changed since ``REF`` is
+  decided here, by hashing its bytes as git would;
+- ``REF`` cannot be taken for an option: one that starts with ``-`` is refused, and
+  ``rev-parse --verify --end-of-options`` turns it into a commit id, which every later
+  command uses.
+
+Per run, git starts four times (``rev-parse`` twice, ``ls-tree`` and ``diff-index`` once),
+plus one ``cat-file`` per persona whose content differs from ``REF``. Only objects present
+in the local repository are used, so a shallow clone works as long as ``REF`` itself was
+fetched.
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
 import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 from persona_lint.errors import RunError
+from persona_lint.files import read_limited
 from persona_lint.settings import PreviousVersion
+
+# Configuration given to every git command. On the command line, it wins over every
+# configuration file (the system's, the user's and the repository's).
+_NEUTRAL_CONFIG = (
+    "core.fsmonitor=false",  # no file-system monitor command
+    "core.hooksPath=/dev/null",  # no hook
+    "safe.bareRepository=explicit",  # no folder of the tree taken for a repository
+    "core.pager=cat",
+    "gc.auto=0",  # no background maintenance (and its hooks)
+    "maintenance.auto=false",
+)
 
 
 class ChangeError(RunError):
     """``--changed-since`` cannot work here: the message says why (exit code 2)."""
 
 
+class _Blob(NamedTuple):
+    """A file of the tree at REF."""
+
+    object_id: str
+    size: int
+
+
 @dataclass
 class _Repository:
-    top: Path
-    commit: str  # REF, resolved
-    # Path now -> status letter of ``git diff --name-status`` (M, A, R, T, ...).
-    status: dict[str, str]
-    renamed_from: dict[str, str]  # path now -> path at REF
+    git_dir: Path
+    top: Path  # the working tree
+    object_format: str  # "sha1" or "sha256": how git names content
+    commit: str = ""  # REF, resolved
+    blobs: dict[str, _Blob] = field(default_factory=dict)  # path at REF -> its content
+    renamed_from: dict[str, str] = field(default_factory=dict)  # path now -> path at REF
 
 
 @dataclass
 class ChangeTracker:
-    """Answers "what was this file at REF?" for the files of one run."""
+    """Answers "what was this file at REF?" for the files of one run, in the git
+    repository of the working directory."""
 
     ref: str
     git: str = "git"
-    _tops: dict[Path, Path] = field(default_factory=dict)
-    _repositories: dict[Path, _Repository] = field(default_factory=dict)
+    _repository_found: _Repository | None = field(default=None, init=False, repr=False)
 
     def __post_init__(self) -> None:
         if not self.ref.strip() or self.ref.startswith("-") or any(c in self.ref for c in "\0\n"):
             raise ChangeError(f"--changed-since: {self.ref!r} is not a git revision")
 
     def check(self, path: Path) -> None:
-        """Fail early (ChangeError) when ``path`` is not in a git repository or REF is
-        unknown there."""
-        self._repository(path.absolute() if path.is_dir() else path.absolute().parent)
+        """Fail early (ChangeError) when the working directory is not in a git repository,
+        REF is unknown there, or ``path`` lies outside the repository."""
+        self._relative(path, self._repository().top)
 
-    def previous(self, path: Path, *, changed: bool = False) -> PreviousVersion | None:
-        """The file at REF, or None when it is new since REF or did not change.
+    def previous(self, path: Path, *, limit: int, changed: bool = False) -> PreviousVersion | None:
+        """The file at REF, or None when it is new since REF, did not change, or was larger
+        than ``limit`` bytes at REF (nothing is compared then).
 
-        ``changed``: the content to lint does not come from the working tree (standard
-        input), so compare it with REF even when git sees no change.
+        ``changed``: the content to lint does not come from ``path`` (standard input), so
+        compare it with REF even when the file on disk did not change.
         """
-        repository = self._repository(path.absolute().parent)
+        repository = self._repository()
         relative = self._relative(path, repository.top)
-        status = repository.status.get(relative)
-        if status is None and not changed:
-            return None  # unchanged since REF, or not known to git at all (a new file)
-        if status == "A":
-            return None
         old_path = repository.renamed_from.get(relative, relative)
-        data = self._blob(repository, old_path)
-        if data is None:
-            return None  # not in REF: a new file
-        return _facts(self.ref, data, old_path if old_path != relative else None)
+        blob = repository.blobs.get(old_path)
+        if blob is None or blob.size > limit:
+            return None  # not in REF: a new file (or too large to compare)
+        if not changed and _same_content(path, blob, repository.object_format):
+            return None
+        shown = self._run(repository, "cat-file", "blob", blob.object_id)
+        if shown.returncode != 0:
+            message = _first_line(shown.stderr)
+            raise ChangeError(f"--changed-since: cannot read {old_path} at {self.ref}: {message}")
+        return _facts(self.ref, shown.stdout, old_path if old_path != relative else None)
 
     # -- git ---------------------------------------------------------------------------
 
-    def _run(self, folder: Path, *args: str) -> subprocess.CompletedProcess[bytes]:
-        environment = {**os.environ, "GIT_OPTIONAL_LOCKS": "0", "LC_ALL": "C"}
+    def _run(
+        self, repository: _Repository | None, *args: str
+    ) -> subprocess.CompletedProcess[bytes]:
+        """``git ARGS`` with the neutral configuration: in ``repository``, named
+        explicitly, or (None) in the repository git finds from the working directory."""
+        where: list[str] = []
+        if repository is not None:
+            where = [f"--git-dir={repository.git_dir}", f"--work-tree={repository.top}"]
+        config = [part for setting in _NEUTRAL_CONFIG for part in ("-c", setting)]
+        command = [self.git, "--no-pager", *where, *config, *args]
         try:
             return subprocess.run(
-                [self.git, "-C", str(folder), *args],
+                command,
                 capture_output=True,
-                env=environment,
+                stdin=subprocess.DEVNULL,
+                env=_environment(repository),
+                cwd=None if repository is None else repository.top,
                 check=False,
             )
         except OSError as exc:
@@ -91,48 +144,72 @@ class ChangeTracker:
                 f"--changed-since needs git, which could not be run: {exc.strerror or exc}"
             ) from None
 
-    def _repository(self, folder: Path) -> _Repository:
-        top = self._tops.get(folder)
-        if top is None:
-            found = self._run(folder, "rev-parse", "--show-toplevel")
-            if found.returncode != 0:
-                raise ChangeError(f"--changed-since: {folder} is not inside a git repository")
-            top = Path(os.fsdecode(found.stdout).rstrip("\n"))
-            self._tops[folder] = top
-        repository = self._repositories.get(top)
-        if repository is None:
-            repository = self._open(top)
-            self._repositories[top] = repository
-        return repository
+    def _repository(self) -> _Repository:
+        """The repository of the working directory, with what REF holds: found once."""
+        if self._repository_found is None:
+            self._repository_found = self._open(self._find())
+        return self._repository_found
 
-    def _open(self, top: Path) -> _Repository:
-        resolved = self._run(top, "rev-parse", "--verify", "--quiet", f"{self.ref}^{{commit}}")
+    def _find(self) -> _Repository:
+        found = self._run(
+            None, "rev-parse", "--absolute-git-dir", "--show-toplevel", "--show-object-format"
+        )
+        lines = os.fsdecode(found.stdout).split("\n")
+        if found.returncode != 0 or len(lines) != 4:
+            message = f"--changed-since: {Path.cwd()} is not inside a git repository"
+            reason = _first_line(found.stderr)
+            if reason and "not a git repository" not in reason:
+                message += f" ({reason})"
+            raise ChangeError(message)
+        git_dir, top, object_format, _ = lines
+        if object_format not in ("sha1", "sha256"):
+            raise ChangeError(f"--changed-since: unknown git object format {object_format!r}")
+        return _Repository(Path(git_dir), Path(top), object_format)
+
+    def _open(self, repository: _Repository) -> _Repository:
+        resolved = self._run(
+            repository,
+            "rev-parse",
+            "--verify",
+            "--quiet",
+            "--end-of-options",
+            f"{self.ref}^{{commit}}",
+        )
         if resolved.returncode != 0:
             hint = ""
-            shallow = self._run(top, "rev-parse", "--is-shallow-repository")
+            shallow = self._run(repository, "rev-parse", "--is-shallow-repository")
             if shallow.stdout.strip() == b"true":
                 hint = (
                     " (this is a shallow clone: fetch that revision first, or clone with more "
                     "history)"
                 )
-            raise ChangeError(f"--changed-since: unknown git revision {self.ref!r} in {top}{hint}")
-        commit = resolved.stdout.decode("ascii").strip()
-        diff = self._run(top, "diff", "--no-ext-diff", "--name-status", "-z", "-M", commit, "--")
-        if diff.returncode != 0:
-            message = diff.stderr.decode("utf-8", "replace").strip()
-            raise ChangeError(f"--changed-since: git diff failed in {top}: {message}")
-        status, renamed = _parse_name_status(diff.stdout)
-        return _Repository(top, commit, status, renamed)
-
-    def _blob(self, repository: _Repository, path: str) -> bytes | None:
-        spec = f"{repository.commit}:{path}"
-        if self._run(repository.top, "cat-file", "-e", spec).returncode != 0:
-            return None
-        shown = self._run(repository.top, "cat-file", "blob", spec)
-        if shown.returncode != 0:
-            message = shown.stderr.decode("utf-8", "replace").strip()
-            raise ChangeError(f"--changed-since: cannot read {path} at {self.ref}: {message}")
-        return shown.stdout
+            raise ChangeError(
+                f"--changed-since: unknown git revision {self.ref!r} in {repository.top}{hint}"
+            )
+        repository.commit = resolved.stdout.decode("ascii").strip()
+        listed = self._run(
+            repository, "ls-tree", "-r", "-z", "-l", "--full-tree", repository.commit
+        )
+        renames = self._run(
+            repository,
+            "diff-index",
+            "--cached",
+            "-z",
+            "-M",
+            "--name-status",
+            "--no-ext-diff",
+            "--no-textconv",
+            repository.commit,
+            "--",
+        )
+        for done in (listed, renames):
+            if done.returncode != 0:
+                raise ChangeError(
+                    f"--changed-since: git failed in {repository.top}: {_first_line(done.stderr)}"
+                )
+        repository.blobs = _parse_tree(listed.stdout)
+        repository.renamed_from = _parse_renames(renames.stdout)
+        return repository
 
     @staticmethod
     def _relative(path: Path, top: Path) -> str:
@@ -143,24 +220,67 @@ class ChangeTracker:
             raise ChangeError(f"--changed-since: {path} is outside the repository {top}") from None
 
 
-def _parse_name_status(output: bytes) -> tuple[dict[str, str], dict[str, str]]:
-    """``git diff --name-status -z`` output: status per current path, and renames."""
+def _environment(repository: _Repository | None) -> dict[str, str]:
+    """The user's environment, minus what could page, prompt, fetch, lock or read a
+    pathspec as a pattern; and, once the repository is known, no search for another."""
+    environment = {
+        **os.environ,
+        "GIT_OPTIONAL_LOCKS": "0",  # write nothing to the repository
+        "GIT_PAGER": "cat",
+        "GIT_TERMINAL_PROMPT": "0",
+        "GIT_NO_LAZY_FETCH": "1",  # a partial clone does not fetch a missing object
+        "GIT_LITERAL_PATHSPECS": "1",
+        "LC_ALL": "C",
+    }
+    if repository is not None:
+        environment["GIT_CEILING_DIRECTORIES"] = str(repository.top.parent)
+    return environment
+
+
+def _first_line(stderr: bytes) -> str:
+    return stderr.decode("utf-8", "replace").strip().split("\n", 1)[0]
+
+
+def _parse_tree(output: bytes) -> dict[str, _Blob]:
+    """``git ls-tree -r -z -l`` output: each file (blob) of the tree, by path."""
+    blobs: dict[str, _Blob] = {}
+    for entry in output.split(b"\0"):
+        meta, tab, name = entry.partition(b"\t")
+        fields = meta.split()
+        if tab and len(fields) == 4 and fields[1] == b"blob":
+            blobs[os.fsdecode(name)] = _Blob(fields[2].decode("ascii"), int(fields[3]))
+    return blobs
+
+
+def _parse_renames(output: bytes) -> dict[str, str]:
+    """``git diff-index --name-status -z -M`` output: the path at REF of each renamed
+    path."""
     fields = [os.fsdecode(part) for part in output.split(b"\0")]
-    status: dict[str, str] = {}
     renamed: dict[str, str] = {}
     index = 0
     while index < len(fields) and fields[index]:
-        letter = fields[index][0]
-        if letter in "RC":
+        if fields[index][0] in "RC":
             old, new = fields[index + 1], fields[index + 2]
-            status[new] = letter
-            if letter == "R":
+            if fields[index][0] == "R":
                 renamed[new] = old
             index += 3
         else:
-            status[fields[index + 1]] = letter
             index += 2
-    return status, renamed
+    return renamed
+
+
+def _same_content(path: Path, blob: _Blob, object_format: str) -> bool:
+    """Whether the file holds exactly the content at REF: its git object id, computed
+    here, so that git never reads the working tree (nor runs a filter on it)."""
+    try:
+        data = read_limited(path, blob.size)
+    except OSError:
+        return False
+    if len(data) != blob.size:
+        return False
+    digest = hashlib.new(object_format, b"blob %d\0" % len(data))
+    digest.update(data)
+    return digest.hexdigest() == blob.object_id
 
 
 def _facts(ref: str, data: bytes, renamed_from: str | None) -> PreviousVersion | None:

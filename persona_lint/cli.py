@@ -1,7 +1,8 @@
 """The command line: parse options, build the run, execute it, return the exit code.
 
-Exit codes: 0 no error (warnings allowed), 1 at least one error, 2 usage error (bad option,
-missing path, invalid configuration).
+Exit codes: 0 no error (warnings allowed), 1 at least one error, 2 when persona-lint could
+not do what it was asked (bad option, missing path, invalid configuration, a file it could
+not write, an internal error).
 """
 
 from __future__ import annotations
@@ -77,8 +78,8 @@ def entry() -> None:
 
     Tearing the interpreter down (freeing every module and object one by one) costs about
     20 ms, a tenth of a one-file run, and nothing needs it: reports, caches and fixed files
-    are written and closed before ``main`` returns, and worker pools are shut down. Only a
-    normal return or ``SystemExit`` exits early; any other exception unwinds as usual.
+    are written and closed before ``main`` returns, and worker pools are shut down. A bug
+    that escapes a command is one line and exit code 2, never a traceback.
     """
     try:
         main()
@@ -89,6 +90,11 @@ def entry() -> None:
         else:
             print(exit_.code, file=sys.stderr)
             code = 1
+    except Exception as exc:  # a bug outside a lint run (a run says it itself): one line
+        from persona_lint.failures import describe
+
+        print(f"persona-lint: internal error: {describe(exc)}", file=sys.stderr)
+        code = 2
     for stream in (sys.stdout, sys.stderr):
         # A closed pipe (``| head``): nothing left to say.
         with contextlib.suppress(OSError, ValueError):
@@ -196,6 +202,11 @@ F = TypeVar("F", bound=Callable[..., Any])
     type=click.Path(dir_okay=False, path_type=Path),
     help="Record every diagnostic of this run in this baseline file.",
 )
+@click.option(
+    "--show-traceback",
+    is_flag=True,
+    help="On an internal error (exit 2), print the traceback after its one-line message.",
+)
 def check(
     paths: tuple[Path, ...],
     output_format: str | None,
@@ -222,6 +233,7 @@ def check(
     add_noqa: bool,
     baseline: Path | None,
     write_baseline: Path | None,
+    show_traceback: bool,
 ) -> None:
     """Lint persona documents (the default command). PATH '-' reads standard input."""
     from persona_lint.cache import DEFAULT_DIR
@@ -254,6 +266,7 @@ def check(
         add_noqa=add_noqa,
         baseline=baseline,
         write_baseline=write_baseline,
+        show_traceback=show_traceback,
     )
     if show_settings is not None:
         sys.exit(_show_settings(options, show_settings))

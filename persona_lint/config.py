@@ -29,7 +29,7 @@ from typing import Any, NamedTuple
 from persona_lint.diagnostics import Severity
 from persona_lint.errors import RunError
 from persona_lint.globs import GlobPattern, compile_glob
-from persona_lint.rules.registry import DEFAULT_OFF
+from persona_lint.rules.registry import DEFAULT_OFF, NOT_CHECKED
 from persona_lint.settings import (
     DEFAULT_GATE_TOPICS,
     DEFAULT_MAX_FILE_SIZE,
@@ -60,18 +60,37 @@ KEYS: dict[str, str] = {
     "strict": "warnings fail the run too",
 }
 GATE_KEYS = ("topics", "default", "per-file")
+# Folders no one wants linted: version control, virtual environments, tool caches, vendored
+# and built code (ruff's default exclude, plus persona-lint's cache). Hidden folders are
+# walked otherwise: real personas live under .claude/.
 DEFAULT_EXCLUDE = (
-    ".*",
-    "node_modules",
-    "venv",
-    "env",
+    ".bzr",
+    ".direnv",
+    ".eggs",
+    ".git",
+    ".hg",
+    ".ipynb_checkpoints",
+    ".mypy_cache",
+    ".nox",
+    ".persona_lint_cache",
+    ".pytest_cache",
+    ".pytype",
+    ".ruff_cache",
+    ".svn",
+    ".tox",
     ".venv",
     "__pycache__",
-    "site-packages",
-    "vendor",
-    "third_party",
+    "__pypackages__",
+    "_build",
+    "buck-out",
     "build",
     "dist",
+    "env",
+    "node_modules",
+    "site-packages",
+    "third_party",
+    "vendor",
+    "venv",
 )
 
 
@@ -137,11 +156,10 @@ def absolute_posix(path: Path, cwd: str | None = None) -> str:
 
 @cache
 def _default_exclude() -> tuple[frozenset[str], tuple[GlobPattern, ...]]:
-    """The default patterns (hidden folders are skipped by the walk itself), matched against
-    one name: the plain names as a set (the walk asks for every folder), and the others."""
-    patterns = [pattern for pattern in DEFAULT_EXCLUDE if pattern != ".*"]
-    names = frozenset(p for p in patterns if not any(char in p for char in "*?[/"))
-    return names, tuple(compile_glob(p) for p in patterns if p not in names)
+    """The default patterns, matched against one name: the plain names as a set (the walk
+    asks for every folder), and the others."""
+    names = frozenset(p for p in DEFAULT_EXCLUDE if not any(char in p for char in "*?[/"))
+    return names, tuple(compile_glob(p) for p in DEFAULT_EXCLUDE if p not in names)
 
 
 class GatePolicy(NamedTuple):
@@ -280,6 +298,8 @@ class _Validator:
                     'expected "error", "warning" or "off"',
                 )
             for code in codes:
+                if code in NOT_CHECKED and len(codes) > 1:
+                    continue  # a prefix or ALL never hides a file that was not checked
                 out[code] = None if level == "off" else Severity(level)
         return out
 
@@ -323,7 +343,10 @@ class _Validator:
             return names
 
         default_at = (key, "default")
-        default = known(self._strings(default_at, value.get("default", ["security"])), default_at)
+        default = known(
+            self._strings(default_at, value.get("default", list(DEFAULT_REQUIRED_TOPICS))),
+            default_at,
+        )
         per_file_raw = value.get("per-file", {})
         if not isinstance(per_file_raw, dict):
             raise self.fail((key, "per-file"), f"{key}.per-file must be a table of glob = [topics]")
@@ -682,6 +705,7 @@ def build_settings(layers: list[Layer], path: Path) -> Settings:
     for glob, codes in per_file:
         if glob.matches(path):
             selected -= codes
+    selected |= NOT_CHECKED  # whatever the selection: see rules/registry.py
     selected -= {code for code, level in severity.items() if level is None}
     policy: GatePolicy | None = merged.get("required-gates")
     if policy is None:

@@ -42,5 +42,12 @@ class Diagnostic:
     data: tuple[tuple[str, Any], ...] | None = field(compare=False, default=None)
 
     @property
+    def end(self) -> tuple[int, int] | None:
+        """The line and (exclusive) column where the range ends; None for a point."""
+        if self.end_column is None:
+            return None
+        return (self.line if self.end_line is None else self.end_line), self.end_column
+
+    @property
     def is_error(self) -> bool:
         return self.severity is Severity.ERROR

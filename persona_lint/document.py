@@ -196,6 +196,15 @@ class UsageLine(NamedTuple):
     persona_column: int
 
 
+class ComputationFailed(Exception):
+    """A computation shared by several rules (:meth:`Document.once`) raised ``cause``."""
+
+    def __init__(self, key: str, cause: Exception) -> None:
+        super().__init__(key, cause)
+        self.key = key
+        self.cause = cause
+
+
 @dataclass(frozen=True, eq=False)
 class Document:
     """Everything persona-lint knows about one Markdown file."""
@@ -215,11 +224,23 @@ class Document:
 
     def once(self, key: str, compute: Callable[[Document], _T]) -> _T:
         """``compute(self)``, computed on the first call with ``key`` and kept: several rules
-        ask the same question of a document."""
+        ask the same question of a document.
+
+        A failure is kept too: every later call raises the same :class:`ComputationFailed`,
+        so the linter reports one bug once, not once per rule that asked.
+        """
         cache = self._cache
         if key not in cache:
-            cache[key] = compute(self)
-        return cache[key]  # type: ignore[return-value]
+            try:
+                cache[key] = compute(self)
+            except Exception as exc:
+                failure = ComputationFailed(key, exc)
+                failure.__cause__ = exc
+                cache[key] = failure
+        found = cache[key]
+        if isinstance(found, ComputationFailed):
+            raise found
+        return found  # type: ignore[return-value]
 
     @cached_property
     def version_table(self) -> Table | None:

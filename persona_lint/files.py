@@ -1,12 +1,15 @@
 """Finding the files to lint, and reading them: the I/O edge of a run.
 
-A directory means every ``*.md`` below it, skipping hidden folders, virtual environments
-and vendor folders. Symbolic links are followed only when their target stays inside the
+A directory means every Markdown file below it (:func:`is_markdown`, the one definition the
+language server uses too), hidden folders included (real personas live under ``.claude/``),
+skipping the folders the configuration excludes and virtual environments. Symbolic links
+are followed only when their target stays inside the
 folder being linted (for a path named on the command line: inside the current directory,
 and this holds for every link on the way to it, not only its last component); a link that
 leads outside is reported, its target never opened. Each folder is visited once and each
 file linted once, however many links lead to it, so a link loop ends. A folder that cannot
-be listed or searched is reported, never a traceback.
+be listed or searched, or an entry whose type cannot be told (a link loop), is reported,
+never passed over in silence nor a traceback.
 
 Only regular files are opened: a named pipe would block the run forever, and opening a
 device can have effects of its own, so the type is checked before opening, and again on
@@ -24,13 +27,22 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import BinaryIO, NamedTuple
 
+# What a Markdown file is, for the folder walk and the language server alike: a name ending
+# in one of these, in any case (as pre-commit's ``types: [markdown]`` sees it).
+MARKDOWN_SUFFIXES = (".md", ".markdown")
+
 # Decides whether a folder met in a walk is passed over (the configuration's exclude);
-# hidden folders and virtual environments are always passed over.
+# virtual environments (a folder holding pyvenv.cfg) are always passed over.
 Prune = Callable[[Path], bool]
 
 
 def _keep_all(path: Path) -> bool:
     return False
+
+
+def is_markdown(name: str) -> bool:
+    """Whether a file name (or URI) is a Markdown file's: see :data:`MARKDOWN_SUFFIXES`."""
+    return name.lower().endswith(MARKDOWN_SUFFIXES)
 
 
 _OUTSIDE_FILE = "symbolic link to a file outside the linted folder; not followed"
@@ -118,7 +130,7 @@ def _walk(top: Path, root: str, seen: set[str], prune: Prune) -> Iterator[Candid
             stack.pop()
             continue
         name = entry.name
-        if not name.endswith(".md") and (name.startswith(".") or not _is_dir(entry)):
+        if not is_markdown(name) and _is_dir(entry) is False:
             continue  # neither a Markdown file nor a folder to enter (no Path built for it)
         path = folder / name
         found = _entry(entry, path, os.path.join(folder_real, name), root, seen, prune)
@@ -139,12 +151,15 @@ def _entry(
     folder to enter, or None to pass over it."""
     try:
         is_link = entry.is_symlink()
-    except OSError:
+        found = _is_dir(entry)
+        if isinstance(found, OSError) and not is_markdown(entry.name):
+            raise found  # a folder, maybe: never passed over in silence
+    except OSError as exc:
+        return Candidate(path, explicit=False, refused=_cannot_tell(exc))
+    is_dir = found is True  # a Markdown file whose type cannot be told: reading says why
+    if is_dir and prune(path):
         return None
-    is_dir = _is_dir(entry)
-    if is_dir and (entry.name.startswith(".") or prune(path)):
-        return None
-    if not is_dir and not entry.name.endswith(".md"):
+    if not is_dir and not is_markdown(entry.name):
         return None
     if is_link:
         real = _real(path)
@@ -166,11 +181,13 @@ def _entry(
     return Candidate(path, explicit=False)
 
 
-def _is_dir(entry: os.DirEntry[str]) -> bool:
+def _is_dir(entry: os.DirEntry[str]) -> bool | OSError:
+    """Whether the entry is a folder (following a link), or why that cannot be told (a
+    link loop, a folder on the way that cannot be searched)."""
     try:
-        return entry.is_dir()  # follows a link
-    except OSError:  # a link loop, say: reading it will say why
-        return False
+        return entry.is_dir()
+    except OSError as exc:
+        return exc
 
 
 def _list(folder: Path) -> Iterator[os.DirEntry[str]] | Candidate:
@@ -186,6 +203,10 @@ def _list(folder: Path) -> Iterator[os.DirEntry[str]] | Candidate:
 
 def _cannot_list(exc: OSError) -> str:
     return f"cannot list folder: {exc.strerror or exc}"
+
+
+def _cannot_tell(exc: OSError) -> str:
+    return f"cannot tell whether this is a file or a folder: {exc.strerror or exc}"
 
 
 def _real(path: str | Path) -> str:

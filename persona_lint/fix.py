@@ -447,6 +447,41 @@ def _compatible(state: _State, fixes: list[Fix]) -> list[Fix]:
     return chosen
 
 
+# -- One diagnostic's fix, for the language server's quick fixes. ---------------------------
+
+
+def fix_one(
+    path: str,
+    text: str,
+    settings: Settings,
+    diagnostic: Diagnostic,
+    *,
+    extra: Sequence[Diagnostic] = (),
+) -> str | None:
+    """``text`` with the fix of ``diagnostic`` alone applied, verified as ``--fix`` verifies
+    a fix (``text`` is linted again; the fixed text has no diagnostic the original did not
+    have, the fixed one aside); None when its rule has no fix, when ``text`` no longer
+    reports it (same code, line and column), or when the fix would add a problem.
+
+    ``extra``: the file's cross-file diagnostics (before suppressions), as for
+    :func:`fix_text`.
+    """
+    fixer = FIXERS.get(diagnostic.code)
+    if fixer is None:
+        return None
+    state = _State.start(path, text, settings, extra)
+    document = state.result.document
+    where = (diagnostic.code, diagnostic.line, diagnostic.column)
+    found = next((d for d in state.diagnostics if (d.code, d.line, d.column) == where), None)
+    if document is None or found is None:
+        return None
+    edits = fixer(document, found, RuleContext(settings))
+    attempt = state.attempt(edits) if edits else None
+    if attempt is None or attempt[1] or attempt[0].text == text:
+        return None
+    return attempt[0].text
+
+
 # -- --add-noqa ------------------------------------------------------------------------------
 
 DIRECTIVE = "<!-- persona-lint: {kind} {codes} -->"

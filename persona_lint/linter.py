@@ -9,13 +9,14 @@ applied here, after the rules, so rules stay pure and simple.
 from __future__ import annotations
 
 from persona_lint.diagnostics import Diagnostic
-from persona_lint.document import Document, parse_document
+from persona_lint.document import ComputationFailed, Document, parse_document
+from persona_lint.failures import describe
 from persona_lint.postprocess import cap_findings, check_corpus, finalize, suppress
 from persona_lint.result import FileResult, PersonaFacts
 from persona_lint.rules.context import RuleContext
 from persona_lint.rules.registry import document_rules, get_rule
 from persona_lint.settings import Settings
-from persona_lint.source import SourceProblem, decode
+from persona_lint.source import SourceProblem, source_text
 from persona_lint.suppress import may_hold_directives
 
 
@@ -27,30 +28,17 @@ def lint_source(
     explicit: bool = True,
     defer_suppressions: bool = False,
 ) -> FileResult:
-    """Lint one file's contents.
+    """Lint one file's contents: its bytes, or its text (language server, ``--fix``), which
+    takes the same decode path (:func:`persona_lint.source.source_text`).
 
     ``explicit``: the file was named, not found by a walk. ``defer_suppressions``: leave
     inline suppressions to :func:`check_corpus` (which must then be called), so they also
     cover cross-file diagnostics.
     """
     settings = settings or Settings()
-    if isinstance(data, bytes):
-        if len(data) > settings.max_file_size:
-            return _only(path, "PL003", _too_large(settings), settings)
-        text = decode(data)
-        if isinstance(text, SourceProblem):
-            return _only(path, "PL002", text.message, settings, text.line, text.column)
-    else:
-        text = data.replace("\r\n", "\n").replace("\r", "\n").removeprefix("\ufeff")
-        try:
-            size = len(text.encode("utf-8"))
-        except UnicodeEncodeError as exc:  # a lone surrogate (an editor can send one)
-            line = text.count("\n", 0, exc.start) + 1
-            column = exc.start - (text.rfind("\n", 0, exc.start) + 1) + 1
-            message = f"lone surrogate U+{ord(text[exc.start]):04X}: the text is not valid Unicode"
-            return _only(path, "PL002", message, settings, line, column)
-        if size > settings.max_file_size:
-            return _only(path, "PL003", _too_large(settings), settings)
+    text = source_text(data, settings.max_file_size)
+    if isinstance(text, SourceProblem):
+        return _only(path, text.code, text.message, settings, text.line, text.column)
     document = parse_document(path, text)
     if not document.has_persona_markers:
         if not explicit:
@@ -62,17 +50,7 @@ def lint_source(
             "no <persona_context> block"
         )
         return _only(path, "PL100", message, settings, lines=document.lines)
-    context = RuleContext(settings)
-    found: list[Diagnostic] = []
-    for rule in document_rules(settings.select):
-        if rule.check is None:
-            continue  # document_rules gives none such; this tells mypy
-        try:
-            found.extend(rule.check(document, context))
-        except Exception as exc:
-            message = f"internal error in rule {rule.code} ({rule.name}): {type(exc).__name__}"
-            found.append(_diagnostic(path, "PL001", message))
-    diagnostics = tuple(finalize(found, settings))
+    diagnostics = tuple(finalize(_check(document, settings), settings))
     result = FileResult(
         path,
         diagnostics,
@@ -85,6 +63,38 @@ def lint_source(
     return result if defer_suppressions else cap_findings(suppress(result))
 
 
+def _check(document: Document, settings: Settings) -> list[Diagnostic]:
+    """Every selected rule's findings; a rule that raises is one PL001 naming it and the
+    exception, and a shared computation that raises (for each rule asking it) is one PL001
+    naming the computation and the first rule that asked."""
+    context = RuleContext(settings)
+    found: list[Diagnostic] = []
+    failed: list[ComputationFailed] = []
+    rules = document_rules(settings.select)  # loads the rule families
+    from persona_lint.rules.structure import OTHER_LAYOUT_CODES, in_persona_layout
+
+    if not in_persona_layout(document):  # a module, an older layout: no cascade
+        rules = tuple(rule for rule in rules if rule.code in OTHER_LAYOUT_CODES)
+    for rule in rules:
+        if rule.check is None:
+            continue  # document_rules gives none such; this tells mypy
+        try:
+            found.extend(rule.check(document, context))
+        except ComputationFailed as failure:
+            if any(failure is seen for seen in failed):
+                continue  # reported when the first rule asked
+            failed.append(failure)
+            message = (
+                f"internal error in the computation {failure.key!r} that rules share (first "
+                f"asked by {rule.code} {rule.name}): {describe(failure.cause)}"
+            )
+            found.append(_diagnostic(document.path, "PL001", message))
+        except Exception as exc:
+            message = f"internal error in rule {rule.code} ({rule.name}): {describe(exc)}"
+            found.append(_diagnostic(document.path, "PL001", message))
+    return found
+
+
 def _facts(document: Document) -> PersonaFacts | None:
     from persona_lint.rules.identity import active_slug
 
@@ -93,10 +103,6 @@ def _facts(document: Document) -> PersonaFacts | None:
         return None
     slug, (line, column) = found
     return PersonaFacts(document.path, slug, line, column)
-
-
-def _too_large(settings: Settings) -> str:
-    return f"file is larger than max-file-size ({settings.max_file_size} bytes); not parsed"
 
 
 def _diagnostic(path: str, code: str, message: str, line: int = 1, column: int = 1) -> Diagnostic:

@@ -10,6 +10,7 @@ import dataclasses
 from collections.abc import Iterable, Sequence
 
 from persona_lint.diagnostics import Diagnostic, Severity
+from persona_lint.failures import describe
 from persona_lint.result import FileResult
 from persona_lint.rules.registry import DEFAULT_OFF
 from persona_lint.settings import Settings
@@ -72,7 +73,7 @@ def corpus_findings(
                     1,
                     1,
                     "PL001",
-                    f"internal error in cross-file rule {check.__name__}: {type(exc).__name__}",
+                    f"internal error in cross-file rule {check.__name__}: {describe(exc)}",
                 )
                 for fact in facts
             ]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+import traceback
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -13,12 +14,14 @@ from typing import TYPE_CHECKING, BinaryIO, NamedTuple, TextIO
 from persona_lint.cache import DEFAULT_DIR, ResultCache
 from persona_lint.config import Resolver, command_line_layer
 from persona_lint.errors import RunError
+from persona_lint.failures import InternalError, describe, doing
 from persona_lint.files import discover, read_limited, read_stream
 from persona_lint.formatters import Report, get_formatter
+from persona_lint.formatters.escape import human_path
 from persona_lint.postprocess import check_corpus
 from persona_lint.result import FileResult
 from persona_lint.settings import Settings
-from persona_lint.source import SourceProblem, decode
+from persona_lint.source import SourceProblem, source_text
 
 if TYPE_CHECKING:
     from persona_lint.changes import ChangeTracker
@@ -57,6 +60,7 @@ class RunOptions(NamedTuple):
     add_noqa: bool = False
     baseline: Path | None = None
     write_baseline: Path | None = None
+    show_traceback: bool = False  # with an internal error's one line
 
     @property
     def edits(self) -> bool:
@@ -107,16 +111,17 @@ def _lint_job(job: _Job) -> tuple[str, FileResult]:
     """Read (unless given), lint, and key the result for the cache ("" for no entry)."""
     from persona_lint.linter import lint_source, problem  # parsers load only on a cache miss
 
-    data = job.data if job.data is not None else _read(job.path, job.settings)
-    if isinstance(data, FileResult):
-        return "", data
-    key = ResultCache.key(job.path, data, job.settings, job.explicit) if job.cached else ""
+    with doing("linting", job.path):
+        data = job.data if job.data is not None else _read(job.path, job.settings)
+        if isinstance(data, FileResult):
+            return "", data
+        key = ResultCache.key(job.path, data, job.settings, job.explicit) if job.cached else ""
     try:
         result = lint_source(
             job.path, data, job.settings, explicit=job.explicit, defer_suppressions=True
         )
-    except Exception as exc:  # a bug outside the rules: report it, lint the other files
-        message = f"internal error while reading this file: {type(exc).__name__}"
+    except Exception as exc:  # a bug in the parsers: this file is not checked, the others are
+        message = f"internal error while parsing this file: {describe(exc)}"
         return "", problem(job.path, "PL001", message, job.settings)
     return key, result
 
@@ -177,7 +182,28 @@ def run(
     stdin: bytes | BinaryIO | None = None,
 ) -> int:
     """Execute a run; returns the exit code. ``stdin``: the bytes of standard input, or the
-    stream to read them from (at most max-file-size + 1 bytes are read)."""
+    stream to read them from (at most max-file-size + 1 bytes are read).
+
+    A bug of persona-lint outside the rules ends the run with one line saying what it was
+    doing and where, and exit code 2 (never 1, which means errors in the files); the
+    traceback follows with ``--show-traceback``.
+    """
+    try:
+        return _run(options, stdout, stderr, stdin)
+    except RunError as exc:
+        print(f"persona-lint: error: {exc}", file=stderr)
+        return 2
+    except Exception as exc:
+        failure = exc if isinstance(exc, InternalError) else InternalError("running", describe(exc))
+        print(f"persona-lint: {failure}", file=stderr)
+        if options.show_traceback:
+            traceback.print_exception(exc, file=stderr)
+        return 2
+
+
+def _run(
+    options: RunOptions, stdout: TextIO, stderr: TextIO, stdin: bytes | BinaryIO | None
+) -> int:
     text_format = options.output_format in TEXT_FORMATS
     notes = stdout if text_format or options.output_file is not None else stderr
     failed_writes = False
@@ -188,55 +214,72 @@ def run(
         # A missing path is a usage error (exit 2) but the others are still linted.
         missing = [p for p in options.paths if p != Path("-") and _missing(p)]
         for missing_path in missing:
-            print(f"persona-lint: error: no such file or folder: {missing_path}", file=stderr)
+            # After `--` (the pre-commit hooks' entries end with it) an option is a path.
+            hint = " (an option after '--' is a path)" if str(missing_path).startswith("-") else ""
+            print(f"persona-lint: error: no such file or folder: {missing_path}{hint}", file=stderr)
         if missing:
             options = options._replace(paths=tuple(p for p in options.paths if p not in missing))
             if not options.paths:
                 return 2
         stdin = _standard_input(options, resolver, stdin)
         tracker = _tracker(options)
-        results = _lint(options, resolver, stdin, stderr, tracker)
-        results = _quote_sources(check_corpus(results), options, stdin)
+        results = _checked(options, resolver, stdin, stderr, tracker)
         if options.edits:
             outcome = _edit_files(options, results, stdin, stdout, stderr)
             if options.diff:
                 print(outcome.describe(would=True), file=stderr)
-                return 1 if outcome.files else 0
+                return 1 if outcome.files or outcome.unchecked else 0
             lines.append(outcome.describe(would=False))
             failed_writes = outcome.failed
-            if outcome.files:
-                relinted = _lint(options, resolver, stdin, stderr, tracker)
-                results = _quote_sources(check_corpus(relinted), options, stdin)
-        results = _apply_baseline(options, results, lines)
+            if outcome.files or outcome.unchecked:  # an unchecked file: say what it is now
+                results = _checked(options, resolver, stdin, stderr, tracker)
+        with doing("applying the baseline"):
+            results = _apply_baseline(options, results, lines)
     except RunError as exc:
         print(f"persona-lint: error: {exc}", file=stderr)
         return 2
     report = Report(results, color=options.color and options.output_file is None)
-    if options.output_file is not None:
-        from persona_lint.formatters import write_report
+    with doing("writing the report"):
+        if options.output_file is not None:
+            from persona_lint.formatters import write_report
 
-        try:
-            write_report(report, options.output_format, options.output_file, stdout, stderr)
-        except OSError as exc:
-            reason = exc.strerror or exc
-            print(
-                f"persona-lint: error: {options.output_file}: cannot write the report: {reason}",
-                file=stderr,
-            )
-            return 2
-    else:
-        get_formatter(options.output_format)(report, stdout)
-    for line in lines:
-        print(line, file=notes)
-    if options.statistics:
-        for line in statistics(results):
+            try:
+                write_report(report, options.output_format, options.output_file, stdout, stderr)
+            except OSError as exc:
+                reason = exc.strerror or exc
+                print(
+                    f"persona-lint: error: {options.output_file}: cannot write the report: "
+                    f"{reason}",
+                    file=stderr,
+                )
+                return 2
+        else:
+            get_formatter(options.output_format)(report, stdout)
+        for line in lines:
             print(line, file=notes)
-    print(summary(results), file=notes)
+        if options.statistics:
+            for line in statistics(results):
+                print(line, file=notes)
+        print(summary(results), file=notes)
     if failed_writes or missing:  # each was reported on its own line: not a verdict
         return 2
     if options.exit_zero:
         return 0
     return 1 if any(r.failed for r in results) else 0
+
+
+def _checked(
+    options: RunOptions,
+    resolver: Resolver,
+    stdin: bytes | None,
+    stderr: TextIO,
+    tracker: ChangeTracker | None,
+) -> list[FileResult]:
+    """Lint every file, then the cross-file rules, then quote the sources reports need."""
+    with doing("linting"):
+        results = _lint(options, resolver, stdin, stderr, tracker)
+    with doing("checking across files"):
+        return _quote_sources(check_corpus(results), options, stdin)
 
 
 def _standard_input(
@@ -261,7 +304,11 @@ def _quote_sources(
     for result in results:
         if result.needs_lines:
             data = (stdin or b"") if reading_stdin else _read(result.path, result.settings)
-            text = decode(data) if isinstance(data, bytes) else None
+            text = (
+                source_text(data, result.settings.max_file_size)
+                if isinstance(data, bytes)
+                else None
+            )
             if isinstance(text, str):
                 result = result._replace(lines=tuple(text.split("\n")))
         quoted.append(result)
@@ -330,6 +377,7 @@ class _Edits:
     suppressed: int = 0
     files: int = 0
     failed: bool = False  # a file could not be written
+    unchecked: int = 0  # files that could no longer be read or decoded to be fixed
 
     def describe(self, *, would: bool) -> str:
         if not self.files:
@@ -355,7 +403,9 @@ def _edit_files(
 
     Only files the lint read and parsed are edited: a file it refused (a link out of the
     tree, a device, too large, not text) has no lines and no facts, and is passed over
-    without being opened again. Files are read again by the same bounded reader."""
+    without being opened again. Files are read again by the same bounded reader; one that
+    can no longer be read or decoded (changed since the lint) is said on standard error
+    and counted in ``unchecked``: the run lints again to report what it is now."""
     from persona_lint.fix import FIXERS, encode_like, fix_text, unified_diff, write_if_unchanged
     from persona_lint.postprocess import corpus_findings
 
@@ -369,26 +419,21 @@ def _edit_files(
             continue  # no document: refused or unreadable, reported by the lint already
         if not options.add_noqa and not any(d.code in FIXERS for d in result.diagnostics):
             continue
-        if options.paths == (Path("-"),):
-            data = stdin or b""
-        else:
-            read = _read(result.path, result.settings)
-            if isinstance(read, FileResult):
-                continue  # gone or changed since the lint: what the lint said stands
-            data = read
-        if len(data) > result.settings.max_file_size:
+        read = _text_to_fix(result, (stdin or b"") if options.paths == (Path("-"),) else None)
+        if isinstance(read, str):
+            print(f"persona-lint: error: {human_path(result.path)}: not fixed: {read}", file=stderr)
+            done.unchecked += 1
             continue
-        text = decode(data)
-        if isinstance(text, SourceProblem):
-            continue
-        outcome = fix_text(
-            result.path,
-            text,
-            result.settings,
-            extra=extras.get(result.path, ()),
-            fix=fix,
-            add_noqa=options.add_noqa,
-        )
+        data, text = read
+        with doing("fixing", result.path):
+            outcome = fix_text(
+                result.path,
+                text,
+                result.settings,
+                extra=extras.get(result.path, ()),
+                fix=fix,
+                add_noqa=options.add_noqa,
+            )
         for rejected in outcome.rejected:
             found = rejected.diagnostic
             print(
@@ -412,6 +457,18 @@ def _edit_files(
     return done
 
 
+def _text_to_fix(result: FileResult, stdin: bytes | None) -> tuple[bytes, str] | str:
+    """The bytes and the text of a file to fix (``stdin``: the bytes of standard input,
+    when that is the file), or why they can no longer be read as the lint read them."""
+    data = stdin if stdin is not None else _read(result.path, result.settings)
+    if isinstance(data, FileResult):
+        return data.diagnostics[0].message
+    text = source_text(data, result.settings.max_file_size)
+    if isinstance(text, SourceProblem):
+        return f"{text.line}:{text.column}: {text.message}"
+    return data, text
+
+
 def _lint(
     options: RunOptions,
     resolver: Resolver,
@@ -423,7 +480,7 @@ def _lint(
         name = options.stdin_filename or "-"
         settings = resolver.settings_for(Path(name))
         if tracker is not None:
-            previous = tracker.previous(Path(name), changed=True)
+            previous = tracker.previous(Path(name), changed=True, limit=settings.max_file_size)
             settings = settings._replace(previous=previous)
         data = stdin if stdin is not None else b""
         explicit = not options.skip_non_personas
@@ -441,7 +498,7 @@ def _lint(
             results.append(_problem(path, candidate.refused, settings))
             continue
         if tracker is not None:
-            previous = tracker.previous(candidate.path)
+            previous = tracker.previous(candidate.path, limit=settings.max_file_size)
             settings = settings._replace(previous=previous)
         if cache is not None:
             # The bytes are read here for the cache key, and again by whoever lints a miss.

@@ -10,6 +10,7 @@ location hints are never used.
 from __future__ import annotations
 
 import io
+from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -25,6 +26,15 @@ CORE_SECTIONS = (
 )
 LAST_SECTION = "error_handling_philosophy"
 BEHAVIOR_STAND_IN = "persona_behavior"
+# The children of an approach section, in their order (behavior.xsd, ApproachType).
+APPROACH_CHILDREN = (
+    "always_start_with",
+    "default_thinking",
+    "decision_criteria",
+    "pattern_preference",
+)
+# What XSD calls whitespace (xs:token collapses it); str.strip() would also drop U+00A0.
+_XML_SPACE = " \t\n\r"
 # More attributes on one element than this are reported, not validated (no persona element
 # takes more than one or two).
 MAX_ATTRIBUTES = 256
@@ -95,14 +105,93 @@ def validate_persona_context(root: Element) -> list[SchemaIssue]:
 
 
 def validate_behavior(root: Element) -> list[SchemaIssue]:
-    """Validate a ``<*_behavior>`` tree through the schema's stand-in root element."""
+    """Validate a ``<*_behavior>`` tree through the schema's stand-in root element; then
+    check the shape of its approach sections."""
     stand_in = Element(BEHAVIOR_STAND_IN, root.attrib)
     stand_in.text = root.text
     stand_in.extend(list(root))
     issues = _validate(behavior_schema(), stand_in, root_name=f"<{root.tag}>")
-    return [
+    issues = [
         SchemaIssue(i.code, root if i.element is stand_in else i.element, i.message) for i in issues
     ]
+    if not _crowded(root, ""):
+        issues.extend(check_approaches(root))
+    return issues
+
+
+class BehaviorSections(NamedTuple):
+    """The behaviour sections behavior.xsd declares (global elements), by their type."""
+
+    known: frozenset[str]  # every declared section name: the schema checks their shapes
+    approaches: frozenset[str]  # those of type ApproachType
+
+
+@cache
+def behavior_sections() -> BehaviorSections:
+    """Read from behavior.xsd itself, so that the schema stays the one list of names."""
+    from xml.etree import ElementTree
+
+    schema = ElementTree.fromstring((schema_dir() / "behavior.xsd").read_bytes())
+    declared = {
+        element.get("name", ""): element.get("type", "")
+        for element in schema.findall("{http://www.w3.org/2001/XMLSchema}element")
+    }
+    declared.pop(BEHAVIOR_STAND_IN, None)
+    approaches = frozenset(name for name, kind in declared.items() if kind == "ApproachType")
+    return BehaviorSections(frozenset(declared), approaches)
+
+
+def check_approaches(root: Element) -> list[SchemaIssue]:
+    """What XSD 1.0 cannot say about a behaviour block's approach sections.
+
+    An approach is a section that behavior.xsd declares with the type ApproachType
+    (``<development_approach>``), or a persona-specific section (a name the schema does not
+    declare) with at least one child named in APPROACH_CHILDREN (``<user_first_approach>``).
+    It holds the four APPROACH_CHILDREN once each, in their order, each with text; children
+    of other names are annotations a persona may add between and after them
+    (``<defensive_context>``). At most one order problem is reported per section, as a
+    schema validator would.
+    """
+    sections = behavior_sections()
+    issues: list[SchemaIssue] = []
+    for section in root:
+        if section.tag in sections.known and section.tag not in sections.approaches:
+            continue  # the schema checks its shape
+        known = [child for child in section if child.tag in APPROACH_CHILDREN]
+        if known or section.tag in sections.approaches:
+            issues.extend(_approach_issues(section, known))
+    return issues
+
+
+def _approach_issues(section: Element, known: list[Element]) -> Iterator[SchemaIssue]:
+    where = f"<{section.tag}>"
+    expected = 0  # index in APPROACH_CHILDREN of the child due next
+    order_reported = False
+    for child in known:
+        if len(child):
+            yield SchemaIssue("PL216", child, f"<{child.tag}> holds elements; it must hold text")
+        elif not (child.text or "").strip(_XML_SPACE):
+            yield SchemaIssue("PL213", child, f"<{child.tag}> is empty")
+        if order_reported:
+            continue
+        due = APPROACH_CHILDREN[expected] if expected < len(APPROACH_CHILDREN) else None
+        if child.tag == due:
+            expected += 1
+        elif child.tag in APPROACH_CHILDREN[expected:]:
+            order_reported = True
+            yield SchemaIssue(
+                "PL210", section, f"{where} is missing <{due}> (before <{child.tag}>)"
+            )
+        else:
+            order_reported = True
+            message = (
+                f"<{child.tag}> is out of place in {where}; expected <{due}> here"
+                if due
+                else f"<{child.tag}> appears more than once in {where}"
+            )
+            yield SchemaIssue("PL212", child, message)
+    if not order_reported and expected < len(APPROACH_CHILDREN):
+        yield SchemaIssue("PL210", section, f"{where} is missing <{APPROACH_CHILDREN[expected]}>")
 
 
 def _validate(schema: Any, root: Element, root_name: str = "") -> list[SchemaIssue]:

@@ -1,19 +1,39 @@
-"""The language server: live diagnostics, rule documentation on hover and suppression quick
-fixes for persona documents, over LSP on standard input and output (pygls).
+"""The language server: live diagnostics, rule documentation on hover, the rules' own fixes
+and suppressions as code actions, for persona documents, over LSP on standard input and
+output (pygls).
 
 An edge over the core, like the CLI: each open Markdown document is linted with
-:func:`lint_source` (``explicit=False``, so Markdown that is not a persona gets nothing); the
-open documents of one workspace folder go through :func:`check_corpus` together, so
-duplicate slugs (PL801) are found across them; diagnostics become LSP diagnostics only when
-published: 0-based lines, columns in the negotiated position encoding (our columns count code
-points, so UTF-32 is preferred when the client offers it; otherwise the client's choice,
-UTF-16 by default, computed from the line's text).
+:func:`lint_source` (``explicit=False``, so Markdown that is not a persona gets nothing);
+the cross-file rules (PL801, duplicate slugs) see the open personas of one workspace
+folder, kept incremental by an index of their slugs (:mod:`persona_lint.lsp.slugs`): an
+edit re-publishes only the documents whose duplicate-slug findings it may change; when a
+document takes or leaves a slug that others hold, it and they are published together after
+a pause (see below), so a burst of opens costs each document once. Diagnostics become LSP
+diagnostics only when published: 0-based lines, columns in the negotiated position
+encoding (our columns count code points, so UTF-32 is preferred when the client offers
+it), converted by pygls' :class:`PositionCodec`.
+
+Code actions: for each fixable diagnostic, its rule's own fix (``quickfix``, preferred);
+``source.fixAll.persona-lint``, every safe fix at once; both computed by the engine of
+``--fix`` (:mod:`persona_lint.fix`), which lints the fixed text again before a fix is
+offered; then suppressions (:mod:`persona_lint.lsp.edits`).
 
 Settings come from the same discovery as the command line (one :class:`Resolver`, kept
-between requests and rebuilt when a document is saved or a configuration file changes). A
-change is linted after a pause in typing: ``PERSONA_LINT_LSP_DEBOUNCE_MS`` milliseconds
-(default 200; 0 lints every change at once, as the benchmark does). Open, save and the
-requests that need fresh diagnostics (hover, code actions) lint at once.
+between requests and rebuilt when a document is saved or a configuration file changes). An
+invalid configuration is one diagnostic per document: at 1:1 of each persona, and at its
+line in the configuration file when that file is open. A change is linted after a pause in
+typing: ``PERSONA_LINT_LSP_DEBOUNCE_MS`` milliseconds (default 200; 0 lints every change at
+once, as the benchmark does); the same pause, after the last event that touches a shared
+slug, before the holders' cross-file findings are published. Open, save and the requests
+that need fresh diagnostics (hover, code actions) lint at once.
+
+What is kept is bounded: per open document its text (pygls), its lines, its diagnostics and
+its lint result without the parsed document; nothing for a closed one. Besides, one parsed
+document and one fix-all result (the last asked for), at most :data:`MAX_RESOLVER_FOLDERS`
+folders of cached configuration and :data:`MAX_SHOWN_ERRORS` configuration errors already
+shown. The transport (:mod:`persona_lint.lsp.transport`) caps each message at
+:data:`~persona_lint.lsp.transport.MAX_MESSAGE_BYTES` and answers every request it cannot
+serve with a JSON-RPC error.
 """
 
 from __future__ import annotations
@@ -23,40 +43,69 @@ import logging
 import os
 import re
 import sys
-from collections.abc import Generator, Iterable, Sequence
+import threading
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import BinaryIO
 
 from lsprotocol import types
+from pygls.io_ import StdoutWriter, run_async
 from pygls.lsp.server import LanguageServer
-from pygls.protocol import LanguageServerProtocol, lsp_method
 from pygls.uris import to_fs_path
+from pygls.workspace.position_codec import PositionCodec
 
 from persona_lint import __version__
-from persona_lint.config import CONFIG_NAME, PYPROJECT, ConfigError, Resolver, resolve_selector
+from persona_lint.config import CONFIG_NAME, PYPROJECT, ConfigError, Resolver
 from persona_lint.diagnostics import Diagnostic, Severity
-from persona_lint.document import CodeBlock, Document
-from persona_lint.linter import FileResult, check_corpus, lint_source
+from persona_lint.document import Document
+from persona_lint.files import MARKDOWN_SUFFIXES
+from persona_lint.fix import FIXERS, fix_one, fix_text
+from persona_lint.linter import FileResult, lint_source
+from persona_lint.lsp.edits import (
+    Change,
+    Fix,
+    open_markup,
+    removal_fix,
+    suppression_fix,
+    text_change,
+)
+from persona_lint.lsp.slugs import SlugIndex, SlugKey
+from persona_lint.lsp.transport import BoundedReader, PersonaProtocol
+from persona_lint.postprocess import cap_findings, corpus_findings, finalize, suppress
 from persona_lint.rules import get_rule
 from persona_lint.rules.docs import render_rule
 from persona_lint.settings import Settings
 
+__all__ = [
+    "Change",
+    "Fix",
+    "create_server",
+    "open_markup",
+    "removal_fix",
+    "start",
+    "suppression_fix",
+]
+
 DEBOUNCE_ENV = "PERSONA_LINT_LSP_DEBOUNCE_MS"
 DEFAULT_DEBOUNCE_MS = 200
 SOURCE = "persona-lint"
-MARKDOWN_SUFFIXES = (".md", ".markdown")
 CONFIG_FILES = (CONFIG_NAME, PYPROJECT)
-UTF8 = types.PositionEncodingKind.Utf8
-UTF16 = types.PositionEncodingKind.Utf16
-UTF32 = types.PositionEncodingKind.Utf32
+# Folders whose configuration the resolver keeps before it starts afresh.
+MAX_RESOLVER_FOLDERS = 1000
+# Configuration errors shown in a message window once; beyond, the record starts afresh.
+MAX_SHOWN_ERRORS = 100
 QUICK_FIX = types.CodeActionKind.QuickFix
+FIX_ALL = f"{types.CodeActionKind.SourceFixAll.value}.persona-lint"
+CODE_ACTION_KINDS = [QUICK_FIX, FIX_ALL]
 SEVERITIES = {
     Severity.ERROR: types.DiagnosticSeverity.Error,
     Severity.WARNING: types.DiagnosticSeverity.Warning,
 }
 # The word or markup token at a diagnostic's start, underlined when the rule gave no end.
 _TOKEN = re.compile(r"</?[\w.:-]+>?|<[!?][^\s>]*>?|[\w.:-]+|([^\w\s])\1*")
+# Where a configuration error's message says the problem is in the file.
+_CONFIG_LINE = re.compile(r"^:(\d+):|\(at line (\d+), column \d+\)")
 
 logger = logging.getLogger(__name__)
 
@@ -64,41 +113,35 @@ logger = logging.getLogger(__name__)
 # --- Positions: our 1-based code points to LSP's 0-based code units ------------------------
 
 
-def code_units(text: str, encoding: str) -> int:
-    """The length of ``text`` in the code units of a position encoding."""
-    if encoding == UTF32:
-        return len(text)
-    if encoding == UTF8:
-        return len(text.encode("utf-8", "surrogatepass"))
-    return len(text.encode("utf-16-le", "surrogatepass")) // 2
-
-
 @dataclass(frozen=True)
 class Lines:
     """A document's lines as the linter counts them (LF-split, without a byte order mark),
-    and the conversion of 0-based code point places to the client's units."""
+    the conversion of 0-based code point places to the client's units, and the line ending
+    that edits write."""
 
     lines: tuple[str, ...]
-    encoding: str
+    codec: PositionCodec
     bom: bool = False
+    newline: str = "\n"
 
     @classmethod
-    def of(cls, source: str, encoding: str) -> Lines:
+    def of(cls, source: str, codec: PositionCodec) -> Lines:
+        newline = "\r\n" if "\r\n" in source else "\n"
         text = source.replace("\r\n", "\n").replace("\r", "\n")
         bom = text.startswith("\ufeff")
-        return cls(tuple(text.removeprefix("\ufeff").split("\n")), encoding, bom)
+        return cls(tuple(text.removeprefix("\ufeff").split("\n")), codec, bom, newline)
 
     @property
     def text(self) -> str:
         return "\n".join(self.lines)
 
     def position(self, line: int, column: int) -> types.Position:
-        if line >= len(self.lines):
-            return types.Position(line=len(self.lines), character=0)
-        units = code_units(self.lines[line][:column], self.encoding)
+        """A 0-based place in the client's units (past the last line: the end)."""
+        place = types.Position(line=line, character=column)
+        position = self.codec.position_to_client_units(self.lines, place)
         if self.bom and line == 0:
-            units += code_units("\ufeff", self.encoding)
-        return types.Position(line=line, character=units)
+            position.character += self.codec.client_num_units("\ufeff")
+        return position
 
     def range_of(self, diagnostic: Diagnostic) -> types.Range:
         """0-based range; without a known end, the word or token at the start."""
@@ -116,6 +159,13 @@ class Lines:
             match = _TOKEN.match(text, start)
             end = match.end() if match else min(start + 1, len(text))
         return types.Range(start=self.position(line, start), end=self.position(end_line, end))
+
+    def edit(self, change: Change) -> types.TextEdit:
+        """A change as an LSP text edit, in the document's line ending."""
+        return types.TextEdit(
+            range=types.Range(start=self.position(*change.start), end=self.position(*change.end)),
+            new_text=change.text.replace("\n", self.newline),
+        )
 
 
 def lsp_diagnostic(diagnostic: Diagnostic, lines: Lines) -> types.Diagnostic:
@@ -138,201 +188,29 @@ def _overlaps(a: types.Range, b: types.Range) -> bool:
     return _before(a.start, b.end) and _before(b.start, a.end)
 
 
-# --- Quick fixes: pure edits of a parsed document ------------------------------------------
+def finished(result: FileResult, cross_file: Iterable[Diagnostic]) -> tuple[Diagnostic, ...]:
+    """A persona's diagnostics as a run reports them: its own, its cross-file ones (before
+    selection), then its inline suppressions and the per-rule cap."""
+    added = finalize(cross_file, result.settings)
+    if added:
+        result = result._replace(diagnostics=(*result.diagnostics, *added))
+    return cap_findings(suppress(result)).diagnostics
 
 
-@dataclass(frozen=True)
-class Change:
-    """Replace code points ``start`` to ``end`` (0-based (line, column) places) with
-    ``text``; an insertion when they are equal."""
-
-    start: tuple[int, int]
-    end: tuple[int, int]
-    text: str
-
-
-@dataclass(frozen=True)
-class Fix:
-    title: str
-    changes: tuple[Change, ...]
-    preferred: bool = False
-
-
-def _comment(kind: str, code: str) -> str:
-    return f"<!-- persona-lint: {kind} {code} -->"
-
-
-def _indent(text: str) -> str:
-    return text[: len(text) - len(text.lstrip())]
-
-
-def _add_to_directive(lines: Sequence[str], index: int, kind: str, code: str) -> Change | None:
-    """Name ``code`` in an existing directive of this kind on line ``index``, if any."""
-    if not 0 <= index < len(lines):
+def config_error_line(error: str, path: Path, line_count: int) -> int | None:
+    """The 1-based line of the configuration file ``path`` (of ``line_count`` lines) that
+    ``error`` (a :class:`ConfigError` message) is about: the line it names, the last one
+    for a TOML error at the end of the document, else the first; None when ``error`` is
+    about another file."""
+    named = str(path)
+    rest = error[len(named) :]
+    if not error.startswith(named) or not rest.startswith(":"):
         return None
-    match = re.search(rf"<!--\s*persona-lint:\s*{kind}\b(.*?)-->", lines[index])
-    if match is None or not match.group(1).strip():
-        return None
-    return Change(
-        (index, match.start(1)), (index, match.end(1)), f" {match.group(1).strip()} {code} "
-    )
-
-
-def _append(lines: Sequence[str], index: int, code: str) -> Change:
-    merged = _add_to_directive(lines, index, "disable-line", code)
-    if merged is not None:
-        return merged
-    text = lines[index]
-    space = " " if text.strip() else ""
-    return Change((index, len(text)), (index, len(text)), space + _comment("disable-line", code))
-
-
-def _above(lines: Sequence[str], index: int, code: str) -> Change:
-    previous = lines[index - 1] if index > 0 else ""
-    if previous.strip().startswith("<!--"):
-        merged = _add_to_directive(lines, index - 1, "disable-next-line", code)
-        if merged is not None:
-            return merged
-    text = _indent(lines[index]) + _comment("disable-next-line", code) + "\n"
-    return Change((index, 0), (index, 0), text)
-
-
-def open_markup(lines: Sequence[str]) -> list[int | None]:
-    """For each line of an XML block: None when it ends outside markup, else the index of
-    the line where the unfinished tag, comment, CDATA section or instruction began.
-
-    A light scan in the persona dialect (a ``<`` that cannot start markup is text), only
-    to tell where a comment may go; the real parser reports errors.
-    """
-    ends = {"<!--": "-->", "<![CDATA[": "]]>", "<?": "?>", "<!": ">"}
-    result: list[int | None] = []
-    closing: str | None = None  # what ends the open construct; "" is a tag
-    began = 0
-    quote = ""
-    for number, line in enumerate(lines):
-        i = 0
-        while i < len(line):
-            if closing is None:
-                j = line.find("<", i)
-                if j < 0:
-                    break
-                opener = next((o for o in ends if line.startswith(o, j)), None)
-                name = line[j + 2 : j + 3] if line.startswith("</", j) else line[j + 1 : j + 2]
-                if opener is not None:
-                    closing, began, i = ends[opener], number, j + len(opener)
-                elif name and (name.isalpha() or name in "_:"):
-                    closing, began, quote, i = "", number, "", j + 1
-                else:
-                    i = j + 1
-            elif closing == "":
-                char = line[i]
-                if quote:
-                    quote = "" if char == quote else quote
-                elif char in "\"'":
-                    quote = char
-                elif char == ">":
-                    closing = None
-                i += 1
-            else:
-                j = line.find(closing, i)
-                if j < 0:
-                    break
-                i, closing = j + len(closing), None
-        result.append(None if closing is None else began)
-    return result
-
-
-def _last_line(block: CodeBlock) -> int:
-    """1-based line of the block's closing fence (or last content line when unclosed)."""
-    return block.content_line + len(block.line_offsets) - (0 if block.closed else 1)
-
-
-def suppression_fix(document: Document, line: int, code: str) -> Fix:
-    """The edit that suppresses ``code`` at 1-based ``line`` and keeps the document valid.
-
-    - In a table, a comment would become a cell or end the table: ``disable-file`` on a
-      line of its own after the table (the version table is the only table rules read).
-    - On a heading or a fence line, a comment would change the title or the fence:
-      ``disable-next-line`` on a line of its own above.
-    - In an ``xml`` block, an XML comment at the end of the line, unless the line ends
-      inside a tag (then above it, or, in the middle of a tag spanning lines, a
-      ``disable``/``enable`` pair around the tag).
-    - Anywhere else, ``disable-line`` at the end of the line.
-    """
-    lines = document.lines
-    index = min(max(line - 1, 0), len(lines) - 1)
-    number = index + 1
-    on_line = f"Suppress {code} on this line"
-    for table in document.tables:
-        end = max([table.line + 1, *(row[0].line for row in table.rows if row)])
-        if table.line <= number <= end:
-            merged = _add_to_directive(lines, end, "disable-file", code)
-            text = "\n" + _comment("disable-file", code)
-            change = merged or Change(
-                (end - 1, len(lines[end - 1])), (end - 1, len(lines[end - 1])), text
-            )
-            return Fix(f"Suppress {code} in this file", (change,))
-    if any(heading.line == number for heading in document.headings):
-        return Fix(on_line, (_above(lines, index, code),))
-    for block in document.code_blocks:
-        if not block.fenced or not block.fence_line <= number <= _last_line(block):
-            continue
-        if number == block.fence_line or (block.closed and number == _last_line(block)):
-            return Fix(on_line, (_above(lines, index, code),))
-        if block.language != "xml":
-            break
-        first = block.content_line - 1
-        open_at = open_markup(lines[first : first + len(block.line_offsets)])
-        inner = index - first
-        if open_at[inner] is None:
-            break
-        if inner == 0 or open_at[inner - 1] is None:
-            return Fix(on_line, (_above(lines, index, code),))
-        start = first + (open_at[inner] or 0)
-        stop = next((j for j in range(inner, len(open_at)) if open_at[j] is None), None)
-        end = first + (stop if stop is not None else len(open_at) - 1)
-        disable = _indent(lines[start]) + _comment("disable", code) + "\n"
-        enable = " " + _comment("enable", code)
-        return Fix(
-            f"Suppress {code} on lines {start + 1}-{end + 1}",
-            (
-                Change((start, 0), (start, 0), disable),
-                Change((end, len(lines[end])), (end, len(lines[end])), enable),
-            ),
-        )
-    return Fix(on_line, (_append(lines, index, code),))
-
-
-def removal_fix(document: Document, diagnostic: Diagnostic) -> Fix | None:
-    """Remove an unused suppression (PL005): safe, as it suppresses nothing, unless it may
-    cover cross-file rules, which see only the documents open in the editor."""
-    index = diagnostic.line - 1
-    if diagnostic.end_column is None or not 0 <= index < len(document.lines):
-        return None
-    text = document.lines[index]
-    start, end = diagnostic.column - 1, diagnostic.end_column - 1
-    kinds = "disable-line|disable-next-line|disable-file"
-    match = re.match(rf"<!--\s*persona-lint:\s*(?:{kinds})\b(.*?)-->", text[start:end])
-    if match is None:
-        return None
-    try:
-        codes = {
-            c for w in re.split(r"[,\s]+", match.group(1).strip()) if w for c in resolve_selector(w)
-        }
-    except ValueError:
-        return None
-    if not codes or any(c.startswith("PL8") for c in codes):
-        return None
-    title = "Remove unused suppression"
-    if not (text[:start] + text[end:]).strip():
-        if index + 1 < len(document.lines):
-            return Fix(title, (Change((index, 0), (index + 1, 0), ""),), preferred=True)
-        if index > 0:
-            previous = len(document.lines[index - 1])
-            return Fix(title, (Change((index - 1, previous), (index, len(text)), ""),), True)
-    while start > 0 and text[start - 1] in " \t":
-        start -= 1
-    return Fix(title, (Change((index, start), (index, end), ""),), preferred=True)
+    if "(at end of document)" in rest:
+        return max(line_count, 1)
+    match = _CONFIG_LINE.search(rest)
+    line = int(match.group(1) or match.group(2)) if match else 1
+    return min(max(line, 1), max(line_count, 1))
 
 
 def rule_markdown(code: str) -> str | None:
@@ -357,31 +235,23 @@ class Linted:
     version: int | None
     lines: Lines
     group: str | None  # the workspace folder whose open documents form one corpus
-    # Suppressions deferred to check_corpus; None: nothing to report (not a persona,
-    # excluded, or the configuration is invalid).
+    shown: str  # the path diagnostics and fixes name
+    # Suppressions deferred to the cross-file rules, without the parsed document (kept for
+    # one document at a time); None: nothing to report (not a persona, excluded, or a
+    # problem below).
     result: FileResult | None
-    settings: tuple[Settings, bool] | str  # (settings, excluded), or the configuration error
-    config_error: str | None = None
+    # (settings, excluded), or why there are none (the configuration error, or the problem).
+    settings: tuple[Settings, bool] | str
+    # The one diagnostic to show instead (an invalid configuration, an internal error).
+    problem: str | None = None
 
-
-class _Protocol(LanguageServerProtocol):
-    @lsp_method(types.INITIALIZE)
-    def lsp_initialize(
-        self, params: types.InitializeParams
-    ) -> Generator[Any, Any, types.InitializeResult]:
-        # pygls takes the client's first supported encoding; ours is UTF-32 when offered,
-        # as our columns count code points.
-        general = params.capabilities.general
-        if (
-            general is not None
-            and general.position_encodings
-            and UTF32 in general.position_encodings
-        ):
-            general.position_encodings = [
-                UTF32,
-                *(e for e in general.position_encodings if e != UTF32),
-            ]
-        return (yield from super().lsp_initialize(params))
+    @property
+    def slug(self) -> SlugKey | None:
+        """The slug this document holds among the open documents of its folder."""
+        result = self.result
+        if result is None or result.skipped or result.facts is None:
+            return None
+        return (self.group, result.facts.slug)
 
 
 def _debounce_from_env() -> float:
@@ -402,26 +272,58 @@ class PersonaServer(LanguageServer):
             # Whole text on each change: pygls applies ranged changes by str.splitlines,
             # which also breaks lines at U+2028 and other characters LSP does not.
             text_document_sync_kind=types.TextDocumentSyncKind.Full,
-            protocol_cls=_Protocol,
+            protocol_cls=PersonaProtocol,
         )
         self.debounce = _debounce_from_env() if debounce is None else debounce
         self._resolver = Resolver()
-        self._settings: dict[Path, tuple[Settings, bool] | str] = {}
+        self._resolver_folders: set[str] = set()
         self._open: dict[str, str] = {}  # uri -> language id
         self._linted: dict[str, Linted] = {}
+        self._slugs = SlugIndex()
+        self._stale: set[str] = set()  # whose cross-file findings may have changed
+        self._settle_timer: asyncio.TimerHandle | None = None
         self._published: dict[str, tuple[object, ...]] = {}
         self._shown: dict[str, list[tuple[types.Diagnostic, Diagnostic]]] = {}
         self._timers: dict[str, asyncio.TimerHandle] = {}
         self._reported_errors: set[str] = set()
+        self._parsed: tuple[str, int | None, Document] | None = None
+        self._fixed_all: tuple[str, int | None, str] | None = None
 
-    @property
-    def encoding(self) -> str:
-        return self.workspace.position_encoding or UTF16
+    def start_io(self, stdin: BinaryIO | None = None, stdout: BinaryIO | None = None) -> None:
+        """pygls' stdio loop with :class:`BoundedReader` in place of its reader."""
+        self._stop_event = threading.Event()
+        self.protocol.set_writer(StdoutWriter(stdout or sys.stdout.buffer))
+
+        async def serve() -> None:
+            reader = BoundedReader(stdin or sys.stdin.buffer, self.thread_pool, self.refused)
+            assert self._stop_event is not None
+            await run_async(
+                self._stop_event, reader, self.protocol, logger, self.report_server_error
+            )
+
+        try:
+            asyncio.run(serve())
+        except BrokenPipeError:
+            logger.error("the connection to the client is lost; shutting down")
+        except (KeyboardInterrupt, SystemExit):
+            pass
+        finally:
+            self.shutdown()  # type: ignore[no-untyped-call]
+
+    def refused(self, reason: str) -> None:
+        """A message was skipped unread: say so in the client's log."""
+        message = f"persona-lint: skipped {reason}"
+        logger.warning(message)
+        self.window_log_message(
+            types.LogMessageParams(type=types.MessageType.Warning, message=message)
+        )
 
     # Documents
 
     def opened(self, document: types.TextDocumentItem) -> None:
         self._open[document.uri] = document.language_id
+        if self._is_config(document.uri):
+            self._publish_config_document(document.uri)
         self.refresh(document.uri)
 
     def changed(self, uri: str) -> None:
@@ -437,24 +339,36 @@ class PersonaServer(LanguageServer):
         self.refresh(uri)
 
     def closed(self, uri: str) -> None:
+        """Forget everything about the document; re-publish those it shared a slug with."""
         self._cancel(uri)
         language = self._open.pop(uri, None)
         entry = self._linted.pop(uri, None)
         self._published.pop(uri, None)
         self._shown.pop(uri, None)
-        if language is not None and self._is_markdown(uri, language):
+        self._stale.discard(uri)
+        if self._parsed is not None and self._parsed[0] == uri:
+            self._parsed = None
+        if self._fixed_all is not None and self._fixed_all[0] == uri:
+            self._fixed_all = None
+        if language is not None and (self._is_markdown(uri, language) or self._is_config(uri)):
             self._send(uri, [], None)
         if entry is not None:
-            self._publish(entry.group, ())
+            self._mark_stale(self._slugs.move(uri, entry.slug, None))
 
     def flush(self, uri: str) -> None:
-        """Lint now if a lint of this document is waiting for the pause in typing."""
+        """Lint now if a lint of this document is waiting for the pause in typing, and
+        publish its cross-file findings if they wait for the pause after an event."""
         if uri in self._timers:
             self.refresh(uri)
+        if uri in self._stale:
+            self._publish([uri])
 
     def cancel_all(self) -> None:
         for uri in list(self._timers):
             self._cancel(uri)
+        if self._settle_timer is not None:
+            self._settle_timer.cancel()
+            self._settle_timer = None
 
     def _cancel(self, uri: str) -> None:
         timer = self._timers.pop(uri, None)
@@ -463,52 +377,61 @@ class PersonaServer(LanguageServer):
 
     def _fire(self, uri: str) -> None:
         self._timers.pop(uri, None)
+        self._guarded(lambda: self.refresh(uri), uri)
+
+    def _guarded(self, action: Callable[[], None], what: str) -> None:
+        """Run a timer's action and report its exception, which would be lost."""
         try:
-            self.refresh(uri)
-        except Exception as exc:  # a timer's exception would be lost
-            logger.exception("persona-lint: linting %s failed", uri)
+            action()
+        except Exception as exc:
+            logger.exception("persona-lint: linting %s failed", what)
             self.window_log_message(
                 types.LogMessageParams(
-                    type=types.MessageType.Error, message=f"linting {uri} failed: {exc!r}"
+                    type=types.MessageType.Error, message=f"linting {what} failed: {exc!r}"
                 )
             )
 
     def refresh(self, uri: str) -> None:
-        """Lint the document's current text (if not cached) and publish its diagnostics,
-        and those of the other open documents whose cross-file findings changed."""
+        """Lint the document's current text (if not done yet) and publish its diagnostics,
+        unless it joined or left a shared slug: then it waits for the pause with the
+        other holders (their findings all change, and computing them costs the number of
+        holders: once per burst of opens, not once per open)."""
         self._cancel(uri)
-        entry = self._current(uri)
-        if entry is not None:
-            self._publish(entry.group, (uri,))
+        if self._current(uri) is not None and uri not in self._stale:
+            self._publish([uri], forced=True)
 
     def reload_configuration(self) -> None:
         """Rediscover configuration; relint the open documents whose settings changed."""
         self._resolver = Resolver()
-        self._settings.clear()
+        self._resolver_folders.clear()
         self._reported_errors.clear()
-        groups = set()
+        changed = []
         for uri, entry in list(self._linted.items()):
             if self._resolve(self._paths(uri)[0]) != entry.settings:
-                del self._linted[uri]
-                fresh = self._current(uri)
-                groups.add(entry.group)
-                if fresh is not None:
-                    groups.add(fresh.group)
-        for group in groups:
-            self._publish(group, ())
+                changed.append(uri)
+                self._store(uri, None)
+                self._current(uri)
+        self._publish(changed)
+        for uri in self._open:
+            if self._is_config(uri):
+                self._publish_config_document(uri)
 
     def reset_folders(self) -> None:
         """Workspace folders changed: corpora and relative paths change with them."""
         uris = list(self._linted)
-        self._linted.clear()
-        groups = {entry.group for uri in uris if (entry := self._current(uri)) is not None}
-        for group in groups:
-            self._publish(group, uris)
+        for uri in uris:
+            self._store(uri, None)
+        for uri in uris:
+            self._current(uri)
+        self._publish(uris, forced=True)
 
     # Linting
 
     def _is_markdown(self, uri: str, language: str) -> bool:
         return language == "markdown" or uri.lower().endswith(MARKDOWN_SUFFIXES)
+
+    def _is_config(self, uri: str) -> bool:
+        return to_fs_path(uri) is not None and uri.rsplit("/", 1)[-1] in CONFIG_FILES
 
     def _folders(self) -> list[Path]:
         folders = []
@@ -534,14 +457,22 @@ class PersonaServer(LanguageServer):
         return path, str(group) if group is not None else None
 
     def _resolve(self, path: Path) -> tuple[Settings, bool] | str:
-        found = self._settings.get(path)
-        if found is None:
-            try:
-                found = (self._resolver.settings_for(path), self._resolver.excluded(path))
-            except ConfigError as exc:
-                found = str(exc)
-            self._settings[path] = found
-        return found
+        """The settings of ``path`` and whether it is excluded, or the configuration
+        error. The resolver caches by folder: past :data:`MAX_RESOLVER_FOLDERS` it starts
+        afresh."""
+        folder = str(path.parent)
+        if folder not in self._resolver_folders:
+            if len(self._resolver_folders) >= MAX_RESOLVER_FOLDERS:
+                self._resolver = Resolver()
+                self._resolver_folders.clear()
+            self._resolver_folders.add(folder)
+        try:
+            return (self._resolver.settings_for(path), self._resolver.excluded(path))
+        except ConfigError as exc:
+            return str(exc)
+        except Exception as exc:  # a loader bug: still an invalid configuration to the user
+            logger.exception("persona-lint: reading the configuration of %s failed", path)
+            return f"it cannot be read ({type(exc).__name__})"
 
     def _current(self, uri: str) -> Linted | None:
         """The lint of the document's current version (cached); None if not Markdown."""
@@ -552,12 +483,18 @@ class PersonaServer(LanguageServer):
         cached = self._linted.get(uri)
         if cached is not None and cached.version == document.version:
             return cached
-        entry = self._lint(uri, document.source, document.version)
-        self._linted[uri] = entry
+        try:
+            entry = self._lint(uri, document.source, document.version)
+        except Exception as exc:  # a bug: say so on the document rather than nothing
+            logger.exception("persona-lint: linting %s failed", uri)
+            lines = Lines.of(document.source, self.workspace.position_codec)
+            problem = f"persona-lint failed on this document: {type(exc).__name__}"
+            entry = Linted(uri, document.version, lines, None, uri, None, problem, problem)
+        self._store(uri, entry)
         return entry
 
     def _lint(self, uri: str, source: str, version: int | None) -> Linted:
-        lines = Lines.of(source, self.encoding)
+        lines = Lines.of(source, self.workspace.position_codec)
         path, group = self._paths(uri)
         if to_fs_path(uri) is None:
             shown = uri
@@ -568,65 +505,162 @@ class PersonaServer(LanguageServer):
         resolved = self._resolve(path)
         if isinstance(resolved, str):
             probe = lint_source(shown, lines.text, Settings(), explicit=False)
-            error = None if probe.skipped else resolved
-            return Linted(uri, version, lines, group, None, resolved, error)
+            problem = None if probe.skipped else f"invalid persona-lint configuration: {resolved}"
+            return Linted(uri, version, lines, group, shown, None, resolved, problem)
         settings, excluded = resolved
         if excluded:
-            return Linted(uri, version, lines, group, None, resolved)
+            return Linted(uri, version, lines, group, shown, None, resolved)
         result = lint_source(shown, lines.text, settings, explicit=False, defer_suppressions=True)
-        return Linted(uri, version, lines, group, result, resolved)
+        if result.document is not None:
+            self._parsed = (uri, version, result.document)
+        light = result._replace(document=None)
+        return Linted(uri, version, lines, group, shown, light, resolved)
+
+    def _store(self, uri: str, entry: Linted | None) -> None:
+        """Keep (or, for None, drop) a document's lint and index its slug."""
+        old = self._linted.pop(uri, None) if entry is None else self._linted.get(uri)
+        if entry is not None:
+            self._linted[uri] = entry
+        old_slug = old.slug if old is not None else None
+        touched = self._slugs.move(uri, old_slug, entry.slug if entry else None)
+        if touched and entry is not None:
+            touched.add(uri)
+        self._mark_stale(touched)
+
+    def _document(self, entry: Linted) -> Document | None:
+        """The parsed document of a lint (parsed again unless it is the last one kept)."""
+        if entry.result is None:
+            return None
+        kept = self._parsed
+        if kept is not None and kept[:2] == (entry.uri, entry.version):
+            return kept[2]
+        result = lint_source(entry.shown, entry.lines.text, entry.result.settings, explicit=False)
+        if result.document is not None:
+            self._parsed = (entry.uri, entry.version, result.document)
+        return result.document
 
     # Publishing
 
-    def _publish(self, group: str | None, force: Iterable[str]) -> None:
-        forced = set(force)
-        members = [e for e in self._linted.values() if e.group == group]
-        personas = [e for e in members if e.result is not None and not e.result.skipped]
-        finished = check_corpus([e.result for e in personas if e.result is not None])
-        final = {e.uri: r.diagnostics for e, r in zip(personas, finished, strict=True)}
-        for entry in members:
-            found = final.get(entry.uri, ())
+    def _mark_stale(self, uris: Collection[str]) -> None:
+        """These documents' cross-file findings may have changed: re-publish them once
+        events that touch others pause (each postpones it, so a burst of opens costs one
+        pass, not one per open)."""
+        if not uris:
+            return
+        self._stale.update(uris)
+        if self._settle_timer is not None:
+            self._settle_timer.cancel()
+        self._settle_timer = asyncio.get_running_loop().call_later(self.debounce, self._settle)
+
+    def _settle(self) -> None:
+        self._settle_timer = None
+        stale = list(self._stale)
+        self._stale.clear()
+        self._guarded(lambda: self._publish(stale), "the documents sharing a slug")
+
+    def _cross_file(self, key: SlugKey | None) -> dict[str, list[Diagnostic]]:
+        """The cross-file findings among the holders of one slug, by path."""
+        holders = [self._linted[uri].result for uri in self._slugs.holders(key)]
+        results = [result for result in holders if result is not None]
+        return corpus_findings(results) if len(results) > 1 else {}
+
+    def _cross_file_of(self, entry: Linted) -> list[Diagnostic]:
+        """One document's cross-file findings (before selection and suppressions)."""
+        if entry.result is None:
+            return []
+        return self._cross_file(entry.slug).get(entry.result.path, [])
+
+    def _publish(self, uris: Iterable[str], forced: bool = False) -> None:
+        """Publish these documents' diagnostics when they changed (or when ``forced``)."""
+        by_slug: dict[SlugKey | None, dict[str, list[Diagnostic]]] = {}
+        for uri in uris:
+            entry = self._linted.get(uri)
+            if entry is None:
+                continue
+            self._stale.discard(uri)
+            found: tuple[Diagnostic, ...] = ()
+            result = entry.result
+            if result is not None and not result.skipped:
+                if entry.slug not in by_slug:
+                    by_slug[entry.slug] = self._cross_file(entry.slug)
+                found = finished(result, by_slug[entry.slug].get(result.path, []))
             key = (
                 entry.version,
-                entry.config_error,
+                entry.problem,
                 *(
                     (d.line, d.column, d.end_line, d.end_column, d.code, d.severity, d.message)
                     for d in found
                 ),
             )
-            if entry.uri not in forced and self._published.get(entry.uri) == key:
+            if not forced and self._published.get(uri) == key:
                 continue
-            self._published[entry.uri] = key
-            if entry.config_error is not None:
-                self._shown[entry.uri] = []
-                self._send(entry.uri, [self._config_diagnostic(entry)], entry.version)
+            self._published[uri] = key
+            if entry.problem is not None:
+                self._shown[uri] = []
+                self._send(
+                    uri, [self._problem_diagnostic(entry.problem, entry.lines, 1)], entry.version
+                )
                 continue
             shown = [(lsp_diagnostic(d, entry.lines), d) for d in found]
-            self._shown[entry.uri] = shown
-            self._send(entry.uri, [d for d, _ in shown], entry.version)
+            self._shown[uri] = shown
+            self._send(uri, [d for d, _ in shown], entry.version)
 
-    def _config_diagnostic(self, entry: Linted) -> types.Diagnostic:
-        message = f"invalid persona-lint configuration: {entry.config_error}"
+    def _problem_diagnostic(self, message: str, lines: Lines, line: int) -> types.Diagnostic:
+        """One error over a whole 1-based line; shown once in a message window too."""
         if message not in self._reported_errors:
+            if len(self._reported_errors) >= MAX_SHOWN_ERRORS:
+                self._reported_errors.clear()
             self._reported_errors.add(message)
             self.window_show_message(
                 types.ShowMessageParams(type=types.MessageType.Error, message=message)
             )
-        first = entry.lines.lines[0]
+        index = min(max(line - 1, 0), len(lines.lines) - 1)
         return types.Diagnostic(
             range=types.Range(
-                start=types.Position(line=0, character=0),
-                end=entry.lines.position(0, len(first)),
+                start=lines.position(index, 0), end=lines.position(index, len(lines.lines[index]))
             ),
             message=message,
             severity=types.DiagnosticSeverity.Error,
             source=SOURCE,
         )
 
+    def _publish_config_document(self, uri: str) -> None:
+        """An open configuration file: its error, at its line, if it is its own."""
+        fs_path = to_fs_path(uri)
+        if fs_path is None:
+            return
+        path = Path(fs_path)
+        document = self.workspace.get_text_document(uri)
+        lines = Lines.of(document.source, self.workspace.position_codec)
+        error = self._resolve(path.parent / "persona.md")
+        line = config_error_line(error, path, len(lines.lines)) if isinstance(error, str) else None
+        diagnostics = []
+        if line is not None:
+            message = f"invalid persona-lint configuration: {error}"
+            diagnostics.append(self._problem_diagnostic(message, lines, line))
+        self._send(uri, diagnostics, document.version)
+
     def _send(self, uri: str, diagnostics: list[types.Diagnostic], version: int | None) -> None:
         self.text_document_publish_diagnostics(
             types.PublishDiagnosticsParams(uri=uri, diagnostics=diagnostics, version=version)
         )
+
+    def kept(self) -> dict[str, int]:
+        """What the server holds, by store (for tests and debugging): the stores of open
+        documents are empty once every document is closed; the others have caps."""
+        return {
+            "open documents": len(self._open),
+            "text documents": len(self.workspace.text_documents),
+            "lints": len(self._linted),
+            "slugs": len(self._slugs),
+            "stale": len(self._stale),
+            "published": len(self._published),
+            "shown": len(self._shown),
+            "timers": len(self._timers),
+            "parsed documents": int(self._parsed is not None),
+            "fix-all results": int(self._fixed_all is not None),
+            "resolver folders": len(self._resolver_folders),
+        }
 
     # Requests
 
@@ -655,46 +689,84 @@ class PersonaServer(LanguageServer):
         return not formats or types.MarkupKind.Markdown in formats
 
     def code_actions(self, params: types.CodeActionParams) -> list[types.CodeAction] | None:
+        """The rules' own fixes and suppressions of the diagnostics in the range (quick
+        fixes), and every safe fix at once (``source.fixAll.persona-lint``)."""
         only = params.context.only
-        if only and not any(k == QUICK_FIX or QUICK_FIX.startswith(f"{k}.") for k in only):
-            return None
         uri = params.text_document.uri
         self.flush(uri)
         entry = self._linted.get(uri)
-        if entry is None or entry.result is None or entry.result.document is None:
+        if entry is None or entry.result is None or entry.problem is not None:
             return None
-        document = entry.result.document
         actions = []
-        for lsp, ours in self._shown.get(uri, []):
-            if not _overlaps(lsp.range, params.range):
+        if _wanted(QUICK_FIX, only):
+            actions += self._quick_fixes(entry, params.range)
+        if _wanted(FIX_ALL, only):
+            fixed = self._fix_all(entry)
+            if fixed is not None:
+                actions.append(
+                    types.CodeAction(
+                        title="Fix all auto-fixable persona-lint problems",
+                        kind=FIX_ALL,
+                        edit=self._workspace_edit(entry, (fixed,)),
+                    )
+                )
+        return actions
+
+    def _quick_fixes(self, entry: Linted, within: types.Range) -> list[types.CodeAction]:
+        document = self._document(entry)
+        if document is None or entry.result is None:
+            return []
+        settings = entry.result.settings
+        actions = []
+        for lsp, ours in self._shown.get(entry.uri, []):
+            if not _overlaps(lsp.range, within):
                 continue
             fixes = [suppression_fix(document, ours.line, ours.code)]
             if ours.code == "PL005":
                 removal = removal_fix(document, ours)
                 if removal is not None:
                     fixes.insert(0, removal)
+            elif ours.code in FIXERS:
+                fixed = fix_one(
+                    entry.shown, entry.lines.text, settings, ours, extra=self._cross_file_of(entry)
+                )
+                change = text_change(entry.lines.text, fixed) if fixed is not None else None
+                if change is not None:
+                    rule = get_rule(ours.code)
+                    name = f" ({rule.name})" if rule is not None else ""
+                    fixes.insert(0, Fix(f"Fix {ours.code}{name}", (change,), preferred=True))
             for fix in fixes:
                 actions.append(
                     types.CodeAction(
                         title=fix.title,
                         kind=QUICK_FIX,
                         diagnostics=[lsp],
-                        edit=self._workspace_edit(entry, fix),
+                        edit=self._workspace_edit(entry, fix.changes),
                         is_preferred=fix.preferred or None,
                     )
                 )
         return actions
 
-    def _workspace_edit(self, entry: Linted, fix: Fix) -> types.WorkspaceEdit:
-        edits = [
-            types.TextEdit(
-                range=types.Range(
-                    start=entry.lines.position(*change.start),
-                    end=entry.lines.position(*change.end),
-                ),
-                new_text=change.text,
-            )
-            for change in fix.changes
+    def _fix_all(self, entry: Linted) -> Change | None:
+        """The change that applies every safe fix (as ``--fix`` does); the last one asked
+        for is kept, as editors ask again on every cursor move."""
+        kept = self._fixed_all
+        if kept is not None and kept[:2] == (entry.uri, entry.version):
+            fixed = kept[2]
+        elif entry.result is None or not any(
+            d.code in FIXERS for _, d in self._shown.get(entry.uri, [])
+        ):
+            return None
+        else:
+            text = entry.lines.text
+            settings = entry.result.settings
+            fixed = fix_text(entry.shown, text, settings, extra=self._cross_file_of(entry)).text
+            self._fixed_all = (entry.uri, entry.version, fixed)
+        return text_change(entry.lines.text, fixed)
+
+    def _workspace_edit(self, entry: Linted, changes: Iterable[Change]) -> types.WorkspaceEdit:
+        edits: list[types.TextEdit | types.AnnotatedTextEdit | types.SnippetTextEdit] = [
+            entry.lines.edit(change) for change in changes
         ]
         workspace = self.client_capabilities.workspace
         edit_capability = workspace.workspace_edit if workspace else None
@@ -705,7 +777,9 @@ class PersonaServer(LanguageServer):
             return types.WorkspaceEdit(
                 document_changes=[types.TextDocumentEdit(text_document=identifier, edits=edits)]
             )
-        return types.WorkspaceEdit(changes={entry.uri: edits})
+        return types.WorkspaceEdit(
+            changes={entry.uri: [e for e in edits if isinstance(e, types.TextEdit)]}
+        )
 
     def warm_up(self) -> None:
         """Build the schemas and the Markdown parser before the first document arrives."""
@@ -730,6 +804,12 @@ class PersonaServer(LanguageServer):
             register_options=options,
         )
         self.client_register_capability(types.RegistrationParams(registrations=[registration]))
+
+
+def _wanted(kind: str, only: Sequence[str] | None) -> bool:
+    """Whether the client asks for code actions of ``kind`` (``only`` lists kinds and their
+    parents: ``source`` asks for ``source.fixAll.persona-lint`` too)."""
+    return not only or any(kind == k or kind.startswith(f"{k}.") for k in only)
 
 
 _WARM_UP = """\
@@ -795,7 +875,8 @@ def create_server(debounce: float | None = None) -> PersonaServer:
         return server.hover(params.text_document.uri, params.position)
 
     @server.feature(
-        types.TEXT_DOCUMENT_CODE_ACTION, types.CodeActionOptions(code_action_kinds=[QUICK_FIX])
+        types.TEXT_DOCUMENT_CODE_ACTION,
+        types.CodeActionOptions(code_action_kinds=CODE_ACTION_KINDS),
     )
     def code_action(params: types.CodeActionParams) -> list[types.CodeAction] | None:
         return server.code_actions(params)

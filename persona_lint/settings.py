@@ -12,15 +12,18 @@ from typing import NamedTuple
 from persona_lint.diagnostics import Severity
 
 DEFAULT_STATUSES = ("draft", "review", "stable", "deprecated")
-# Topic -> keywords; a topic is met by a gate that has one of its keywords at the start of a
-# word, case-insensitively.
+# The built-in gate topics a policy may require, topic -> keywords; a topic is met by a gate
+# that has one of its keywords at the start of a word, case-insensitively.
 DEFAULT_GATE_TOPICS: tuple[tuple[str, tuple[str, ...]], ...] = (
     (
         "security",
         ("security", "secure", "threat", "vulnerabilit", "authentication", "authorization"),
     ),
 )
-DEFAULT_REQUIRED_TOPICS = ("security",)
+# The topics the default policy requires: none. Real personas have domain gates (product,
+# mobile, ML, SRE personas rarely name security), so requiring a topic is a project's choice:
+# `required-gates.default = ["security"]` in its configuration.
+DEFAULT_REQUIRED_TOPICS: tuple[str, ...] = ()
 DEFAULT_MAX_FILE_SIZE = 1024 * 1024
 
 
@@ -44,8 +47,9 @@ class Settings(NamedTuple):
     """Everything that can change what persona-lint reports for one file."""
 
     statuses: tuple[str, ...] = DEFAULT_STATUSES
-    # The required gate topics in force for this file, each with its keywords.
-    required_gates: tuple[tuple[str, tuple[str, ...]], ...] = DEFAULT_GATE_TOPICS
+    # The required gate topics in force for this file, each with its keywords (by default,
+    # DEFAULT_REQUIRED_TOPICS: none).
+    required_gates: tuple[tuple[str, tuple[str, ...]], ...] = ()
     max_file_size: int = DEFAULT_MAX_FILE_SIZE
     today: datetime.date | None = None  # None: the real date of the run
     # The enabled codes; None means every rule.

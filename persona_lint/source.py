@@ -31,6 +31,9 @@ _CONTROL = re.compile("[\x01-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 # expression, which then runs only to locate one (or when a C1 control may be there: its
 # UTF-8 encoding starts with 0xC2).
 _NOT_CONTROL = bytes(b for b in range(256) if not (b < 0x20 and b not in b"\t\n\r") and b != 0x7F)
+# A UTF-16 surrogate (U+D800-U+DFFF) encoded as UTF-8 would encode a code point: not UTF-8,
+# but what a lone surrogate of an editor's text turns into (see source_text).
+_SURROGATE = re.compile(b"\xed[\xa0-\xbf][\x80-\xbf]")
 # How many leading bytes to look at when guessing whether NUL bytes mean UTF-16.
 _SNIFF = 512
 
@@ -41,6 +44,23 @@ class SourceProblem(NamedTuple):
     line: int
     column: int
     message: str
+    code: str = "PL002"  # PL002 (not UTF-8 text) or PL003 (larger than max-file-size)
+
+
+def source_text(data: bytes | str, max_size: int) -> str | SourceProblem:
+    """The one way from what an entry point holds to source text, for every entry point.
+
+    The command line reads bytes; the language server and ``--fix`` hold text. Text is
+    turned back into the bytes it stands for (a lone surrogate, which an editor's JSON can
+    carry, as the three bytes that would encode it), so the same file gets the same
+    verdict, the same place and the same message wherever it comes from.
+    """
+    if isinstance(data, str):
+        data = data.encode("utf-8", "surrogatepass")
+    if len(data) > max_size:
+        message = f"file is larger than max-file-size ({max_size} bytes); not parsed"
+        return SourceProblem(1, 1, message, "PL003")
+    return decode(data)
 
 
 def decode(data: bytes) -> str | SourceProblem:
@@ -66,9 +86,13 @@ def decode(data: bytes) -> str | SourceProblem:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         line, column = _place(data, exc.start)
-        return SourceProblem(
-            line, column, f"invalid UTF-8 byte 0x{data[exc.start]:02x}: save the file as UTF-8"
-        )
+        surrogate = _SURROGATE.match(data, exc.start)
+        if surrogate is not None:
+            code_point = surrogate.group().decode("utf-8", "surrogatepass")
+            message = f"lone surrogate U+{ord(code_point):04X}: the text is not valid Unicode"
+        else:
+            message = f"invalid UTF-8 byte 0x{data[exc.start]:02x}: save the file as UTF-8"
+        return SourceProblem(line, column, message)
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     if not data.translate(None, _NOT_CONTROL) and b"\xc2" not in data:

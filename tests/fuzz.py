@@ -63,6 +63,7 @@ def check_output(name: str, output: str) -> None:
     max_examples=200,
     deadline=None,
     database=None,
+    derandomize=False,  # the test suite's profile (conftest) derandomises; a fuzzer must not
     suppress_health_check=list(HealthCheck),
 )
 @given(

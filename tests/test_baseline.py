@@ -212,3 +212,24 @@ def test_a_bad_baseline_is_a_usage_error(tree: Path, content: str | None, messag
     result = lint_cli("--baseline", "baseline.json", "personas/")
     assert result.exit_code == 2
     assert result.stderr.startswith(f"persona-lint: error: {message}")
+
+
+def test_a_baseline_never_hides_a_file_that_could_not_be_checked(tree: Path) -> None:
+    # The pull request controls the baseline: an entry for PL002 (or any code saying the
+    # file was not checked) must not turn a binary file into a pass.
+    Path(PATH).write_bytes(b"\x89PNG\r\n\x1a\n not a persona")
+    forged = {
+        "version": 1,
+        "tool": "persona-lint",
+        "entries": [{"path": PATH, "code": "PL002", "fingerprint": fingerprint("PL002", "", 0)}],
+    }
+    Path("baseline.json").write_text(json.dumps(forged))
+    result = lint_cli("--baseline", "baseline.json", "--output-format", "concise", "personas/")
+    assert result.exit_code == 1
+    assert result.stdout.splitlines()[0] == (
+        f"{PATH}:1:1: error: this is a PNG image, not a UTF-8 text file [PL002]"
+    )
+    assert "stale" not in result.stdout
+    written = lint_cli("--write-baseline", "rewritten.json", "personas/")
+    assert written.exit_code == 1
+    assert json.loads(Path("rewritten.json").read_text())["entries"] == []

@@ -219,11 +219,86 @@ def test_unknown_ref_is_a_usage_error(repo: Path) -> None:
     )
 
 
-def test_option_like_ref_is_refused(repo: Path) -> None:
-    result = lint_cli("--changed-since=--output=x", "personas/")
-    assert result.exit_code == 2
+@pytest.mark.parametrize("ref", ["-x", "--output=x", "--output-file=README.md", "-"])
+def test_option_like_ref_is_refused(repo: Path, ref: str) -> None:
+    result = lint_cli(f"--changed-since={ref}", "personas/")
+    assert (result.exit_code, result.stdout) == (2, "")
+    assert result.stderr == f"persona-lint: error: --changed-since: {ref!r} is not a git revision\n"
+    assert sorted(p.name for p in repo.iterdir()) == [".git", ".persona-lint.toml", "personas"]
+
+
+@pytest.mark.parametrize("ref", [f"HEAD:{PERSONA}", "HEAD^{tree}", "HEAD --output=x"])
+def test_a_ref_that_names_no_commit_is_a_usage_error(repo: Path, ref: str) -> None:
+    result = lint_cli("--changed-since", ref, "personas/")
+    assert (result.exit_code, result.stdout) == (2, "")
     assert result.stderr == (
-        "persona-lint: error: --changed-since: '--output=x' is not a git revision\n"
+        f"persona-lint: error: --changed-since: unknown git revision {ref!r} in "
+        f"{os.path.realpath(repo)}\n"
+    )
+
+
+def plant_git_directory(repo: Path, folder: str, marker: Path) -> None:
+    """Commit ``folder`` laid out as a git directory whose configuration runs a command
+    that creates ``marker`` (core.fsmonitor runs when git reads that folder's index), with
+    a changed persona in it: the attack of issue 15, finding 1.
+
+    Its HEAD is the last commit (so HEAD~1 exists there too), its objects are the real
+    repository's (``objects/info/alternates``), its work tree is itself, and its index
+    is real, all as ordinary files of the tree."""
+    git(repo, "commit", "-q", "--allow-empty", "-m", "second")
+    planted = repo / folder
+    (planted / "refs" / "heads").mkdir(parents=True)
+    (planted / "objects" / "info").mkdir(parents=True)
+    write(planted / "HEAD", "ref: refs/heads/main\n")
+    write(planted / "refs" / "heads" / "main", git(repo, "rev-parse", "HEAD"))
+    write(planted / "objects" / "info" / "alternates", "../../.git/objects\n")
+    write(planted / "config", "[core]\n\trepositoryformatversion = 0\n\tbare = false\n")
+    git(repo, "config", "-f", f"{folder}/config", "core.worktree", ".")
+    git(repo, "config", "-f", f"{folder}/config", "core.fsmonitor", f"touch '{marker}'")
+    git(repo, "--git-dir", folder, "-c", "core.fsmonitor=false", "read-tree", "HEAD")
+    write(planted / "backend-engineer.md", changed_content())
+    git(repo, "add", "-f", folder)
+    git(repo, "commit", "-q", "-m", "a folder laid out as a git directory")
+    assert not marker.exists()
+
+
+def test_a_committed_git_directory_runs_nothing(repo: Path, tmp_path: Path) -> None:
+    marker = tmp_path / "MARKER"
+    plant_git_directory(repo, "evil", marker)
+    result = lint_cli("--changed-since", "HEAD~1", "evil/")
+    assert not marker.exists()
+    # The persona is new since HEAD~1 of the real repository.
+    assert (result.exit_code, result.stdout) == (0, "1 file checked: 0 errors, 0 warnings\n")
+    result = lint_cli("--changed-since", "HEAD~2", "evil/backend-engineer.md")
+    assert not marker.exists()
+    assert (result.exit_code, result.stdout) == (0, "1 file checked: 0 errors, 0 warnings\n")
+
+
+def test_a_committed_git_directory_as_working_directory_runs_nothing(
+    repo: Path, tmp_path: Path
+) -> None:
+    marker = tmp_path / "MARKER"
+    plant_git_directory(repo, "evil", marker)
+    os.chdir(repo / "evil")
+    result = lint_cli("--changed-since", "HEAD~1", "backend-engineer.md")
+    assert not marker.exists()
+    assert (result.exit_code, result.stdout) == (2, "")
+    assert result.stderr == (
+        f"persona-lint: error: --changed-since: {repo / 'evil'} is not inside a git repository "
+        f"(fatal: cannot use bare repository '{os.path.realpath(repo / 'evil')}' "
+        "(safe.bareRepository is 'explicit'))\n"
+    )
+
+
+def test_a_file_outside_the_repository_is_a_usage_error(repo: Path, tmp_path: Path) -> None:
+    outside = tmp_path / "elsewhere"
+    outside.mkdir()
+    write(outside / "backend-engineer.md", CANONICAL)
+    result = lint_cli("--changed-since", "HEAD", "personas/", str(outside))
+    assert (result.exit_code, result.stdout) == (2, "")
+    assert result.stderr == (
+        f"persona-lint: error: --changed-since: {outside} is outside the repository "
+        f"{os.path.realpath(repo)}\n"
     )
 
 

@@ -54,8 +54,8 @@ def test_warnings_alone_exit_zero(tmp_path: Path) -> None:
 
 def test_walk_skips_non_personas_and_counts_them(tmp_path: Path) -> None:
     (tmp_path / "README.md").write_text("# Project\n\nNot a persona.\n")
-    (tmp_path / ".hidden").mkdir()
-    (tmp_path / ".hidden" / "x.md").write_text("broken")
+    (tmp_path / ".git").mkdir()
+    (tmp_path / ".git" / "x.md").write_text("broken")
     (tmp_path / "node_modules").mkdir()
     (tmp_path / "node_modules" / "y.md").write_text("broken")
     (tmp_path / "backend-engineer.md").write_text(CANONICAL)

@@ -96,7 +96,9 @@ class TestDiscovery:
         ]
         assert lines["today"].endswith("[default]")
         shown = cli("--show-settings", "x.md", "--select", "PL304", cwd=tmp_path)
-        assert "select            PL304    [command line]" in shown.stdout
+        # The codes saying a file was not checked are always selected (issue 16).
+        selected = "PL001, PL002, PL003, PL004, PL100, PL304"
+        assert f"select            {selected}    [command line]" in shown.stdout
 
 
 def settings_with(tmp_path: Path, toml: str, name: str = "backend-engineer.md") -> object:
@@ -113,6 +115,7 @@ class TestKeys:
         )
         assert isinstance(s, Settings) and s.select is not None
         assert sorted(s.select) == [
+            *("PL001", "PL002", "PL003", "PL004", "PL100"),  # always (issue 16)
             *("PL301", "PL302", "PL303", "PL305", "PL306", "PL307", "PL308", "PL310", "PL311"),
             "PL401",
         ]
@@ -189,7 +192,7 @@ class TestKeys:
         result = cli(".", "--ignore", "PL801", cwd=tmp_path)
         assert codes_of(result) == ["PL502"]
         assert (
-            "strict/backend-engineer.md:39:5: warning: no gate covers the required topic 'privacy'"
+            "strict/backend-engineer.md:39:5: error: no gate covers the required topic 'privacy'"
             in result.stdout
         )
 

@@ -4,6 +4,8 @@ the same verdict on every block: fixtures, personas, the real corpus, and mutati
 from __future__ import annotations
 
 import copy
+import shutil
+import subprocess
 from pathlib import Path
 from xml.etree import ElementTree
 
@@ -16,7 +18,7 @@ from persona_lint.dialect import to_strict_xml
 from persona_lint.document import parse_document
 from persona_lint.fastpath import is_valid
 from persona_lint.rules import all_rules
-from persona_lint.schema import BEHAVIOR_STAND_IN, behavior_schema, persona_schema
+from persona_lint.schema import BEHAVIOR_STAND_IN, behavior_schema, persona_schema, schema_dir
 
 
 def xmlschema_valid(root: ElementTree.Element, behavior: bool) -> bool:
@@ -41,6 +43,99 @@ def verdicts(text: str) -> list[tuple[bool | None, bool]]:
             (is_valid(strict, schema, behavior=behavior), xmlschema_valid(block.root, behavior))
         )
     return out
+
+
+# Behaviour blocks exercising the open vocabulary of behavior.xsd (issue 18): persona-specific
+# sections, annotated approaches, known names inside persona-specific sections, and text
+# beside children, which xmlschema accepted for a lone wildcard until the wildcards were
+# nested in a sequence.
+APPROACH = (
+    "<always_start_with>a</always_start_with><default_thinking>b</default_thinking>"
+    "<decision_criteria>c</decision_criteria><pattern_preference>d</pattern_preference>"
+)
+OPEN_SECTIONS = {
+    "persona-specific sections": (
+        f"<x_behavior><user_first_approach>{APPROACH}</user_first_approach>"
+        "<business_technical_balance><approach>a</approach><iteration>b</iteration>"
+        "</business_technical_balance><collaborative_quality><with_x>a</with_x>"
+        "</collaborative_quality></x_behavior>"
+    ),
+    "a section of text only": "<x_behavior><free>text</free></x_behavior>",
+    "an annotated approach": (
+        "<x_behavior><security_first_approach><always_start_with>a</always_start_with>"
+        "<default_thinking>b</default_thinking><defensive_context>IMPORTANT</defensive_context>"
+        "<decision_criteria>c</decision_criteria><pattern_preference>d</pattern_preference>"
+        "<security_context>NOTE</security_context></security_first_approach></x_behavior>"
+    ),
+    "an approach of three children": (
+        "<x_behavior><development_approach><a/><b/><c/></development_approach></x_behavior>"
+    ),
+    "text beside an approach's children": (
+        f"<x_behavior><development_approach>t{APPROACH}</development_approach></x_behavior>"
+    ),
+    "text beside a free section's children": (
+        "<x_behavior><communication_patterns>t<with_x>a</with_x></communication_patterns>"
+        "</x_behavior>"
+    ),
+    "text beside a persona-specific section's children": (
+        "<x_behavior><free>t<a>b</a></free></x_behavior>"
+    ),
+    "text in the root": "<x_behavior>text</x_behavior>",
+    "text after a section": "<x_behavior><free>a</free>tail</x_behavior>",
+    "an empty root": "<x_behavior></x_behavior>",
+    "a known name inside a persona-specific section, valid": (
+        "<x_behavior><free><quality_obsessions><obsession>a</obsession></quality_obsessions>"
+        "</free></x_behavior>"
+    ),
+    "a known name inside a persona-specific section, invalid": (
+        "<x_behavior><free><quality_obsessions>text</quality_obsessions></free></x_behavior>"
+    ),
+    "a known section with a wrong child": (
+        "<x_behavior><quality_obsessions><worry>a</worry></quality_obsessions></x_behavior>"
+    ),
+    "an attribute on a persona-specific section": (
+        '<x_behavior><free kind="a"><b>c</b></free></x_behavior>'
+    ),
+}
+# What libxml2 and xmlschema must both answer for each (the differential test checks they
+# agree; this pins what they agree on).
+OPEN_SECTIONS_VALID = {
+    "persona-specific sections": True,
+    "a section of text only": True,
+    "an annotated approach": True,
+    "an approach of three children": False,
+    "text beside an approach's children": False,
+    "text beside a free section's children": False,
+    "text beside a persona-specific section's children": True,
+    "text in the root": False,
+    "text after a section": False,
+    "an empty root": True,
+    "a known name inside a persona-specific section, valid": True,
+    "a known name inside a persona-specific section, invalid": False,
+    "a known section with a wrong child": False,
+    "an attribute on a persona-specific section": True,
+}
+
+
+@pytest.mark.parametrize("name", sorted(OPEN_SECTIONS))
+def test_same_verdict_on_the_open_behaviour_sections(name: str, tmp_path: Path) -> None:
+    xml = OPEN_SECTIONS[name]
+    root = ElementTree.fromstring(xml)
+    fast = is_valid(xml, "behavior.xsd", behavior=True)
+    record = xmlschema_valid(root, behavior=True)
+    assert (fast, record) == (OPEN_SECTIONS_VALID[name],) * 2
+    if shutil.which("xmllint"):  # the command-line tool users run on exported blocks
+        wrapper = tmp_path / "x_behavior.xsd"
+        wrapper.write_text(
+            '<xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema">'
+            f'<xs:include schemaLocation="{schema_dir() / "behavior.xsd"}"/>'
+            '<xs:element name="x_behavior" type="BehaviorType"/></xs:schema>'
+        )
+        document = tmp_path / "block.xml"
+        document.write_text(xml)
+        command = ["xmllint", "--noout", "--nonet", "--schema", str(wrapper), str(document)]
+        checked = subprocess.run(command, capture_output=True, text=True, check=False)
+        assert (checked.returncode == 0) == OPEN_SECTIONS_VALID[name], checked.stderr
 
 
 def documents() -> list[tuple[str, str]]:
@@ -70,7 +165,8 @@ def _roots() -> tuple[ElementTree.Element, ElementTree.Element]:
 
 PERSONA_ROOT, BEHAVIOR_ROOT = _roots()
 TAGS = sorted(
-    {e.tag for r in (PERSONA_ROOT, BEHAVIOR_ROOT) for e in r.iter()} | {"favorite_color", "step"}
+    {e.tag for r in (PERSONA_ROOT, BEHAVIOR_ROOT) for e in r.iter()}
+    | {"favorite_color", "step", "user_first_approach", "defensive_context"}
 )
 
 

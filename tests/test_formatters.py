@@ -2,7 +2,10 @@
 against our published schema, JUnit against a JUnit XSD, GitHub workflow commands and
 GitLab Code Quality issues matched exactly, and the human formats against snapshots.
 
-The reports come from linting real text: the canonical persona with a few edits.
+The reports come from linting real text: the canonical persona with a few edits. After an
+intended change of the human formats, regenerate the snapshots with
+``python -c 'import sys; sys.path[:0] = ["tests"]; import test_formatters as t; t.write_snapshots()'``
+and review the diff.
 """
 
 from __future__ import annotations
@@ -28,7 +31,7 @@ from persona_lint.formatters import json_report as json_module
 from persona_lint.formatters.common import artifact_uri, fingerprints
 from persona_lint.formatters.github import escape_data, escape_property
 from persona_lint.formatters.sarif import utf16_column
-from persona_lint.formatters.text import caret_span, display
+from persona_lint.formatters.text import SNIPPET_BEFORE, SNIPPET_WIDTH, caret_span, display
 from persona_lint.linter import check_corpus, lint_source
 from persona_lint.rules import all_rules
 
@@ -97,12 +100,12 @@ def test_fixture_gives_the_expected_diagnostics() -> None:
     ] == [
         ("PL407", 1, 1, None, None, Severity.WARNING),
         ("PL304", 3, 3, 3, 6, Severity.ERROR),
-        ("PL201", 182, 55, None, None, Severity.ERROR),
+        ("PL201", 182, 55, 182, 74, Severity.ERROR),
         ("PL406", 215, 116, 215, 131, Severity.ERROR),
     ]
     lines = report.results[0].document.lines  # type: ignore[union-attr]
     assert lines[181] == MULTIBYTE_LINE
-    assert lines[181][54:56] == "</"
+    assert lines[181][54:73] == "</always_start_wth>"
 
 
 # --- the registry ---------------------------------------------------------------------------
@@ -128,6 +131,12 @@ def test_format_names_and_registry() -> None:
 # --- full and concise -----------------------------------------------------------------------
 
 
+def write_snapshots() -> None:
+    """Rewrite the snapshots from the current formatters (see the module docstring)."""
+    for name in ("concise", "full"):
+        (SNAPSHOTS / f"{name}.txt").write_text(render(name, run_report()), encoding="utf-8")
+
+
 def test_concise_snapshot() -> None:
     expected = (SNAPSHOTS / "concise.txt").read_text(encoding="utf-8")
     assert render("concise", run_report()) == expected
@@ -142,8 +151,9 @@ def test_full_caret_stands_under_the_column_after_wide_characters() -> None:
     lines = render("full", run_report()).splitlines()
     source = lines.index("182 |" + " " + MULTIBYTE_LINE)
     caret = lines[source + 1]
-    # 54 code points before column 55, of which 日, 本 and 🚀 take two cells each.
-    assert caret == "    | " + " " * (54 + 3) + "^"
+    # 54 code points before column 55, of which 日, 本 and 🚀 take two cells each; the
+    # run covers the 19 characters of </always_start_wth>.
+    assert caret == "    | " + " " * (54 + 3) + "^" * 19
     usage = next(i for i, line in enumerate(lines) if line.startswith("215 | **Usage**:  Auto"))
     # The tab after "**Usage**:" (10 cells) reaches the tab stop at 12: one cell more.
     assert lines[usage + 1] == "    | " + " " * (115 + 1) + "^" * 15
@@ -231,6 +241,12 @@ def test_json_report_is_valid_and_exact() -> None:
         "PL304",
         "version-semver",
         "error",
+    )
+    # The whole closing tag </always_start_wth>: ends are exclusive, in code points.
+    third = document["files"][0]["diagnostics"][2]
+    assert (third["code"], third["range"]) == (
+        "PL201",
+        {"start": {"line": 182, "column": 55}, "end": {"line": 182, "column": 74}},
     )
 
 
@@ -327,8 +343,14 @@ def test_sarif_is_valid_and_exact() -> None:
             BROKEN_PATH,
             {"startLine": 3, "startColumn": 3, "endLine": 3, "endColumn": 6},
         ),
-        # Code point 55 is UTF-16 unit 56: 🚀 takes two units.
-        ("PL201", "PL201", "error", BROKEN_PATH, {"startLine": 182, "startColumn": 56}),
+        # Code points 55 and 74 are UTF-16 units 56 and 75: 🚀 takes two units.
+        (
+            "PL201",
+            "PL201",
+            "error",
+            BROKEN_PATH,
+            {"startLine": 182, "startColumn": 56, "endLine": 182, "endColumn": 75},
+        ),
         (
             "PL406",
             "PL406",
@@ -371,9 +393,9 @@ def test_github_commands_exact() -> None:
         "'backend-engineer.md'",
         "::error file=personas/backend.md,line=3,col=3,endLine=3,endColumn=6,"
         "title=PL304 (version-semver)::version '1.0' is not SemVer (MAJOR.MINOR.PATCH)",
-        "::error file=personas/backend.md,line=182,col=55,title=PL201 (xml-syntax)::closing "
-        "tag </always_start_wth> does not match <always_start_with> opened at line 182, "
-        "column 5",
+        "::error file=personas/backend.md,line=182,col=55,endLine=182,endColumn=74,"
+        "title=PL201 (xml-syntax)::closing tag </always_start_wth> does not match "
+        "<always_start_with> opened at line 182, column 5",
         "::error file=personas/backend.md,line=215,col=116,endLine=215,endColumn=131,"
         "title=PL406 (usage-persona)::the Usage line names --persona backend-enginer; "
         "expected --persona backend-engineer",
@@ -490,17 +512,22 @@ def test_junit_warnings_fail_under_strict_settings() -> None:
 # --- gitlab -----------------------------------------------------------------------------------
 
 
+def positions(line: int, column: int, end_line: int, end_column: int) -> dict[str, object]:
+    """The Code Quality location of a range in the broken fixture file."""
+    begin, end = {"line": line, "column": column}, {"line": end_line, "column": end_column}
+    return {"path": BROKEN_PATH, "positions": {"begin": begin, "end": end}}
+
+
 def test_gitlab_issues_exact() -> None:
     issues = json.loads(render("gitlab", run_report()))
     assert isinstance(issues, list)
-    assert [
-        (i["check_name"], i["severity"], i["location"]["path"], i["location"]["lines"]["begin"])
-        for i in issues
-    ] == [
-        ("PL407", "minor", BROKEN_PATH, 1),
-        ("PL304", "major", BROKEN_PATH, 3),
-        ("PL201", "major", BROKEN_PATH, 182),
-        ("PL406", "major", BROKEN_PATH, 215),
+    assert [(i["check_name"], i["severity"], i["location"]) for i in issues] == [
+        # A point: its line only.
+        ("PL407", "minor", {"path": BROKEN_PATH, "lines": {"begin": 1}}),
+        # A range: begin and (exclusive) end, in code points.
+        ("PL304", "major", positions(3, 3, 3, 6)),
+        ("PL201", "major", positions(182, 55, 182, 74)),
+        ("PL406", "major", positions(215, 116, 215, 131)),
     ]
     assert issues[1]["description"] == (
         "PL304 (version-semver): version '1.0' is not SemVer (MAJOR.MINOR.PATCH)"
@@ -523,11 +550,19 @@ def test_gitlab_issues_exact() -> None:
     assert len({i["fingerprint"] for i in issues}) == len(issues)
 
 
+def begin_line(issue: dict[str, Any]) -> int:
+    """The first line of a Code Quality issue, in either form of location."""
+    location = issue["location"]
+    if "lines" in location:
+        return int(location["lines"]["begin"])
+    return int(location["positions"]["begin"]["line"])
+
+
 def test_gitlab_fingerprints_survive_line_shifts() -> None:
     before = json.loads(render("gitlab", make_report((BROKEN_PATH, broken_text(), True))))
     shifted = "\n" + broken_text()
     after = json.loads(render("gitlab", make_report((BROKEN_PATH, shifted, True))))
-    assert [i["location"]["lines"]["begin"] for i in after] == [1, 4, 183, 216]
+    assert [begin_line(i) for i in after] == [1, 4, 183, 216]
     assert [i["fingerprint"] for i in after] == [i["fingerprint"] for i in before]
 
 
@@ -591,6 +626,106 @@ def test_an_empty_run_gives_a_valid_empty_report(name: str) -> None:
 @pytest.mark.parametrize("name", FORMAT_NAMES)
 def test_every_format_parses_back(name: str) -> None:
     check_valid(name, render(name, run_report()))
+
+
+# --- ranges -----------------------------------------------------------------------------------
+
+
+def test_a_range_over_two_lines_in_every_format() -> None:
+    """The PL201 of the fixture, made to end on the next line, after its ``    <defa``
+    (code point 9 is UTF-16 unit 9 there: no astral character before it)."""
+    result = run_report().results[0]
+    pl201 = result.diagnostics[2]
+    assert pl201.code == "PL201"
+    two_lines = dataclasses.replace(pl201, end_line=183, end_column=9)
+    report = Report([result._replace(diagnostics=(two_lines,))])
+
+    (json_line,) = render("json-lines", report).splitlines()
+    validate_diagnostic(json.loads(json_line))
+    assert json.loads(json_line)["range"] == {
+        "start": {"line": 182, "column": 55},
+        "end": {"line": 183, "column": 9},
+    }
+    log = json.loads(render("sarif", report))
+    sarif_validator().validate(log)
+    region = log["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["region"]
+    assert region == {"startLine": 182, "startColumn": 56, "endLine": 183, "endColumn": 9}
+    # GitHub refuses endColumn when endLine differs from line: the annotation spans lines.
+    command = render("github", report)
+    assert command.startswith("::error file=personas/backend.md,line=182,col=55,endLine=183,")
+    assert "endColumn" not in command
+    (issue,) = json.loads(render("gitlab", report))
+    assert issue["location"]["positions"] == {
+        "begin": {"line": 182, "column": 55},
+        "end": {"line": 183, "column": 9},
+    }
+    # full underlines from the column to the end of the first line.
+    lines = render("full", report).splitlines()
+    assert lines[2:4] == [
+        "182 | " + MULTIBYTE_LINE,
+        "    | " + " " * (54 + 3) + "^" * 19,
+    ]
+    # concise and JUnit show the start only.
+    assert render("concise", report).startswith("personas/backend.md:182:55: error: closing tag")
+
+
+PERSPECTIVE = "<perspective>API-first"
+
+
+@pytest.mark.parametrize(
+    ("replacement", "code", "underlined"),
+    [
+        ("<perspective>API-first &nbsp;", "PL201", "&nbsp;"),
+        ("<perspective>API-first &#0;", "PL201", "&#0;"),
+        ("<perspective\n    <gate>API-first", "PL201", "<perspective"),
+        ("<!DOCTYPE x><perspective>API-first", "PL202", "<!DOCTYPE"),
+        ("<perspective level=1>API-first", "PL201", None),
+    ],
+)
+def test_xml_errors_carry_the_markup_they_stand_at(
+    replacement: str, code: str, underlined: str | None
+) -> None:
+    """Through the JSON output: the range of a well-formedness error is the reference, tag
+    or declaration at its start; an error at plain text is a point."""
+    text = edit(PERSPECTIVE, replacement)
+    report = make_report((BROKEN_PATH, text, True))
+    document = json.loads(render("json", report))
+    validate_report(document)
+    (found,) = [d for d in document["files"][0]["diagnostics"] if d["code"] == code]
+    start, end = found["range"]["start"], found["range"]["end"]
+    if underlined is None:
+        assert end is None
+        return
+    line = text.split("\n")[start["line"] - 1]
+    assert end["line"] == start["line"]
+    assert line[start["column"] - 1 : end["column"] - 1] == underlined
+
+
+def test_full_bounds_a_range_by_the_snippet_window() -> None:
+    """A real PL201 whose closing tag is longer than the window shown of its line: the
+    caret run stops where the window does."""
+    name = "a" * 3000
+    line = f"    <always_start_with>{'x' * 5000}</{name}>"
+    text = edit(
+        "    <always_start_with>API design and database schema planning</always_start_with>",
+        line,
+    )
+    report = make_report((BROKEN_PATH, text, True))
+    (pl201,) = [d for d in report.diagnostics if d.code == "PL201"]
+    column = line.index("</") + 1
+    assert (pl201.line, pl201.column, pl201.end_line, pl201.end_column) == (
+        182,
+        column,
+        182,
+        column + len(name) + 3,
+    )
+    output = render("full", report).splitlines()
+    source = next(i for i, shown in enumerate(output) if shown.startswith("182 | …"))
+    shown, caret = output[source][len("182 | ") :], output[source + 1][len("    | ") :]
+    assert len(shown) == SNIPPET_WIDTH + 2  # the window, and "…" at both cut ends
+    # 400 characters of the window before the column, after the leading "…".
+    assert caret == " " * (1 + SNIPPET_BEFORE) + "^" * (SNIPPET_WIDTH - SNIPPET_BEFORE)
+    assert shown[1 + SNIPPET_BEFORE :].startswith("</aaa")
 
 
 # --- write_report -----------------------------------------------------------------------------

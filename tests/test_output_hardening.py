@@ -385,3 +385,26 @@ def test_action_uploads_the_sarif_file_it_wrote(tmp_path: Path) -> None:
     assert "sarif-written=true" in outputs
     check = strict_json((tmp_path / "stale.sarif").read_text(encoding="utf-8"))
     assert isinstance(check, dict) and check["version"] == "2.1.0"
+
+
+def test_action_never_imports_a_package_the_pull_request_committed(tmp_path: Path) -> None:
+    # `python -m persona_lint` from the checkout would import this folder instead of the
+    # installed package, and run the pull request's code with the job's privileges.
+    planted = tmp_path / "persona_lint"
+    planted.mkdir()
+    marker = tmp_path / "pwned"
+    code = f"open({str(marker)!r}, 'w').close()\n"
+    (planted / "__init__.py").write_text(code, encoding="utf-8")
+    (planted / "__main__.py").write_text(code, encoding="utf-8")
+    outputs = run_lint_step(tmp_path, config="")
+    assert not marker.exists()
+    assert "exit-code=0" in outputs
+
+
+def test_every_python_of_the_action_runs_isolated() -> None:
+    # The install step (pip, venv) runs in the checkout too; it is not run here (it installs
+    # from the network), so its commands are read: each `-m` comes after `-I`.
+    text = (ROOT / "action.yml").read_text(encoding="utf-8")
+    modules = re.findall(r'"\$\w+"(?: (-I))? -m (\w+)', text)
+    assert modules, "no python -m in action.yml?"
+    assert [flag for flag, _ in modules] == ["-I"] * len(modules), modules

@@ -10,6 +10,7 @@ from conftest import CANONICAL, ROOT, codes, edit, lint, triples
 
 from persona_lint.rules import all_rules, get_rule
 from persona_lint.rules.docs import render_rule, rules_markdown
+from persona_lint.settings import DEFAULT_GATE_TOPICS
 
 # Where each rule's documented failing example is reported: (line, column).
 EXAMPLE_PLACES = {
@@ -55,6 +56,11 @@ EXAMPLE_PLACES = {
     "PL704": (66, 13),
 }
 WITH_EXAMPLES = [r for r in all_rules() if r.fails is not None]
+# The settings a rule's failing example is documented with, when not the defaults: the
+# default gate policy requires no topic, PL502's example requires the built-in security topic.
+EXAMPLE_SETTINGS: dict[str, dict[str, object]] = {
+    "PL502": {"required_gates": DEFAULT_GATE_TOPICS},
+}
 
 
 def test_every_rule_with_an_example_has_a_place() -> None:
@@ -66,7 +72,9 @@ def test_failing_example_triggers_the_rule_at_its_place(rule: object) -> None:
     from persona_lint.rules.registry import Rule
 
     assert isinstance(rule, Rule) and rule.fails is not None
-    found = [t for t in codes(rule.fails.apply(CANONICAL)) if t[0] == rule.code]
+    settings = EXAMPLE_SETTINGS.get(rule.code, {})
+    diagnostics = lint(rule.fails.apply(CANONICAL), "backend-engineer.md", **settings).diagnostics
+    found = [t for t in triples(diagnostics) if t[0] == rule.code]
     assert found[:1] == [(rule.code, *EXAMPLE_PLACES[rule.code])]
 
 
@@ -75,7 +83,11 @@ def test_passing_example_is_clean(rule: object) -> None:
     from persona_lint.rules.registry import Rule
 
     assert isinstance(rule, Rule) and rule.passes is not None
-    assert codes(rule.passes.apply(CANONICAL)) == []
+    settings = EXAMPLE_SETTINGS.get(rule.code, {})
+    assert (
+        triples(lint(rule.passes.apply(CANONICAL), "backend-engineer.md", **settings).diagnostics)
+        == []
+    )
 
 
 def test_identity_mismatch_is_reported_once_not_everywhere() -> None:

@@ -10,20 +10,30 @@ are marked slow; the in-process ones are not.
 from __future__ import annotations
 
 import asyncio
+import json
 from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
 import pytest_asyncio
 from conftest import CANONICAL, SETTINGS, edit
+from lsp import raw
 from lsp.client import Client, start_client, stop_client
 from lsprotocol import types
 
 from persona_lint.diagnostics import Diagnostic
+from persona_lint.fix import fix_one
 from persona_lint.linter import check_corpus, lint_source
+from persona_lint.lsp.edits import (
+    Change,
+    open_markup,
+    removal_fix,
+    suppression_fix,
+    text_change,
+)
 from persona_lint.rules import get_rule
 from persona_lint.rules.docs import render_rule
-from persona_lint.server import Change, open_markup, removal_fix, suppression_fix
+from persona_lint.server import MAX_RESOLVER_FOLDERS, create_server
 
 UTF8 = types.PositionEncodingKind.Utf8
 UTF16 = types.PositionEncodingKind.Utf16
@@ -503,3 +513,320 @@ def test_open_markup_tells_where_a_comment_may_go() -> None:
         ">",  # 5
     ]
     assert open_markup(lines) == [0, None, 2, 3, 4, None]
+
+
+# --- Hostile clients (issue 15, finding 16): every request answered, every cost bounded ----
+
+
+HOVER = {"textDocument": {"uri": "file:///tmp/x.md"}, "position": {"line": 0, "character": 0}}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "header",
+    [
+        b"Content-Length: 99999999999999\r\n\r\n",
+        b"Content-Length: " + b"9" * 10_000 + b"\r\n\r\n",
+        b"Content-Length: 67108865\r\n\r\n",
+        b"Content-Length: twelve\r\n\r\n",
+    ],
+    ids=["absurd", "ten-thousand-digits", "one-over-the-cap", "not-a-number"],
+)
+def test_a_refused_content_length_is_skipped_and_the_session_goes_on(header: bytes) -> None:
+    messages, code, stderr = raw.run_session(header + raw.INITIALIZE + raw.SHUTDOWN_AND_EXIT)
+    assert "capabilities" in raw.response(messages, 1)["result"]
+    assert raw.response(messages, 2) == {"jsonrpc": "2.0", "id": 2, "result": None}
+    assert code == 0
+    assert "Traceback" not in stderr
+    reason = (
+        "a malformed Content-Length header"
+        if header.startswith(b"Content-Length: t")
+        else "a message over the limit of 67108864 bytes"
+    )
+    logged = [m["params"]["message"] for m in messages if m.get("method") == "window/logMessage"]
+    assert logged == [f"persona-lint: skipped {reason}"]
+
+
+@pytest.mark.slow
+def test_requests_it_cannot_serve_get_an_error_response() -> None:
+    session = (
+        raw.request(7, "textDocument/hover", HOVER)  # before initialize
+        + raw.notification("textDocument/didOpen", {})  # dropped
+        + raw.INITIALIZE
+        + raw.request(8, "textDocument/hover", {"textDocument": 5, "position": "x"})
+        + raw.request(9, "textDocument/codeAction", {"textDocument": {}})
+        + raw.request(10, "textDocument/hover", HOVER)  # served: nothing there
+        + raw.request(2, "shutdown")
+        + raw.request(11, "textDocument/hover", HOVER)  # after shutdown
+        + raw.notification("exit")
+    )
+    messages, code, _ = raw.run_session(session)
+    errors = {
+        number: raw.response(messages, number).get("error", {}).get("code")
+        for number in (7, 1, 8, 9, 10, 2, 11)
+    }
+    assert errors == {7: -32002, 1: None, 8: -32602, 9: -32602, 10: None, 2: None, 11: -32600}
+    assert raw.response(messages, 10)["result"] is None
+    assert code == 0
+
+
+DUPLICATES = 300
+
+
+@pytest.mark.slow
+@pytest.mark.asyncio
+async def test_a_burst_of_duplicate_slugs_publishes_each_document_a_bounded_number_of_times(
+    tmp_path: Path,
+) -> None:
+    # 300 copies of one persona: each open changes every holder's PL801 message ("... and N
+    # more"). Re-publishing all holders on each open sends 45,000 notifications; the server
+    # publishes every holder once the burst pauses (twice at most if the burst stalls).
+    lsp = await start_client(tmp_path, [UTF16], debounce_ms=1000)
+    try:
+        uris = []
+        for number in range(DUPLICATES):
+            (tmp_path / f"d{number:03}").mkdir()
+            uris.append(lsp.open(tmp_path / f"d{number:03}" / "backend-engineer.md", CANONICAL))
+        final = f"and {DUPLICATES - 4} more"
+        published = 0
+        latest: dict[str, list[types.Diagnostic]] = {}
+        while len(latest) < DUPLICATES or not all(
+            len(found) == 1 and found[0].message.endswith(final) for found in latest.values()
+        ):
+            params = await asyncio.wait_for(lsp.published.get(), 60)
+            latest[params.uri] = list(params.diagnostics)
+            published += 1
+            assert published <= 2 * DUPLICATES
+        assert latest[uris[0]][0].message == (
+            "active='backend-engineer' is also used by d001/backend-engineer.md, "
+            f"d002/backend-engineer.md, d003/backend-engineer.md {final}"
+        )
+        for uri in uris:
+            lsp.close(uri)
+        closed = 0
+        while closed < DUPLICATES:
+            params = await asyncio.wait_for(lsp.published.get(), 60)
+            assert list(params.diagnostics) == []
+            closed += 1
+        hover = await lsp.text_document_hover_async(
+            types.HoverParams(
+                text_document=types.TextDocumentIdentifier(uri=uris[0]),
+                position=types.Position(line=9, character=30),
+            )
+        )
+        assert hover is None
+        assert lsp.published.empty()
+    finally:
+        await stop_client(lsp)
+
+
+class Collected:
+    """A writer for an in-process server: keeps what it would send."""
+
+    def __init__(self) -> None:
+        self.data = b""
+
+    def write(self, data: bytes) -> None:
+        self.data += data
+
+    def close(self) -> None:
+        pass
+
+
+@pytest.mark.asyncio
+async def test_closed_documents_leave_nothing_behind(tmp_path: Path) -> None:
+    server = create_server(debounce=0)
+    writer = Collected()
+    server.protocol.set_writer(writer)
+
+    def send(message: dict[str, object]) -> None:
+        text = json.dumps({"jsonrpc": "2.0", **message})
+        server.protocol.handle_message(
+            json.loads(text, object_hook=server.protocol.structure_message)
+        )
+
+    send({"id": 1, "method": "initialize", "params": {"capabilities": {}, "rootUri": None}})
+    folders = MAX_RESOLVER_FOLDERS + 50
+    for number in range(folders):
+        uri = tmp_path / f"f{number}" / ("backend-engineer.md" if number < 20 else "x.md")
+        text = CANONICAL if number < 20 else "# Notes\n"
+        item = {"uri": uri.as_uri(), "languageId": "markdown", "version": 1, "text": text}
+        send({"method": "textDocument/didOpen", "params": {"textDocument": item}})
+        send({"method": "textDocument/didClose", "params": {"textDocument": {"uri": item["uri"]}}})
+    await asyncio.sleep(0)  # the pause after which cross-file findings are published
+    kept = server.kept()
+    assert kept.pop("resolver folders") <= MAX_RESOLVER_FOLDERS
+    assert kept == dict.fromkeys(kept, 0)
+    assert len(raw.parse(writer.data)) == 1 + 2 * folders  # initialize; publish, clear
+
+
+# --- Configuration errors: one diagnostic, never silence (issue 15, finding 7) -------------
+
+
+@pytest.mark.slow
+@pytest.mark.asyncio
+async def test_a_toml_error_is_one_diagnostic_in_the_file_and_in_each_persona(
+    client: Client, tmp_path: Path
+) -> None:
+    config = tmp_path / ".persona-lint.toml"
+    text = 'select = ["PL304"]\nignore = [\n"PL1" "PL2"]\n'
+    config.write_text(text, encoding="utf-8")
+    message = (
+        f"invalid persona-lint configuration: {config}:3: invalid TOML: Unclosed array (column 7)"
+    )
+    uri = client.open(config, text, language="toml")
+    assert list((await client.next_diagnostics(uri)).diagnostics) == [
+        types.Diagnostic(
+            range=types.Range(
+                start=types.Position(line=2, character=0),
+                end=types.Position(line=2, character=12),
+            ),
+            message=message,
+            severity=ERROR,
+            source="persona-lint",
+        )
+    ]
+    persona = client.open(tmp_path / "backend-engineer.md", DEFECTS)
+    found = list((await client.next_diagnostics(persona)).diagnostics)
+    assert [(d.message, d.range.start, d.severity) for d in found] == [
+        (message, types.Position(line=0, character=0), ERROR)
+    ]
+    config.write_text('select = ["PL304"]\n', encoding="utf-8")
+    client.save(persona)
+    assert list((await client.next_diagnostics(uri)).diagnostics) == []
+    assert [d.code for d in (await client.next_diagnostics(persona)).diagnostics] == ["PL304"]
+
+
+@pytest.mark.slow
+@pytest.mark.asyncio
+async def test_a_deeply_nested_configuration_is_one_diagnostic(
+    client: Client, tmp_path: Path
+) -> None:
+    config = tmp_path / ".persona-lint.toml"
+    config.write_text("select = " + "[" * 5000 + "]" * 5000 + "\n", encoding="utf-8")
+    persona = client.open(tmp_path / "backend-engineer.md", DEFECTS)
+    found = list((await client.next_diagnostics(persona)).diagnostics)
+    assert len(found) == 1
+    assert found[0].range.start == types.Position(line=0, character=0)
+    assert found[0].severity == ERROR
+    assert found[0].message.startswith("invalid persona-lint configuration: ")
+
+
+# --- The rules' own fixes as code actions (issue 20) ---------------------------------------
+
+MISNUMBERED = edit("<step>2. Design", "<step>3. Design")
+TABLE = "| 1.0.0   | 2025-07-11   | stable |"
+BOTH_FIXABLE = edit(TABLE, "|1.0.0|2025-07-11|stable|", MISNUMBERED)
+
+
+@pytest.mark.slow
+@pytest.mark.asyncio
+async def test_the_rules_own_fix_is_the_preferred_quick_fix(client: Client, tmp_path: Path) -> None:
+    capabilities = client.server_capabilities
+    assert capabilities is not None
+    provider = capabilities.code_action_provider
+    assert isinstance(provider, types.CodeActionOptions)
+    assert list(provider.code_action_kinds or ()) == ["quickfix", "source.fixAll.persona-lint"]
+    uri = client.open(tmp_path / "backend-engineer.md", BOTH_FIXABLE)
+    before = list((await client.next_diagnostics(uri)).diagnostics)
+    assert [d.code for d in before] == ["PL308", "PL701"]
+    actions = await quick_fixes(client, uri, before[1])
+    quick = [a for a in actions if a.kind == types.CodeActionKind.QuickFix]
+    assert [a.title for a in quick] == ["Fix PL701 (numbering)", "Suppress PL701 on this line"]
+    assert quick[0].is_preferred
+    assert list(quick[0].diagnostics or ()) == [before[1]]
+    assert quick[0].edit is not None
+    fixed = client.apply(BOTH_FIXABLE, quick[0].edit, uri)
+    assert fixed == edit(TABLE, "|1.0.0|2025-07-11|stable|")
+    client.change(uri, fixed)
+    assert [d.code for d in (await client.next_diagnostics(uri)).diagnostics] == ["PL308"]
+
+
+async def fix_all(client: Client, uri: str, only: list[str]) -> list[types.CodeAction]:
+    everything = types.Range(
+        start=types.Position(line=0, character=0), end=types.Position(line=0, character=0)
+    )
+    actions = await client.text_document_code_action_async(
+        types.CodeActionParams(
+            text_document=types.TextDocumentIdentifier(uri=uri),
+            range=everything,
+            context=types.CodeActionContext(diagnostics=[], only=only),
+        )
+    )
+    return [a for a in actions or () if isinstance(a, types.CodeAction)]
+
+
+@pytest.mark.slow
+@pytest.mark.asyncio
+@pytest.mark.parametrize("newline", ["\n", "\r\n"], ids=["lf", "crlf"])
+@pytest.mark.parametrize("only", ["source.fixAll", "source"])
+async def test_fix_all_applies_every_safe_fix(
+    client: Client, tmp_path: Path, newline: str, only: str
+) -> None:
+    text = BOTH_FIXABLE.replace("\n", newline)
+    uri = client.open(tmp_path / "backend-engineer.md", text)
+    await client.next_diagnostics(uri)
+    actions = await fix_all(client, uri, [only])
+    assert [(a.kind, a.title) for a in actions] == [
+        ("source.fixAll.persona-lint", "Fix all auto-fixable persona-lint problems")
+    ]
+    assert actions[0].edit is not None
+    fixed = client.apply(text, actions[0].edit, uri)
+    assert fixed == CANONICAL.replace("\n", newline)
+    client.change(uri, fixed)
+    assert list((await client.next_diagnostics(uri)).diagnostics) == []
+    assert await fix_all(client, uri, [only]) == []
+
+
+@pytest.mark.parametrize(
+    ("before", "after", "change"),
+    [
+        ("abc\nde\nf", "abc\nxde\nf", Change((1, 0), (1, 0), "x")),
+        ("a\nb\n", "a\n", Change((1, 0), (2, 0), "")),
+        ("aaa", "aa", Change((0, 2), (0, 3), "")),
+        ("", "x\ny", Change((0, 0), (0, 0), "x\ny")),
+        ("| 1 |\n|2|\n", "| 1 |\n| 2 |\n", Change((1, 1), (1, 2), " 2 ")),
+    ],
+)
+def test_text_change_spans_only_what_differs(before: str, after: str, change: Change) -> None:
+    assert text_change(before, after) == change
+    assert apply(before, (change,)) == after
+
+
+def test_fix_one_applies_one_verified_fix() -> None:
+    target = next(d for d in lint(BOTH_FIXABLE) if d.code == "PL701")
+    assert fix_one("backend-engineer.md", BOTH_FIXABLE, SETTINGS, target) == edit(
+        TABLE, "|1.0.0|2025-07-11|stable|"
+    )
+    # Not reported by the text any more (another line): nothing to fix.
+    moved = Diagnostic(target.path, target.line + 1, target.column, "PL701", "", target.severity)
+    assert fix_one("backend-engineer.md", BOTH_FIXABLE, SETTINGS, moved) is None
+    # A rule without a fix.
+    unfixable = next(d for d in lint(DEFECTS) if d.code == "PL304")
+    assert fix_one("backend-engineer.md", DEFECTS, SETTINGS, unfixable) is None
+
+
+@pytest.mark.slow
+@pytest.mark.asyncio
+async def test_a_request_publishes_a_document_waiting_for_the_pause(tmp_path: Path) -> None:
+    # The second holder of a slug waits for the pause with the first; a hover on it does not.
+    lsp = await start_client(tmp_path, [UTF16], debounce_ms=60_000)
+    try:
+        (tmp_path / "a").mkdir()
+        (tmp_path / "b").mkdir()
+        first = lsp.open(tmp_path / "a" / "backend-engineer.md", CANONICAL)
+        assert list((await lsp.next_diagnostics(first)).diagnostics) == []
+        second = lsp.open(tmp_path / "b" / "backend-engineer.md", CANONICAL)
+        hover = await lsp.text_document_hover_async(
+            types.HoverParams(
+                text_document=types.TextDocumentIdentifier(uri=second),
+                position=types.Position(line=9, character=30),
+            )
+        )
+        assert hover is not None
+        assert isinstance(hover.contents, types.MarkupContent)
+        assert hover.contents.value.startswith("### PL801 (duplicate-slug)\n")
+        published = await lsp.next_diagnostics(second)
+        assert [d.code for d in published.diagnostics] == ["PL801"]
+    finally:
+        await stop_client(lsp)

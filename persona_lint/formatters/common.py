@@ -98,15 +98,13 @@ def data_object(data: tuple[tuple[str, object], ...]) -> dict[str, JsonValue]:
 
 def diagnostic_json(diagnostic: Diagnostic) -> dict[str, JsonValue]:
     """One diagnostic as the ``json`` and ``json-lines`` formats write it (version 1)."""
-    end: dict[str, int] | None = None
-    if diagnostic.end_column is not None:
-        end = {
-            "line": diagnostic.end_line if diagnostic.end_line is not None else diagnostic.line,
-            "column": diagnostic.end_column,
-        }
+    start = {"line": diagnostic.line, "column": diagnostic.column}
+    end = None
+    if diagnostic.end is not None:
+        end = {"line": diagnostic.end[0], "column": diagnostic.end[1]}
     out: dict[str, JsonValue] = {
         "path": json_path(diagnostic.path),
-        "range": {"start": {"line": diagnostic.line, "column": diagnostic.column}, "end": end},
+        "range": {"start": start, "end": end},
         "code": diagnostic.code,
         "name": rule_name(diagnostic.code),
         "severity": str(diagnostic.severity),

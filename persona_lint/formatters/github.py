@@ -3,9 +3,10 @@ on the pull request's changed lines::
 
     ::error file=PATH,line=L,col=C,endLine=L2,endColumn=C2,title=CODE (name)::MESSAGE
 
-``::warning`` for warnings; ``endLine`` and ``endColumn`` only when the diagnostic has a
-range (``endColumn`` is exclusive, as everywhere in persona-lint). Values are escaped as
-the runner unescapes them: ``%`` ``\\r`` ``\\n`` everywhere, and ``:`` ``,`` in properties.
+``::warning`` for warnings; ``endLine`` only when the diagnostic has a range, and
+``endColumn`` only when that range ends on its first line, as GitHub requires
+(``endColumn`` is exclusive, as everywhere in persona-lint). Values are escaped as the
+runner unescapes them: ``%`` ``\\r`` ``\\n`` everywhere, and ``:`` ``,`` in properties.
 """
 
 from __future__ import annotations
@@ -36,11 +37,13 @@ def command(diagnostic: Diagnostic) -> str:
         ("line", str(diagnostic.line)),
         ("col", str(diagnostic.column)),
     ]
-    if diagnostic.end_line is not None or diagnostic.end_column is not None:
-        end_line = diagnostic.end_line if diagnostic.end_line is not None else diagnostic.line
+    if diagnostic.end is not None:
+        end_line, end_column = diagnostic.end
         properties.append(("endLine", str(end_line)))
-    if diagnostic.end_column is not None:
-        properties.append(("endColumn", str(diagnostic.end_column)))
+        if end_line == diagnostic.line:  # GitHub refuses endColumn on a multi-line annotation
+            properties.append(("endColumn", str(end_column)))
+    elif diagnostic.end_line is not None:
+        properties.append(("endLine", str(diagnostic.end_line)))
     title = f"{diagnostic.code} ({name})" if name else diagnostic.code
     properties.append(("title", title))
     joined = ",".join(f"{key}={escape_property(value)}" for key, value in properties)

@@ -2,11 +2,14 @@
 shown in merge requests when a job publishes it as ``artifacts:reports:codequality``.
 
 A JSON array with one issue per diagnostic: ``description``, ``check_name`` (the code),
-``fingerprint``, ``severity`` (error: ``major``, warning: ``minor``) and
-``location.path`` / ``location.lines.begin``. GitLab compares fingerprints between the
-source and target branches to tell new issues from fixed ones, so the fingerprint leaves
-out the line number: it survives lines inserted or removed elsewhere in the file (see
-:func:`persona_lint.formatters.common.fingerprints`).
+``fingerprint``, ``severity`` (error: ``major``, warning: ``minor``) and ``location``:
+its ``path`` and, for a diagnostic with a range, ``positions.begin`` and ``positions.end``
+(each a 1-based ``line`` and ``column``; the end column is exclusive, as everywhere in
+persona-lint and in ruff's report), else ``lines.begin``.
+
+GitLab compares fingerprints between the source and target branches to tell new issues
+from fixed ones, so the fingerprint leaves out the line number: it survives lines inserted
+or removed elsewhere in the file (see :func:`persona_lint.formatters.common.fingerprints`).
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ from __future__ import annotations
 import json
 from typing import TextIO
 
-from persona_lint.diagnostics import Severity
+from persona_lint.diagnostics import Diagnostic, Severity
 from persona_lint.formatters import Report
 from persona_lint.formatters.common import fingerprints, posix_path, rule_name
 from persona_lint.formatters.escape import json_path, json_text
@@ -35,13 +38,23 @@ def code_quality(report: Report) -> list[dict[str, object]]:
                 "check_name": diagnostic.code,
                 "fingerprint": fingerprint,
                 "severity": SEVERITIES[diagnostic.severity],
-                "location": {
-                    "path": json_path(posix_path(diagnostic.path)),
-                    "lines": {"begin": diagnostic.line},
-                },
+                "location": {"path": json_path(posix_path(diagnostic.path)), **_place(diagnostic)},
             }
         )
     return issues
+
+
+def _place(diagnostic: Diagnostic) -> dict[str, object]:
+    """The ``positions`` of a diagnostic with a range, else its ``lines``."""
+    if diagnostic.end is None:
+        return {"lines": {"begin": diagnostic.line}}
+    end_line, end_column = diagnostic.end
+    return {
+        "positions": {
+            "begin": {"line": diagnostic.line, "column": diagnostic.column},
+            "end": {"line": end_line, "column": end_column},
+        }
+    }
 
 
 def gitlab(report: Report, out: TextIO) -> None:

@@ -89,10 +89,10 @@ def _region(diagnostic: Diagnostic, columns: _Utf16Columns) -> dict[str, int]:
         "startLine": diagnostic.line,
         "startColumn": columns(path, diagnostic.line, diagnostic.column),
     }
-    if diagnostic.end_column is not None:
-        end_line = diagnostic.end_line if diagnostic.end_line is not None else diagnostic.line
+    if diagnostic.end is not None:
+        end_line, end_column = diagnostic.end
         region["endLine"] = end_line
-        region["endColumn"] = columns(path, end_line, diagnostic.end_column)
+        region["endColumn"] = columns(path, end_line, end_column)
     elif diagnostic.end_line is not None:
         region["endLine"] = diagnostic.end_line
     return region

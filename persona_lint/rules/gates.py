@@ -14,7 +14,7 @@ from persona_lint.rules.context import RuleContext
 from persona_lint.rules.identity import grandchild
 from persona_lint.rules.registry import Edit, finding, rule
 
-E, W = Severity.ERROR, Severity.WARNING
+E = Severity.ERROR
 
 
 def normalized(text: str | None) -> str:
@@ -159,7 +159,7 @@ def duplicate_gate(document: Document, context: RuleContext) -> Iterator[Diagnos
 @rule(
     "PL502",
     "missing-required-gate",
-    W,
+    E,
     "a gate required by policy is missing",
     fails=Edit(
         "<gate>Security and authentication implementation</gate>",
@@ -173,15 +173,18 @@ def duplicate_gate(document: Document, context: RuleContext) -> Iterator[Diagnos
 def missing_required_gate(document: Document, context: RuleContext) -> Iterator[Diagnostic]:
     """Every topic the ``required-gates`` policy names is met by at least one gate. A topic
     is met by a gate whose text has one of the topic's keywords at the start of a word
-    (case-insensitively). The default policy requires one topic, ``security``, with the
-    keywords security, secure, threat, vulnerabilit(y/ies), authentication, authorization.
+    (case-insensitively). The default policy requires no topic; the built-in topic
+    ``security`` (keywords security, secure, threat, vulnerabilit(y/ies), authentication,
+    authorization) is required with ``required-gates.default = ["security"]``, and a
+    project can define topics of its own.
 
-    Why: some checks are non-negotiable for every persona; the policy makes sure no persona
-    quietly drops them. A warning by default, because most real personas in production
-    (seven of the eleven in the public corpus) have no security gate; make it an error
-    with ``severity = { PL502 = "error" }``.
+    Why: some checks are non-negotiable for a project's personas; the policy makes sure no
+    persona quietly drops them. Required means required: a missing topic is an error. No
+    topic is required by default, because real personas have domain gates (product,
+    mobile, ML and SRE personas rarely name security).
 
-    Fails: gates that never mention security in any of the topic's words.
+    Fails (with ``default = ["security"]``): gates that never mention security in any of the
+    topic's words.
 
     Passes: ``<gate>Security and authentication implementation</gate>``
     """

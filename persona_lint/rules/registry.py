@@ -31,6 +31,12 @@ DOCS_URL = "https://github.com/persona-lint/persona-lint/blob/main/docs/rules.md
 # False). Kept here as a constant so that applying the selection to cached results does not
 # import the rule families (and their parsers); registering a rule checks the two agree.
 DEFAULT_OFF = frozenset({"PL220"})
+# The codes that say a file could not be checked: a bug (PL001), not UTF-8 text (PL002), too
+# large (PL003), unreadable (PL004), a named file that is no persona (PL100). A selection
+# chooses which checks run; it must not turn "not checked" into "passed", so these are
+# selected whatever ``select``, ``ignore`` or ``per-file-ignores`` say. Only ``severity``
+# naming one of them alone (or an inline suppression) changes how one is reported.
+NOT_CHECKED = frozenset({"PL001", "PL002", "PL003", "PL004", "PL100"})
 
 
 class Edit(NamedTuple):

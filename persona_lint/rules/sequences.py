@@ -309,10 +309,13 @@ def _mixes_arrows(chains: list[tuple[XmlBlock, Element, str]]) -> bool:
     return any("→" in text for _, _, text in chains) and any("->" in text for _, _, text in chains)
 
 
-def _item_key(child: Element) -> tuple[str, str]:
-    """A list item's name and text, compared case- and whitespace-insensitively (like
-    gates.normalized)."""
-    return child.tag, " ".join((child.text or "").split()).casefold()
+def _item_key(child: Element) -> tuple[str, str, tuple[tuple[str, str], ...]]:
+    """A list item's name, text and attributes: the text compared case- and
+    whitespace-insensitively (like gates.normalized), the attributes exactly, in any order
+    (``<persona name="ios-engineer">`` and ``<persona name="android-engineer">`` with the
+    same text are two items)."""
+    attributes = tuple(sorted(child.attrib.items())) if child.attrib else ()
+    return child.tag, " ".join((child.text or "").split()).casefold(), attributes
 
 
 @rule(
@@ -334,9 +337,12 @@ def _item_key(child: Element) -> tuple[str, str]:
 def duplicate_item(document: Document, context: RuleContext) -> Iterator[Diagnostic]:
     """No list element (``<tool>``, ``<method>``, ``<expertise>``, ``<obsession>``, ...: the
     children of one parent sharing one name) holds the same text twice, compared case- and
-    whitespace-insensitively. Gates are checked by PL501.
+    whitespace-insensitively, with the same attributes. Gates are checked by PL501.
 
     Fails: ``<tool>Redis for caching</tool>`` twice in ``<primary_tools>``.
+
+    Passes: ``<persona name="ios-engineer">mobile + security</persona>`` and
+    ``<persona name="android-engineer">mobile + security</persona>``: their attributes differ.
     """
     lists = [found for found in _scan(document).lists if found[1].tag != "mandatory_gates"]
     if not _may_repeat([text for _, _, children in lists for text in map(_TEXT, children) if text]):
@@ -345,7 +351,7 @@ def duplicate_item(document: Document, context: RuleContext) -> Iterator[Diagnos
         items = [child for child in children if child.text and not len(child)]
         if len({_item_key(item) for item in items}) == len(items):
             continue  # no two alike (the usual case), as one set of all the keys tells
-        seen: dict[tuple[str, str], Element] = {}
+        seen: dict[tuple[str, str, tuple[tuple[str, str], ...]], Element] = {}
         for child in items:
             key = _item_key(child)
             if not key[1]:

@@ -22,8 +22,10 @@ def internal_error(document: Document, context: RuleContext) -> Iterator[Diagnos
     """A rule raised an exception on this file.
 
     Why: a bug in one rule must not hide every other diagnostic, nor the other files of the
-    run. The failing rule is named; the file's contents are never printed. Please report it
-    with the file (or a reduced copy).
+    run. The failing rule is named with the exception and its message (escaped, at most 200
+    characters: it may quote the file); a computation several rules share is reported once.
+    PL001 is reported whatever the selection: a file with a bug is a file not checked.
+    Please report it with the file (or a reduced copy).
     """
     return iter(())
 
@@ -129,16 +131,21 @@ def missing_persona_context(document: Document, context: RuleContext) -> Iterato
 
     Passes: the same block opened with ```` ```xml ````.
     """
+    if _lacks_persona_context(document):
+        yield finding("PL101", document, 1, 1, "no ```xml block with a <persona_context> root")
+
+
+def _lacks_persona_context(document: Document) -> bool:
+    """PL101's condition: no persona_context block, and no other layout (PL104) or broken
+    block (PL201) that says why."""
     if document.persona_context is not None or _legacy_root(document) is not None:
-        return
+        return False
     if any(block.root_tag == "persona_context" for block in document.xml_blocks):
-        return
-    if any(
+        return False
+    return not any(
         block.parsed.error and "<persona_context" in block.code.content
         for block in document.xml_blocks
-    ):
-        return  # reported as an XML syntax error
-    yield finding("PL101", document, 1, 1, "no ```xml block with a <persona_context> root")
+    )  # a broken one is reported as an XML syntax error
 
 
 @rule(
@@ -162,8 +169,10 @@ def missing_behavior_block(document: Document, context: RuleContext) -> Iterator
     found = document.persona_context
     if found is None or document.behavior is not None:
         return
-    if any(block.parsed.error for block in document.xml_blocks):
-        return  # a broken block may be the behaviour block; PL201 says so
+    if any(
+        block.parsed.error and "_behavior" in block.code.content for block in document.xml_blocks
+    ):
+        return  # a broken block naming a behaviour element may hold it; PL201 says so
     line = found.code.fence_line
     yield finding(
         "PL102",
@@ -235,6 +244,21 @@ def legacy_layout(document: Document, context: RuleContext) -> Iterator[Diagnost
                 "a persona document in the persona_context layout"
             )
         yield finding("PL104", document, line, column, message)
+
+
+# What a file that is not a persona document in the persona_context layout (a module, an
+# older layout, a document with a version table: PL101 or PL104) is checked for: that one
+# diagnostic, the real well-formedness errors of its blocks (a fence never closed, broken
+# XML), and the hint of PL107 when its <persona_context> sits in a fence without xml (both
+# PL106 and PL107 may be why PL101 found no block). Every other rule reads the file as a
+# persona document, and on such a file reports only noise (a cascade).
+OTHER_LAYOUT_CODES = frozenset({"PL101", "PL104", "PL106", "PL107", "PL201", "PL202", "PL203"})
+
+
+def in_persona_layout(document: Document) -> bool:
+    """Whether the document may be read as a persona document in the persona_context
+    layout: False exactly when PL101 or PL104 reports it."""
+    return _legacy_root(document) is None and not _lacks_persona_context(document)
 
 
 def _legacy_root(document: Document) -> tuple[XmlBlock, str] | None:

@@ -17,10 +17,20 @@ from persona_lint.document import Document, XmlBlock
 from persona_lint.fastpath import is_valid
 from persona_lint.rules.context import RuleContext
 from persona_lint.rules.registry import Edit, finding, rule
-from persona_lint.schema import SchemaIssue, check_tail, validate_behavior, validate_persona_context
+from persona_lint.schema import (
+    SchemaIssue,
+    check_approaches,
+    check_tail,
+    validate_behavior,
+    validate_persona_context,
+)
 
 E = Severity.ERROR
 _SYNTAX_CODES = {"syntax": "PL201", "doctype": "PL202", "depth": "PL203"}
+# The markup a well-formedness error stands at, which is the diagnostic's extent: a tag's
+# opening (through its ">" when no attribute follows the name), a reference, a
+# declaration's keyword. An error at anything else is reported as a point.
+_MARKUP = re.compile(r"</?(?:[^\W\d]|:)[\w.:-]*>?|&[^\s;<&]+;|<!(?:DOCTYPE|ENTITY)")
 
 
 def xml_diagnostics(document: Document) -> list[Diagnostic]:
@@ -42,7 +52,10 @@ def _compute(document: Document) -> Iterator[Diagnostic]:
         if error.related is not None:
             related_line, related_column = block.code.to_file(*error.related)
             message = message.replace("{related}", f"line {related_line}, column {related_column}")
-        yield finding(_SYNTAX_CODES[error.kind], document, line, column, message)
+        text = document.lines[line - 1] if line <= len(document.lines) else ""
+        markup = _MARKUP.match(text, column - 1)
+        end = column + len(markup.group()) if markup else None
+        yield finding(_SYNTAX_CODES[error.kind], document, line, column, message, end_column=end)
     context = document.persona_context
     if context is not None and context.root is not None:
         if is_valid(context.parsed.strict, "persona.xsd"):
@@ -51,12 +64,12 @@ def _compute(document: Document) -> Iterator[Diagnostic]:
             issues = validate_persona_context(context.root)
         yield from _issues(document, context, issues)
     behavior = document.behavior
-    if (
-        behavior is not None
-        and behavior.root is not None
-        and not is_valid(behavior.parsed.strict, "behavior.xsd", behavior=True)
-    ):
-        yield from _issues(document, behavior, validate_behavior(behavior.root))
+    if behavior is not None and behavior.root is not None:
+        if is_valid(behavior.parsed.strict, "behavior.xsd", behavior=True):
+            issues = check_approaches(behavior.root)  # what XSD 1.0 cannot say
+        else:
+            issues = validate_behavior(behavior.root)
+        yield from _issues(document, behavior, issues)
 
 
 def _issues(document: Document, block: XmlBlock, issues: list[SchemaIssue]) -> Iterator[Diagnostic]:
@@ -135,7 +148,12 @@ def nesting_depth(document: Document, context: RuleContext) -> Iterator[Diagnost
 )
 def missing_element(document: Document, context: RuleContext) -> Iterator[Diagnostic]:
     """A section lacks an element the schema requires, reported at the section's start tag:
-    ``<persona_identity> is missing <experience_level>``.
+    ``<persona_identity> is missing <experience_level>``. Also an approach of the behaviour
+    block (``<development_approach>``, or a persona-specific section holding approach
+    children, such as ``<user_first_approach>``) without one of ``always_start_with``,
+    ``default_thinking``, ``decision_criteria``, ``pattern_preference``, or with them out of
+    order; annotation children with other names (``<defensive_context>``) are allowed
+    between and after them.
 
     Why: every persona answers the same questions; a missing answer is a gap in the persona.
     """
@@ -152,7 +170,8 @@ def missing_element(document: Document, context: RuleContext) -> Iterator[Diagno
 )
 def unknown_element(document: Document, context: RuleContext) -> Iterator[Diagnostic]:
     """An element that is not allowed where it stands (a typo, or an invention), with the
-    names that are allowed there.
+    names that are allowed there. Persona-specific sections (free names) are allowed after
+    ``<domain_knowledge>`` in ``<persona_context>`` and anywhere in the behaviour block.
 
     Why: tools read personas by element name; an unknown name is ignored by them.
 
@@ -171,7 +190,8 @@ def unknown_element(document: Document, context: RuleContext) -> Iterator[Diagno
 )
 def misplaced_element(document: Document, context: RuleContext) -> Iterator[Diagnostic]:
     """An element the section knows, repeated or after the place where it belongs (an
-    element that comes too early is reported as the missing one, PL210).
+    element that comes too early is reported as the missing one, PL210); in an approach, one
+    of its four children given twice.
 
     Why: the core sections have a fixed order so that every persona reads the same way.
     """
@@ -189,7 +209,8 @@ def misplaced_element(document: Document, context: RuleContext) -> Iterator[Diag
     ),
 )
 def empty_element(document: Document, context: RuleContext) -> Iterator[Diagnostic]:
-    """An element of a core section has no text, or only whitespace.
+    """An element of a core section, or one of an approach's four children, has no text, or
+    only whitespace.
 
     Why: an empty gate or metric looks like a requirement and demands nothing.
     """

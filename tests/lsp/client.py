@@ -31,6 +31,7 @@ class Client(LanguageClient):
         self.published: asyncio.Queue[types.PublishDiagnosticsParams] = asyncio.Queue()
         self.encoding: str = UTF16
         self.versions: dict[str, int] = {}
+        self.server_capabilities: types.ServerCapabilities | None = None
         features = dict(DEFAULT_CLIENT_FEATURES)
         features[types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS] = _on_diagnostics
         register_lsp_features(self, features)
@@ -142,6 +143,7 @@ async def start_client(
         )
     )
     client.encoding = result.capabilities.position_encoding or UTF16
+    client.server_capabilities = result.capabilities
     return client
 
 
