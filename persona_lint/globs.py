@@ -19,9 +19,10 @@ that defines it:
 Why not a regular expression: Python's ``re`` backtracks, and a translated pattern such as
 ``a*a*a*a*a*a*b`` costs it time that grows with the name's length to the power of the number
 of ``*`` (a minute for one long name). Here a pattern is a small automaton, and matching
-follows every position the pattern could be at, all at once, one character at a time
-(Thompson's construction): time proportional to the path's length times the pattern's,
-whatever both hold.
+follows every position the pattern could be at, all at once, one character at a time; the
+positions are the bits of one integer, so each character costs a few integer operations
+whatever the pattern holds, and a path costs time linear in its length. (Unlike ``.`` in a
+regular expression, nothing here stops at a line break: a name may hold one.)
 """
 
 from __future__ import annotations
