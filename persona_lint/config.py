@@ -15,6 +15,7 @@ valid name when there is a near miss. The CLI turns it into exit code 2.
 from __future__ import annotations
 
 import datetime
+import json
 import os
 import re
 import stat
@@ -27,6 +28,7 @@ from typing import Any, NamedTuple
 
 from persona_lint.diagnostics import Severity
 from persona_lint.errors import RunError
+from persona_lint.globs import GlobPattern, compile_glob
 from persona_lint.rules.registry import DEFAULT_OFF, NOT_CHECKED
 from persona_lint.settings import (
     DEFAULT_GATE_TOPICS,
@@ -35,6 +37,7 @@ from persona_lint.settings import (
     DEFAULT_STATUSES,
     Settings,
 )
+from persona_lint.toml_lines import KeyPath, deepest_line, key_lines, line_of
 
 CONFIG_NAME = ".persona-lint.toml"
 PYPROJECT = "pyproject.toml"
@@ -92,7 +95,28 @@ DEFAULT_EXCLUDE = (
 
 
 class ConfigError(RunError):
-    """An invalid configuration; the message says where and what."""
+    """An invalid configuration; the message says where and what. ``path`` is the
+    configuration file and ``line`` (1-based) the line the message names, when known (an
+    editor shows the error there)."""
+
+    def __init__(self, message: str, path: str | None = None, line: int | None = None) -> None:
+        super().__init__(message)
+        self.path = path
+        self.line = line
+
+
+def _shown(value: object) -> str:
+    """``value`` as a message quotes it: ``repr`` (escaped), cut after 60 characters (a
+    configuration file can hold any string, of any length)."""
+    text = repr(value)
+    return text if len(text) <= 60 else text[:60] + "…"
+
+
+def _name(at: KeyPath) -> str:
+    """A key path as TOML writes it: ``per-file-ignores."legacy/*.md"``."""
+    return ".".join(
+        part if re.fullmatch(r"[A-Za-z0-9_-]+", part) else json.dumps(part) for part in at
+    )
 
 
 def _suggest(word: str, choices: Iterable[str]) -> str:
@@ -102,60 +126,11 @@ def _suggest(word: str, choices: Iterable[str]) -> str:
     return f"; did you mean {close[0]!r}?" if close else ""
 
 
-def _line_of(text: str, key: str) -> int | None:
-    """The line where ``key`` is set or opens a table, for error messages."""
-    pattern = re.compile(
-        rf"""^\s*(?:\[[^\]]*\b{re.escape(key)}\b[^\]]*\]|["']?{re.escape(key)}["']?\s*=)""",
-        re.MULTILINE,
-    )
-    match = pattern.search(text)
-    return text.count("\n", 0, match.start()) + 1 if match else None
-
-
-@cache
-def glob_to_regex(pattern: str) -> re.Pattern[str]:
-    """Translate a glob (``*``, ``?``, ``[...]``, ``**``) to a regular expression over POSIX
-    paths. A pattern without ``/`` matches a file or folder name at any depth."""
-    out = []
-    i = 0
-    n = len(pattern)
-    while i < n:
-        char = pattern[i]
-        if pattern.startswith("**/", i):
-            out.append("(?:.*/)?")
-            i += 3
-            continue
-        if pattern.startswith("**", i):
-            out.append(".*")
-            i += 2
-            continue
-        if char == "*":
-            out.append("[^/]*")
-        elif char == "?":
-            out.append("[^/]")
-        elif char == "[":
-            end = pattern.find("]", i + 1)
-            if end < 0:
-                raise ValueError("unclosed '[' in glob")
-            body = pattern[i + 1 : end]
-            if not body:
-                raise ValueError("empty '[]' in glob")
-            if body[0] == "!":
-                body = "^" + body[1:]
-            out.append("[" + body.replace("\\", "\\\\") + "]")
-            i = end
-        else:
-            out.append(re.escape(char))
-        i += 1
-    body = "".join(out)
-    if "/" not in pattern.rstrip("/"):
-        return re.compile(rf"(?:^|.*/){body.rstrip('/')}(?:/.*)?$")
-    return re.compile(rf"^{body.strip('/')}(?:/.*)?$")
-
-
 class Glob(NamedTuple):
+    """A glob of a configuration file (see :mod:`persona_lint.globs`)."""
+
     pattern: str
-    regex: re.Pattern[str]
+    compiled: GlobPattern
     root: Path  # globs are relative to the folder of the file that defines them
 
     def matches(self, path: Path) -> bool:
@@ -165,8 +140,8 @@ class Glob(NamedTuple):
         """``matches`` for a path already made absolute by :func:`absolute_posix`."""
         prefix = str(self.root).rstrip("/") + "/"
         if absolute == prefix[:-1]:
-            return bool(self.regex.match("."))
-        return absolute.startswith(prefix) and bool(self.regex.match(absolute[len(prefix) :]))
+            return self.compiled.matches(".")
+        return absolute.startswith(prefix) and self.compiled.matches(absolute[len(prefix) :])
 
 
 def absolute_posix(path: Path, cwd: str | None = None) -> str:
@@ -180,10 +155,11 @@ def absolute_posix(path: Path, cwd: str | None = None) -> str:
 
 
 @cache
-def _default_exclude() -> re.Pattern[str]:
-    """The default patterns as one regular expression."""
-    patterns = (glob_to_regex(p).pattern for p in DEFAULT_EXCLUDE)
-    return re.compile("|".join(f"(?:{pattern})" for pattern in patterns))
+def _default_exclude() -> tuple[frozenset[str], tuple[GlobPattern, ...]]:
+    """The default patterns, matched against one name: the plain names as a set (the walk
+    asks for every folder), and the others."""
+    names = frozenset(p for p in DEFAULT_EXCLUDE if not any(char in p for char in "*?[/"))
+    return names, tuple(compile_glob(p) for p in DEFAULT_EXCLUDE if p not in names)
 
 
 class GatePolicy(NamedTuple):
@@ -222,69 +198,104 @@ def resolve_selector(selector: str) -> frozenset[str]:
     matched = frozenset(c for c in codes if c.startswith(upper))
     if matched and re.fullmatch(r"PL\d{0,3}", upper):
         return matched
-    raise ValueError(f"unknown rule code or name {selector!r}{_suggest(text, [*codes, *names])}")
+    raise ValueError(
+        f"unknown rule code or name {_shown(selector)}{_suggest(text, [*codes, *names])}"
+    )
+
+
+# The most globs one configuration holds (exclude, extend-exclude, per-file-ignores and
+# required-gates.per-file together): every linted path is matched against each.
+MAX_GLOBS = 256
 
 
 class _Validator:
-    """Validates the raw table of one source; ``where`` names it in messages."""
+    """Validates the raw table of one source. ``where`` names the source in messages; for a
+    file, ``text`` is its content and ``table`` the key path of persona-lint's table in it,
+    to find the line of a wrong key."""
 
-    def __init__(self, where: str, text: str, root: Path) -> None:
+    def __init__(
+        self,
+        where: str,
+        root: Path,
+        file: str | None = None,
+        text: str = "",
+        table: KeyPath = (),
+    ) -> None:
         self.where = where
-        self.text = text
         self.root = root
+        self.file = file
+        self.text = text
+        self.table = table
+        self._lines: dict[KeyPath, int] | None = None  # read on the first error
+        self._globs = 0
 
-    def fail(self, key: str, message: str) -> ConfigError:
-        line = _line_of(self.text, key.split(".")[-1]) if self.text else None
+    def fail(self, at: KeyPath, message: str) -> ConfigError:
+        """The error about the key at ``at`` (a path inside the table), at its line."""
+        line = None
+        if self.text:
+            if self._lines is None:
+                self._lines = key_lines(self.text)
+            line = line_of(self._lines, self.table + at)
         place = f"{self.where}:{line}" if line else self.where
-        return ConfigError(f"{place}: {message}")
+        return ConfigError(f"{place}: {message}", self.file, line)
 
     def validate(self, raw: Mapping[str, Any]) -> dict[str, Any]:
         values: dict[str, Any] = {}
         for key, value in raw.items():
             if key not in KEYS:
-                raise self.fail(key, f"unknown key {key!r}{_suggest(key, KEYS)}")
+                raise self.fail((key,), f"unknown key {_shown(key)}{_suggest(key, KEYS)}")
             values[key] = getattr(self, "_" + key.replace("-", "_"))(key, value)
         return values
 
-    def _strings(self, key: str, value: Any) -> tuple[str, ...]:
+    def _strings(self, at: KeyPath, value: Any) -> tuple[str, ...]:
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            raise self.fail(key, f"{key!r} must be a list of strings")
+            raise self.fail(at, f"{_shown(_name(at))} must be a list of strings")
         return tuple(value)
 
-    def _selectors(self, key: str, value: Any) -> frozenset[str]:
+    def _selectors(self, at: KeyPath, value: Any) -> frozenset[str]:
         codes: set[str] = set()
-        for item in self._strings(key, value):
+        for item in dict.fromkeys(self._strings(at, value)):  # each once, however often listed
             try:
                 codes |= resolve_selector(item)
             except ValueError as exc:
-                raise self.fail(key, f"{key!r}: {exc}") from None
+                raise self.fail(at, f"{_shown(at[0])}: {exc}") from None
         return frozenset(codes)
 
-    _select = _extend_select = _ignore = _selectors
+    def _select(self, key: str, value: Any) -> frozenset[str]:
+        return self._selectors((key,), value)
 
-    def _globs(self, key: str, value: Any) -> tuple[Glob, ...]:
-        return tuple(self._glob(key, item) for item in self._strings(key, value))
+    _extend_select = _ignore = _select
 
-    _exclude = _extend_exclude = _globs
+    def _exclude(self, key: str, value: Any) -> tuple[Glob, ...]:
+        return tuple(self._glob((key,), item) for item in self._strings((key,), value))
 
-    def _glob(self, key: str, pattern: str) -> Glob:
+    _extend_exclude = _exclude
+
+    def _glob(self, at: KeyPath, pattern: str) -> Glob:
+        self._globs += 1
+        if self._globs > MAX_GLOBS:
+            raise self.fail(
+                at, f"{_shown(at[0])}: more than {MAX_GLOBS:,} globs in one configuration"
+            )
         try:
-            return Glob(pattern, glob_to_regex(pattern), self.root)
+            return Glob(pattern, compile_glob(pattern), self.root)
         except (ValueError, re.error) as exc:
-            raise self.fail(key, f"{key!r}: bad glob {pattern!r}: {exc}") from None
+            raise self.fail(at, f"{_shown(at[0])}: bad glob {_shown(pattern)}: {exc}") from None
 
     def _severity(self, key: str, value: Any) -> dict[str, Severity | None]:
         if not isinstance(value, dict):
-            raise self.fail(key, f'{key!r} must be a table of code = "error|warning|off"')
+            raise self.fail((key,), f'{key!r} must be a table of code = "error|warning|off"')
         out: dict[str, Severity | None] = {}
         for name, level in value.items():
             try:
                 codes = resolve_selector(name)
             except ValueError as exc:
-                raise self.fail(key, f"{key!r}: {exc}") from None
+                raise self.fail((key, name), f"{key!r}: {exc}") from None
             if level not in ("error", "warning", "off"):
                 raise self.fail(
-                    key, f'{key!r}: {name} = {level!r}; expected "error", "warning" or "off"'
+                    (key, name),
+                    f"{key!r}: {_name((name,))} = {_shown(level)}; "
+                    'expected "error", "warning" or "off"',
                 )
             for code in codes:
                 if code in NOT_CHECKED and len(codes) > 1:
@@ -294,58 +305,67 @@ class _Validator:
 
     def _per_file_ignores(self, key: str, value: Any) -> tuple[tuple[Glob, frozenset[str]], ...]:
         if not isinstance(value, dict):
-            raise self.fail(key, f"{key!r} must be a table of glob = [codes]")
+            raise self.fail((key,), f"{key!r} must be a table of glob = [codes]")
         return tuple(
-            (self._glob(key, pattern), self._selectors(key, codes))
+            (self._glob((key, pattern), pattern), self._selectors((key, pattern), codes))
             for pattern, codes in value.items()
         )
 
     def _required_gates(self, key: str, value: Any) -> GatePolicy:
         if not isinstance(value, dict):
-            raise self.fail(key, f"{key!r} must be a table with topics, default, per-file")
+            raise self.fail((key,), f"{key!r} must be a table with topics, default, per-file")
         for sub in value:
             if sub not in GATE_KEYS:
-                raise self.fail(sub, f"unknown key {sub!r} in {key!r}{_suggest(sub, GATE_KEYS)}")
+                raise self.fail(
+                    (key, sub),
+                    f"unknown key {_shown(sub)} in {key!r}{_suggest(sub, GATE_KEYS)}",
+                )
         topics = dict(DEFAULT_GATE_TOPICS)
         raw_topics = value.get("topics", {})
         if not isinstance(raw_topics, dict):
-            raise self.fail("topics", f"{key}.topics must be a table of topic = [keywords]")
+            raise self.fail((key, "topics"), f"{key}.topics must be a table of topic = [keywords]")
         for topic, keywords in raw_topics.items():
-            words = self._strings(f"{key}.topics", keywords)
+            words = self._strings((key, "topics", topic), keywords)
             if not words or not all(w.strip() for w in words):
-                raise self.fail("topics", f"{key}.topics.{topic} needs non-empty keywords")
+                raise self.fail(
+                    (key, "topics", topic),
+                    f"{_name((key, 'topics', topic))} needs non-empty keywords",
+                )
             topics[topic] = tuple(w.strip() for w in words)
 
-        def known(names: tuple[str, ...], sub: str) -> tuple[str, ...]:
+        def known(names: tuple[str, ...], at: KeyPath) -> tuple[str, ...]:
             for name in names:
                 if name not in topics:
                     raise self.fail(
-                        sub, f"{key}.{sub}: unknown topic {name!r}{_suggest(name, topics)}"
+                        at,
+                        f"{key}.{at[1]}: unknown topic {_shown(name)}{_suggest(name, topics)}",
                     )
             return names
 
+        default_at = (key, "default")
         default = known(
-            self._strings(f"{key}.default", value.get("default", list(DEFAULT_REQUIRED_TOPICS))),
-            "default",
+            self._strings(default_at, value.get("default", list(DEFAULT_REQUIRED_TOPICS))),
+            default_at,
         )
         per_file_raw = value.get("per-file", {})
         if not isinstance(per_file_raw, dict):
-            raise self.fail("per-file", f"{key}.per-file must be a table of glob = [topics]")
+            raise self.fail((key, "per-file"), f"{key}.per-file must be a table of glob = [topics]")
         per_file = tuple(
-            (self._glob("per-file", pattern), known(self._strings("per-file", names), "per-file"))
+            (self._glob(at, pattern), known(self._strings(at, names), at))
             for pattern, names in per_file_raw.items()
+            for at in [(key, "per-file", pattern)]
         )
         return GatePolicy(topics, default, per_file)
 
     def _statuses(self, key: str, value: Any) -> tuple[str, ...]:
-        statuses = self._strings(key, value)
+        statuses = self._strings((key,), value)
         if not statuses:
-            raise self.fail(key, f"{key!r} must not be empty")
+            raise self.fail((key,), f"{key!r} must not be empty")
         return statuses
 
     def _max_file_size(self, key: str, value: Any) -> int:
         if not isinstance(value, int) or isinstance(value, bool) or value <= 0:
-            raise self.fail(key, f"{key!r} must be a positive whole number of bytes")
+            raise self.fail((key,), f"{key!r} must be a positive whole number of bytes")
         return value
 
     def _today(self, key: str, value: Any) -> datetime.date:
@@ -356,11 +376,11 @@ class _Validator:
                 return datetime.date.fromisoformat(value)
             except ValueError:
                 pass
-        raise self.fail(key, f"{key!r} must be a date such as 2025-07-11")
+        raise self.fail((key,), f"{key!r} must be a date such as 2025-07-11")
 
     def _strict(self, key: str, value: Any) -> bool:
         if not isinstance(value, bool):
-            raise self.fail(key, f"{key!r} must be true or false")
+            raise self.fail((key,), f"{key!r} must be true or false")
         return value
 
 
@@ -396,43 +416,67 @@ def load_file(path: Path) -> Layer | None:
 
     refused = escape(path, strict_last=False)
     if refused is not None:
-        raise ConfigError(f"{path}: {refused.replace('followed', 'read')}")
+        raise ConfigError(f"{path}: {refused.replace('followed', 'read')}", str(path))
     try:
         text = read_capped(path, MAX_CONFIG_SIZE).decode("utf-8")
     except FileNotFoundError:
-        raise ConfigError(f"{path}: cannot read configuration: no such file") from None
+        raise ConfigError(f"{path}: cannot read configuration: no such file", str(path)) from None
     except OSError as exc:
-        raise ConfigError(f"{path}: cannot read configuration: {exc.strerror or exc}") from None
+        raise ConfigError(
+            f"{path}: cannot read configuration: {exc.strerror or exc}", str(path)
+        ) from None
     except UnicodeDecodeError as exc:
         raise ConfigError(
-            f"{path}: cannot read configuration: not UTF-8 (byte {exc.start + 1})"
+            f"{path}: cannot read configuration: not UTF-8 (byte {exc.start + 1})", str(path)
         ) from None
+    data = _parse_toml(path, text)
+    table: KeyPath = ()
+    if path.name == PYPROJECT:
+        tool = data.get("tool")
+        if not isinstance(tool, dict) or "persona-lint" not in tool:
+            return None
+        raw, table, where = tool["persona-lint"], ("tool", "persona-lint"), f"{path} [{SECTION}]"
+    else:
+        raw, where = data, str(path)
+    validator = _Validator(where, path.parent.absolute(), str(path), text, table)
+    if not isinstance(raw, dict):
+        raise validator.fail((), "must be a table")
+    return Layer(str(path), validator.validate(raw))
+
+
+def _parse_toml(path: Path, text: str) -> dict[str, Any]:
+    """The TOML document, or a ConfigError naming the file and the line of the problem."""
     if sys.version_info >= (3, 11):  # imported here: a tree without configuration never needs it
         import tomllib
     else:  # pragma: no cover - Python 3.10
         import tomli as tomllib
+    line: int | None
     try:
-        data = tomllib.loads(text)
+        data: dict[str, Any] = tomllib.loads(text)
+        return data
     except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{path}: invalid TOML: {exc}") from None
-    if path.name == PYPROJECT:
-        tool = data.get("tool", {})
-        if "persona-lint" not in tool:
-            return None
-        raw = tool["persona-lint"]
-        where = f"{path} [{SECTION}]"
-    else:
-        raw = data
-        where = str(path)
-    if not isinstance(raw, dict):
-        raise ConfigError(f"{where}: must be a table")
-    validator = _Validator(str(path), text, path.parent.absolute())
-    try:
-        return Layer(str(path), validator.validate(raw))
-    except ConfigError as exc:
-        raise ConfigError(
-            str(exc).replace(str(path), where, 1) if where != str(path) else str(exc)
-        ) from None
+        problem, line = _decode_error(str(exc), text)
+    except RecursionError:  # tomllib recurses once per nested array or inline table
+        problem, line = "arrays or tables nested too deeply", deepest_line(text)
+    except ValueError:  # int() refuses more digits than sys.get_int_max_str_digits()
+        problem = "an integer has more digits than Python reads"
+        found = _LONG_INTEGER.search(text)
+        line = text.count("\n", 0, found.start()) + 1 if found else None
+    place = f"{path}:{line}" if line else str(path)
+    raise ConfigError(f"{place}: invalid TOML: {problem}", str(path), line)
+
+
+# Python's default limit on the digits of an integer (sys.get_int_max_str_digits()): 4300.
+_LONG_INTEGER = re.compile(r"\d(?:_?\d){4300}")
+
+
+def _decode_error(message: str, text: str) -> tuple[str, int]:
+    """The problem and the line of a tomllib error, whose message ends with where it is."""
+    at = re.search(r" \(at line (\d+), column (\d+)\)$", message)
+    if at is not None:
+        return f"{message[: at.start()]} (column {at.group(2)})", int(at.group(1))
+    problem = message.removesuffix(" (at end of document)")
+    return problem, text.rstrip("\n").count("\n") + 1
 
 
 def command_line_layer(
@@ -442,7 +486,7 @@ def command_line_layer(
     strict: bool = False,
 ) -> Layer:
     """Options given on the command line, validated like a file's."""
-    validator = _Validator("command line", "", Path.cwd())
+    validator = _Validator("command line", Path.cwd())
     raw: dict[str, Any] = {}
     for key, given in (("select", select), ("extend-select", extend_select), ("ignore", ignore)):
         items = [part for item in given for part in re.split(r"[,\s]+", item) if part]
@@ -564,7 +608,8 @@ class Resolver:
             if not name:  # "." or "/": the name of the folder it stands for
                 absolute = absolute_posix(path, self._working_directory())
                 name = absolute.rsplit("/", 1)[-1]
-            if _default_exclude().match(name):
+            plain_names, default_globs = _default_exclude()
+            if name in plain_names or any(glob.matches(name) for glob in default_globs):
                 return True
         if not globs_in_force:
             return False

@@ -5,12 +5,18 @@ from __future__ import annotations
 import re
 import subprocess
 import sys
+import warnings
+from functools import cache
 from pathlib import Path
 
 import pytest
 from conftest import CANONICAL, ROOT, cli, edit, lint, triples
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from persona_lint.config import KEYS, ConfigError, Resolver, command_line_layer, load_file
+from persona_lint.globs import GlobPattern
+from persona_lint.toml_lines import key_lines
 
 BAD_VERSION = edit("| 1.0.0   |", "| 1.0     |")  # PL304 at 3:3
 
@@ -293,7 +299,7 @@ class TestErrors:
                 'severity = { PL304 = "fatal" }\n',
                 '.persona-lint.toml:1: \'severity\': PL304 = \'fatal\'; expected "error", "warning" or "off"',
             ),
-            ("\n\nselect = [\n", ".persona-lint.toml: invalid TOML: "),
+            ("\n\nselect = [\n", ".persona-lint.toml:3: invalid TOML: Invalid value"),
             (
                 '[required-gates]\ndefault = ["securty"]\n',
                 ".persona-lint.toml:2: required-gates.default: unknown topic 'securty'; did you mean 'security'?",
@@ -389,3 +395,334 @@ def test_readme_example_configuration_is_valid(tmp_path: Path) -> None:
         "per-file-ignores",
         "required-gates",
     }
+
+
+# Issue 15 (finding 7) and issue 16: configuration from a pull request. Each test runs the real
+# command line; the hostile ones in a subprocess with a time limit, a guard far above what
+# they take now and far below what they took when matching or the line search backtracked
+# (a minute and more).
+GUARD_SECONDS = 20
+
+
+def cli_guarded(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    """``cli``, failing the test (TimeoutExpired) if the run takes more than the guard."""
+    return subprocess.run(
+        [sys.executable, "-m", "persona_lint", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=GUARD_SECONDS,
+    )
+
+
+def one_error(result: subprocess.CompletedProcess[str]) -> str:
+    """The one line of a run that stopped on a configuration error (exit 2, no output)."""
+    assert (result.returncode, result.stdout) == (2, ""), result.stderr
+    (line,) = result.stderr.splitlines()
+    return line
+
+
+class TestHostileConfiguration:
+    def test_a_glob_of_many_stars_matches_a_long_name_in_linear_time(self, tmp_path: Path) -> None:
+        tree(
+            tmp_path,
+            {
+                ".persona-lint.toml": 'extend-exclude = ["a*a*a*a*a*a*a*a*a*a*a*b"]\n',
+                "a" * 40 + ".md": CANONICAL,  # ends with ".md", not "b": linted
+                "a" * 40 + "b/backend-engineer.md": CANONICAL,  # the folder matches: excluded
+            },
+        )
+        result = cli_guarded(".", "--ignore", "PL407", cwd=tmp_path)
+        assert result.stdout == "1 file checked: 0 errors, 0 warnings\n", result.stderr
+
+    def test_repeated_folder_globs_match_a_deep_path_in_linear_time(self, tmp_path: Path) -> None:
+        deep = "/".join(["d"] * 28)
+        tree(
+            tmp_path,
+            {
+                ".persona-lint.toml": f"extend-exclude = [{'**/' * 10 + 'z'!r}]\n",
+                f"{deep}/backend-engineer.md": CANONICAL,  # no folder z: linted
+                f"{deep}/z/backend-engineer.md": CANONICAL,  # excluded
+            },
+        )
+        result = cli_guarded(".", "--ignore", "PL801", cwd=tmp_path)
+        assert result.stdout == "1 file checked: 0 errors, 0 warnings\n", result.stderr
+
+    def test_an_escaped_unknown_key_after_many_blank_lines(self, tmp_path: Path) -> None:
+        config = tmp_path / ".persona-lint.toml"
+        config.write_text("\n" * 40_000 + '"sel\\u0065ctt" = []\n', encoding="utf-8")
+        (tmp_path / "x.md").write_text(CANONICAL, encoding="utf-8")
+        result = cli_guarded("x.md", cwd=tmp_path)
+        assert one_error(result) == (
+            f"persona-lint: error: {config}:40001: unknown key 'selectt'; did you mean 'select'?"
+        )
+
+    def test_arrays_nested_thousands_deep(self, tmp_path: Path) -> None:
+        config = tmp_path / ".persona-lint.toml"
+        config.write_text("# deep\nselect = " + "[" * 5000 + "]" * 5000 + "\n", encoding="utf-8")
+        (tmp_path / "x.md").write_text(CANONICAL, encoding="utf-8")
+        result = cli_guarded("x.md", cwd=tmp_path)
+        assert one_error(result) == (
+            f"persona-lint: error: {config}:2: invalid TOML: arrays or tables nested too deeply"
+        )
+
+    @pytest.mark.parametrize(
+        ("name", "text", "message"),
+        [
+            (
+                ".persona-lint.toml",
+                'select = ["PL3"]\nignore = [\n"PL4"\nstrict = true\n',
+                ":4: invalid TOML: Unclosed array (column 1)",
+            ),
+            (
+                ".persona-lint.toml",
+                'statuses = ["draft"]\n\nmax-file-size = ' + "9" * 5000 + "\n",
+                ":3: invalid TOML: an integer has more digits than Python reads",
+            ),
+            (
+                ".persona-lint.toml",
+                "# " + "x" * (1 << 20) + "\n",
+                ": cannot read configuration: larger than 1,048,576 bytes",
+            ),
+            (
+                "pyproject.toml",
+                '[project]\nname = "x"\n[tool]\npersona-lint = ["PL3"]\n',
+                " [tool.persona-lint]:4: must be a table",
+            ),
+            (
+                ".persona-lint.toml",
+                'statuses = ["draft"]\n[per-file-ignores]\n"legacy/*.md" = "PL3"\n',
+                """:3: 'per-file-ignores."legacy/*.md"' must be a list of strings""",
+            ),
+            (
+                ".persona-lint.toml",
+                'severity = { PL304 = "warning", PL305 = 1 }\n',
+                ':1: \'severity\': PL305 = 1; expected "error", "warning" or "off"',
+            ),
+            (
+                ".persona-lint.toml",
+                "extend-exclude = ['" + "x" * 100 + "[']\n",
+                ":1: 'extend-exclude': bad glob '" + "x" * 59 + "…: unclosed '[' in glob",
+            ),
+        ],
+    )
+    def test_every_malformed_file_is_one_line_and_exit_2(
+        self, tmp_path: Path, name: str, text: str, message: str
+    ) -> None:
+        tree(tmp_path, {name: text, "backend-engineer.md": CANONICAL})
+        result = cli_guarded("backend-engineer.md", cwd=tmp_path)
+        assert one_error(result) == f"persona-lint: error: {tmp_path / name}{message}"
+
+    def test_globs_have_a_length_and_a_count_cap(self, tmp_path: Path) -> None:
+        config = tmp_path / ".persona-lint.toml"
+        tree(tmp_path, {"backend-engineer.md": CANONICAL})
+        config.write_text(f"exclude = ['{'a' * 256}', '{'b' * 257}']\n", encoding="utf-8")
+        assert one_error(cli("backend-engineer.md", cwd=tmp_path)) == (
+            f"persona-lint: error: {config}:1: 'exclude': bad glob '{'b' * 59}…: "
+            "longer than 256 characters"
+        )
+        config.write_text(
+            "exclude = ['a']\n[per-file-ignores]\n"
+            + "".join(f'"{i}.md" = ["PL3"]\n' for i in range(256)),
+            encoding="utf-8",
+        )
+        assert one_error(cli("backend-engineer.md", cwd=tmp_path)) == (
+            f"persona-lint: error: {config}:258: 'per-file-ignores': more than 256 globs in one "
+            "configuration"
+        )
+
+    @pytest.mark.parametrize(
+        "tool", ["tool = 1", 'tool = "persona-lint"', 'tool = ["persona-lint"]']
+    )
+    def test_a_pyproject_whose_tool_is_not_a_table_is_not_a_configuration(
+        self, tmp_path: Path, tool: str
+    ) -> None:
+        tree(tmp_path, {"pyproject.toml": tool + "\n", "backend-engineer.md": CANONICAL})
+        result = cli_guarded("backend-engineer.md", cwd=tmp_path)
+        assert (result.returncode, result.stderr) == (0, "")
+        assert result.stdout == "1 file checked: 0 errors, 0 warnings\n"
+
+    def test_the_error_carries_its_file_and_line(self, tmp_path: Path) -> None:
+        """The language server shows the error at the line of its file."""
+        tree(tmp_path, {".persona-lint.toml": "# deep\nignore = " + "{a=" * 3000 + "\n"})
+        with pytest.raises(ConfigError) as error:
+            load_file(tmp_path / ".persona-lint.toml")
+        assert (error.value.path, error.value.line) == (str(tmp_path / ".persona-lint.toml"), 2)
+
+
+# Issue 16: the line is the key's own line inside persona-lint's table (and inside the right
+# sub-table), whatever other tables before it hold.
+PYPROJECT_WITH_OTHER_TOOLS = """\
+[project]
+name = "x"
+ignore = ["E501"]
+
+[tool.ruff]
+select = ["E"]
+defaults = ["security"]
+severity = { PL304 = "warning" }
+
+[tool.ruff.per-file-ignores]
+"legacy/*.md" = ["E1"]
+
+[tool.persona-lint]
+select = ["PL3"]
+ignore = [
+    "PL407",
+]
+severity = { PL304 = "warning" }
+
+[tool.persona-lint.per-file-ignores]
+"docs/*.md" = ["PL2"]
+"legacy/*.md" = ["PL7"]
+
+[tool.persona-lint.required-gates]
+default = ["security"]
+
+[tool.persona-lint.required-gates.per-file]
+"legacy/*.md" = ["security"]
+"""
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "message"),
+    [
+        ('ignore = [\n    "PL407"', 'ignore = [\n    "PL4077"', ":15: 'ignore': unknown rule code"),
+        ('select = ["PL3"]', 'select = ["PL33"]', ":14: 'select': unknown rule code"),
+        ('"legacy/*.md" = ["PL7"]', '"legacy/*.md" = ["PL77"]', ":22: 'per-file-ignores': unknown"),
+        ('PL304 = "warning"', 'PL304 = "warn"', ":18: 'severity': PL304 = 'warn'; expected"),
+        (
+            '"legacy/*.md" = ["security"]',
+            '"legacy/*.md" = ["securty"]',
+            ":28: required-gates.per-file: unknown topic 'securty'",
+        ),
+        ('default = ["security"]', 'defaults = ["security"]', ":25: unknown key 'defaults' in"),
+    ],
+)
+def test_configuration_errors_name_the_line_inside_the_table(
+    tmp_path: Path, old: str, new: str, message: str
+) -> None:
+    others, ours = PYPROJECT_WITH_OTHER_TOOLS.split("[tool.persona-lint]\n", 1)
+    assert old in ours
+    text = f"{others}[tool.persona-lint]\n{ours.replace(old, new, 1)}"
+    tree(tmp_path, {"pyproject.toml": text, "backend-engineer.md": CANONICAL})
+    line = one_error(cli("backend-engineer.md", cwd=tmp_path))
+    assert line.startswith(
+        f"persona-lint: error: {tmp_path / 'pyproject.toml'} [tool.persona-lint]{message}"
+    )
+
+
+def test_the_example_with_other_tools_is_valid(tmp_path: Path) -> None:
+    tree(tmp_path, {"pyproject.toml": PYPROJECT_WITH_OTHER_TOOLS})
+    assert load_file(tmp_path / "pyproject.toml") is not None
+
+
+class TestKeyLines:
+    def test_tables_dotted_inline_and_quoted_keys(self) -> None:
+        text = (
+            '[a]\nx = """\n[b]\ny = 1\n"""\n'  # a header inside a string is no header
+            "[b]  # comment\n"
+            '"y\\u0031" = 1\n'
+            "c . 'd e' = { f = [1, { g = 2 }], h = 3 }\n"
+            "[[arr]]\nk = [\n  'v',\n]\n"
+        )
+        assert key_lines(text) == {
+            ("a",): 1,
+            ("a", "x"): 2,
+            ("b",): 6,
+            ("b", "y1"): 7,
+            ("b", "c", "d e"): 8,
+            ("b", "c", "d e", "f"): 8,
+            ("b", "c", "d e", "f", "g"): 8,
+            ("b", "c", "d e", "h"): 8,
+            ("arr",): 9,
+            ("arr", "k"): 10,
+        }
+
+    @settings(
+        max_examples=1500,
+        deadline=None,
+        derandomize=True,
+        suppress_health_check=[HealthCheck.too_slow],
+    )
+    @given(st.text(alphabet="ab =.,[]{}\"'#\\\nu0\t", max_size=60))
+    def test_any_text_gives_lines_inside_it(self, text: str) -> None:
+        assert all(1 <= line <= text.count("\n") + 1 for line in key_lines(text).values())
+
+
+# The globs before issue 15: translated to a regular expression (which backtracks). The
+# automaton of persona_lint.globs must match exactly the same paths on small inputs.
+@cache
+def reference_glob(pattern: str) -> re.Pattern[str]:
+    out = []
+    i = 0
+    n = len(pattern)
+    while i < n:
+        char = pattern[i]
+        if pattern.startswith("**/", i):
+            out.append("(?:.*/)?")
+            i += 3
+            continue
+        if pattern.startswith("**", i):
+            out.append(".*")
+            i += 2
+            continue
+        if char == "*":
+            out.append("[^/]*")
+        elif char == "?":
+            out.append("[^/]")
+        elif char == "[":
+            end = pattern.find("]", i + 1)
+            if end < 0:
+                raise ValueError("unclosed '[' in glob")
+            body = pattern[i + 1 : end]
+            if not body:
+                raise ValueError("empty '[]' in glob")
+            if body[0] == "!":
+                body = "^" + body[1:]
+            out.append("[" + body.replace("\\", "\\\\") + "]")
+            i = end
+        else:
+            out.append(re.escape(char))
+        i += 1
+    body = "".join(out)
+    if "/" not in pattern.rstrip("/"):
+        return re.compile(rf"(?:^|.*/){body.rstrip('/')}(?:/.*)?$")
+    return re.compile(rf"^{body.strip('/')}(?:/.*)?$")
+
+
+def compiled_or_error(compile_: object, pattern: str) -> object:
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", FutureWarning)  # re: "possible nested set"
+            return compile_(pattern)  # type: ignore[operator]
+    except (ValueError, re.error):
+        return None
+
+
+@settings(
+    max_examples=3000, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow]
+)
+@given(
+    st.text(alphabet="ab/*?[]!^-.\\", max_size=8),
+    st.lists(st.text(alphabet="ab/.-!^[]\\*", max_size=10), min_size=1, max_size=8),
+)
+def test_globs_match_what_the_regular_expressions_matched(pattern: str, paths: list[str]) -> None:
+    reference = compiled_or_error(reference_glob, pattern)
+    glob = compiled_or_error(GlobPattern, pattern)
+    if glob is None:  # the same bad globs, and an empty negated set "[!]" now always is one
+        assert reference is None or re.search(r"\[[!^]\]", pattern)
+        return
+    assert isinstance(reference, re.Pattern) and isinstance(glob, GlobPattern)
+    for path in paths:
+        assert glob.matches(path) == bool(reference.match(path)), path
+
+
+def test_globs_treat_a_line_break_in_a_name_like_any_character() -> None:
+    """The regular expressions stopped ``.`` at a line break, so ``drafts`` did not exclude
+    ``drafts/a<LF>b.md``; a name may hold any character but ``/``."""
+    assert GlobPattern("drafts").matches("drafts/a\nb.md")
+    assert GlobPattern("**.md").matches("a\nb/c.md")
+    assert not GlobPattern("a?b").matches("a/b")
+    assert GlobPattern("a?b").matches("a\nb")

@@ -672,8 +672,7 @@ async def test_a_toml_error_is_one_diagnostic_in_the_file_and_in_each_persona(
     text = 'select = ["PL304"]\nignore = [\n"PL1" "PL2"]\n'
     config.write_text(text, encoding="utf-8")
     message = (
-        f"invalid persona-lint configuration: {config}: invalid TOML: "
-        "Unclosed array (at line 3, column 7)"
+        f"invalid persona-lint configuration: {config}:3: invalid TOML: Unclosed array (column 7)"
     )
     uri = client.open(config, text, language="toml")
     assert list((await client.next_diagnostics(uri)).diagnostics) == [
