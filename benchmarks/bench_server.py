@@ -204,8 +204,8 @@ async def bench_burst(folder: Path, same_slug: bool) -> None:
 
 
 def bench_in_process(documents: dict[str, str], edits: int) -> None:
-    from persona_lint.linter import check_corpus, lint_source
-    from persona_lint.settings import Settings
+    from persona_lint.config.settings import Settings
+    from persona_lint.engine.lint import check_corpus, lint_source
 
     settings = Settings()
     results = {

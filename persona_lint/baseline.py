@@ -43,11 +43,11 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from persona_lint.atomic import open_output
 from persona_lint.diagnostics import Diagnostic
+from persona_lint.engine.result import FileResult
 from persona_lint.errors import RunError
-from persona_lint.result import FileResult
 from persona_lint.rules.registry import NOT_CHECKED
+from persona_lint.source.write import open_output
 
 FORMAT_VERSION = 1
 # The largest baseline read: about 100,000 entries (an entry takes about 110 bytes).
@@ -102,7 +102,7 @@ def load(file: Path) -> list[Entry]:
     """The entries of a baseline file: a regular file of at most :data:`MAX_SIZE` bytes,
     not reached through a link out of the current directory (a pull request may plant
     one, to ``/dev/zero`` say)."""
-    from persona_lint.files import escape, read_capped
+    from persona_lint.source.files import escape, read_capped
 
     refused = escape(file)
     if refused is not None:

@@ -5,7 +5,7 @@ asks the ``git`` command line (no library, no new dependency) what the tree of `
 holds, which files were renamed since (staged or committed: ``git diff-index --cached -M``),
 and reads the previous content of each persona whose content differs. What the rules need
 of it, the version table's values and a digest of the content, becomes the file's
-:class:`~persona_lint.settings.PreviousVersion`; the rules PL310 and PL311 compare it with
+:class:`~persona_lint.config.settings.PreviousVersion`; the rules PL310 and PL311 compare it with
 the document and stay pure.
 
 **git runs nothing the repository's content chose.** A pull request controls every file
@@ -42,9 +42,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
 
+from persona_lint.config.settings import PreviousVersion
 from persona_lint.errors import RunError
-from persona_lint.files import read_limited
-from persona_lint.settings import PreviousVersion
+from persona_lint.source.files import read_limited
 
 # Configuration given to every git command. On the command line, it wins over every
 # configuration file (the system's, the user's and the repository's).
@@ -285,9 +285,9 @@ def _same_content(path: Path, blob: _Blob, object_format: str) -> bool:
 
 def _facts(ref: str, data: bytes, renamed_from: str | None) -> PreviousVersion | None:
     """What the change-aware rules need of the file's content at REF."""
-    from persona_lint.document import parse_document
+    from persona_lint.document.model import parse_document
     from persona_lint.rules.version import content_digest, version_cell
-    from persona_lint.source import SourceProblem, decode
+    from persona_lint.source.decode import SourceProblem, decode
 
     text = decode(data)
     if isinstance(text, SourceProblem):

@@ -236,8 +236,8 @@ def check(
     show_traceback: bool,
 ) -> None:
     """Lint persona documents (the default command). PATH '-' reads standard input."""
-    from persona_lint.cache import DEFAULT_DIR
-    from persona_lint.run import RunOptions, run
+    from persona_lint.engine.cache import DEFAULT_DIR
+    from persona_lint.engine.run import RunOptions, run
 
     interactive = sys.stdout.isatty()
     if color is None:
@@ -276,8 +276,8 @@ def check(
 
 
 def _show_settings(options: Any, path: Path) -> int:
-    from persona_lint.config import ConfigError
-    from persona_lint.run import build_resolver
+    from persona_lint.config.loader import ConfigError
+    from persona_lint.engine.run import build_resolver
 
     try:
         rows = build_resolver(options).describe(path)
@@ -302,7 +302,7 @@ def _show_settings(options: Any, path: Path) -> int:
 @click.option("--isolated", is_flag=True, help="Ignore every configuration file.")
 def config_command(file: Path, config_path: Path | None, isolated: bool) -> None:
     """Print the settings in force for FILE and where each came from."""
-    from persona_lint.run import RunOptions
+    from persona_lint.engine.run import RunOptions
 
     sys.exit(_show_settings(RunOptions((file,), config=config_path, isolated=isolated), file))
 
@@ -354,12 +354,12 @@ def export(file: Path, output_dir: Path | None) -> None:
     cannot be written (a symbolic link where a block goes is neither replaced nor written
     through).
     """
-    from persona_lint.atomic import open_output
-    from persona_lint.dialect import to_strict_xml
-    from persona_lint.document import parse_document
-    from persona_lint.files import escape, read_limited
-    from persona_lint.settings import DEFAULT_MAX_FILE_SIZE
-    from persona_lint.source import SourceProblem, decode
+    from persona_lint.config.settings import DEFAULT_MAX_FILE_SIZE
+    from persona_lint.document.model import parse_document
+    from persona_lint.source.decode import SourceProblem, decode
+    from persona_lint.source.files import escape, read_limited
+    from persona_lint.source.write import open_output
+    from persona_lint.xml.dialect import to_strict_xml
 
     refused = escape(file)
     if refused is not None:
@@ -417,8 +417,8 @@ def _fail(message: str) -> NoReturn:
 )
 def clean(cache_dir: Path | None) -> None:
     """Delete the result cache (never through a symbolic link)."""
-    from persona_lint.cache import DEFAULT_DIR
-    from persona_lint.cache import clean as remove
+    from persona_lint.engine.cache import DEFAULT_DIR
+    from persona_lint.engine.cache import clean as remove
 
     folder = cache_dir or DEFAULT_DIR
     try:
@@ -446,7 +446,7 @@ def new_command(name: str, folder: Path) -> None:
     {placeholder} is reported by PL901 until replaced. An existing file is never
     overwritten (exit 2).
     """
-    from persona_lint.config import ConfigError, Resolver
+    from persona_lint.config.loader import ConfigError, Resolver
     from persona_lint.scaffold import ScaffoldError, create, slug_for
 
     try:
@@ -462,7 +462,7 @@ def new_command(name: str, folder: Path) -> None:
 @main.command("server")
 def server_command() -> None:
     """Start the language server (LSP over stdio) for editors."""
-    from persona_lint.server import start
+    from persona_lint.lsp.server import start
 
     start()
 

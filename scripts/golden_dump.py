@@ -23,9 +23,9 @@ import datetime  # noqa: E402
 
 from test_properties import MARKUP, Mutation, mutate  # noqa: E402
 
-from persona_lint.linter import check_corpus, lint_source  # noqa: E402
+from persona_lint.config.settings import Settings  # noqa: E402
+from persona_lint.engine.lint import check_corpus, lint_source  # noqa: E402
 from persona_lint.rules.registry import RULES, all_rules  # noqa: E402
-from persona_lint.settings import Settings  # noqa: E402
 
 TODAY = datetime.date(2026, 11, 26)
 

@@ -18,9 +18,9 @@ from hostile.inputs import HOSTILE, Hostile
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from persona_lint import blocks
-from persona_lint.blocks import markdown_blocks, scan
-from persona_lint.document import Document, parse_document
+from persona_lint.document import markdown as blocks
+from persona_lint.document.markdown import markdown_blocks, scan
+from persona_lint.document.model import Document, parse_document
 from persona_lint.rules import all_rules
 
 
@@ -112,7 +112,7 @@ def test_documents_are_the_same_on_both_paths(monkeypatch: pytest.MonkeyPatch) -
 def test_the_fast_path_does_not_import_markdown_it() -> None:
     probe = (
         "import sys\n"
-        "from persona_lint.document import parse_document\n"
+        "from persona_lint.document.model import parse_document\n"
         f"document = parse_document('x.md', open({str(PERSONAS / 'backend-engineer.md')!r}).read())\n"
         "assert document.persona_context is not None\n"
         "print('markdown_it' in sys.modules)\n"

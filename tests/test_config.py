@@ -14,9 +14,9 @@ from conftest import CANONICAL, ROOT, cli, edit, lint, triples
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from persona_lint.config import KEYS, ConfigError, Resolver, command_line_layer, load_file
-from persona_lint.globs import GlobPattern
-from persona_lint.toml_lines import key_lines
+from persona_lint.config.globs import GlobPattern
+from persona_lint.config.loader import KEYS, ConfigError, Resolver, command_line_layer, load_file
+from persona_lint.config.toml_lines import key_lines
 
 BAD_VERSION = edit("| 1.0.0   |", "| 1.0     |")  # PL304 at 3:3
 
@@ -108,7 +108,7 @@ def settings_with(tmp_path: Path, toml: str, name: str = "backend-engineer.md") 
 
 class TestKeys:
     def test_select_extend_select_ignore(self, tmp_path: Path) -> None:
-        from persona_lint.settings import Settings
+        from persona_lint.config.settings import Settings
 
         s = settings_with(
             tmp_path, 'select = ["PL3"]\nextend-select = ["title-format"]\nignore = ["PL304"]\n'
@@ -121,8 +121,8 @@ class TestKeys:
         ]
 
     def test_severity_override_and_off(self, tmp_path: Path) -> None:
-        from persona_lint.linter import lint_source
-        from persona_lint.settings import Settings
+        from persona_lint.config.settings import Settings
+        from persona_lint.engine.lint import lint_source
 
         s = settings_with(tmp_path, 'severity = { PL304 = "warning", "file-name-slug" = "off" }\n')
         assert isinstance(s, Settings)
@@ -652,7 +652,7 @@ class TestKeyLines:
 
 
 # The globs before issue 15: translated to a regular expression (which backtracks). The
-# automaton of persona_lint.globs must match exactly the same paths on small inputs.
+# automaton of persona_lint.config.globs must match exactly the same paths on small inputs.
 @cache
 def reference_glob(pattern: str) -> re.Pattern[str]:
     out = []

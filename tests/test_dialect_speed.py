@@ -1,4 +1,4 @@
-"""Differential tests of the fast paths of persona_lint.dialect (issue 8) against the general
+"""Differential tests of the fast paths of persona_lint.xml.dialect (issue 8) against the general
 ones, which stop at every "&" and "<" and parse with Python handlers:
 
 - ``to_strict_xml`` stops only where there is something to do (two searches in C);
@@ -24,8 +24,10 @@ from conftest import CANONICAL, PERSONAS, SHARED
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from persona_lint import dialect
-from persona_lint.dialect import (
+from persona_lint.document.model import parse_document
+from persona_lint.rules import all_rules
+from persona_lint.xml import dialect
+from persona_lint.xml.dialect import (
     MAX_DEPTH,
     ParsedXml,
     _parse_block_general,
@@ -33,8 +35,6 @@ from persona_lint.dialect import (
     parse_block,
     to_strict_xml,
 )
-from persona_lint.document import parse_document
-from persona_lint.rules import all_rules
 
 
 def assert_same_strict(text: str) -> None:

@@ -7,8 +7,8 @@ from conftest import CANONICAL, PERSONAS, codes, edit
 from hypothesis import given
 from hypothesis import strategies as st
 
-from persona_lint import document as document_module
-from persona_lint.document import Cell, _split_row_general, parse_document, split_row
+from persona_lint.document import model as document_module
+from persona_lint.document.model import Cell, _split_row_general, parse_document, split_row
 
 
 def test_canonical_parts_have_exact_positions() -> None:

@@ -14,11 +14,11 @@ from conftest import CANONICAL, PERSONAS, SHARED
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from persona_lint.dialect import to_strict_xml
-from persona_lint.document import parse_document
-from persona_lint.fastpath import is_valid
+from persona_lint.document.model import parse_document
 from persona_lint.rules import all_rules
-from persona_lint.schema import BEHAVIOR_STAND_IN, behavior_schema, persona_schema, schema_dir
+from persona_lint.xml.dialect import to_strict_xml
+from persona_lint.xml.libxml import is_valid
+from persona_lint.xml.schema import BEHAVIOR_STAND_IN, behavior_schema, persona_schema, schema_dir
 
 
 def xmlschema_valid(root: ElementTree.Element, behavior: bool) -> bool:

@@ -14,15 +14,15 @@ from hypothesis import given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
-from persona_lint import fix
 from persona_lint.cli import main
-from persona_lint.config import resolve_selector
+from persona_lint.config.loader import resolve_selector
+from persona_lint.config.settings import Settings
 from persona_lint.diagnostics import Diagnostic
-from persona_lint.document import Document
-from persona_lint.fix import FIXERS, TextEdit, fix_text, unified_diff
+from persona_lint.document.model import Document
+from persona_lint.fix import engine as fix
+from persona_lint.fix.engine import FIXERS, TextEdit, fix_text, unified_diff
 from persona_lint.rules import all_rules, get_rule
 from persona_lint.rules.context import RuleContext
-from persona_lint.settings import Settings
 
 PATH = "backend-engineer.md"
 STRICT = Settings(today=TODAY, select=frozenset(resolve_selector("ALL")))
@@ -489,7 +489,7 @@ def test_strict_fix_of_every_showcase_persona(persona: Path) -> None:
     assert lint(once.text, persona.name, select=STRICT.select).diagnostics == ()
     assert fix_text(persona.name, once.text, STRICT).text == once.text
     # Escaping changes no element's text: the XML blocks read the same in the dialect.
-    from persona_lint.document import parse_document
+    from persona_lint.document.model import parse_document
 
     def texts(source: str) -> list[list[str]]:
         return [

@@ -26,13 +26,13 @@ from conftest import CANONICAL, PERSONAS, ROOT, SETTINGS, SHARED, edit
 from lxml import etree
 
 from persona_lint.diagnostics import Diagnostic, Severity
+from persona_lint.engine.lint import check_corpus, lint_source
 from persona_lint.formatters import FORMAT_NAMES, Report, get_formatter, write_report
 from persona_lint.formatters import json_report as json_module
 from persona_lint.formatters.common import artifact_uri, fingerprints
 from persona_lint.formatters.github import escape_data, escape_property
 from persona_lint.formatters.sarif import utf16_column
 from persona_lint.formatters.text import SNIPPET_BEFORE, SNIPPET_WIDTH, caret_span, display
-from persona_lint.linter import check_corpus, lint_source
 from persona_lint.rules import all_rules
 
 SNAPSHOTS = Path(__file__).parent / "snapshots"

@@ -24,14 +24,15 @@ from conftest import CANONICAL, codes, edit, lint
 from hostile.audit import Audit, run_audited, strace_usable, system_calls
 from hostile.inputs import FIRST_GATE, HOSTILE, Hostile
 
-from persona_lint import dialect, files
-from persona_lint.cache import user_cache_folder
+from persona_lint.config.settings import DEFAULT_MAX_FILE_SIZE
 from persona_lint.diagnostics import Diagnostic
-from persona_lint.dialect import parse_block
-from persona_lint.document import Document
+from persona_lint.document.model import Document
+from persona_lint.engine.cache import user_cache_folder
 from persona_lint.rules.context import RuleContext
-from persona_lint.settings import DEFAULT_MAX_FILE_SIZE
-from persona_lint.source import decode
+from persona_lint.source import files
+from persona_lint.source.decode import decode
+from persona_lint.xml import dialect
+from persona_lint.xml.dialect import parse_block
 
 XINCLUDE = "http://www.w3.org/2001/XInclude"
 XSI = "http://www.w3.org/2001/XMLSchema-instance"
@@ -428,7 +429,7 @@ LIMIT = [h for h in HOSTILE if h.kind in ("xml", "limit")]
 @pytest.mark.parametrize("hostile", LIMIT, ids=[h.name for h in LIMIT])
 def test_costliest_shapes_at_the_size_limit_still_finish(hostile: Hostile) -> None:
     """Linear, so bounded by max-file-size; figures in benchmarks/bench_hostile.py."""
-    from persona_lint.linter import lint_source
+    from persona_lint.engine.lint import lint_source
 
     data = hostile.make().encode()
     assert len(data) <= DEFAULT_MAX_FILE_SIZE
@@ -658,7 +659,7 @@ def test_unreadable_folder_is_a_diagnostic(tmp_path: Path) -> None:
 
 
 def run_in_process(*paths: Path) -> tuple[int, str]:
-    from persona_lint.run import RunOptions, run
+    from persona_lint.engine.run import RunOptions, run
 
     out, err = io.StringIO(), io.StringIO()
     options = RunOptions(paths=tuple(paths), output_format="concise", cache_dir=None, isolated=True)
@@ -700,7 +701,7 @@ def test_file_that_vanishes_mid_run(tmp_path: Path, monkeypatch: pytest.MonkeyPa
                 candidate.path.unlink()  # found by the walk, gone before it is read
             yield candidate
 
-    monkeypatch.setattr("persona_lint.run.discover", discover)
+    monkeypatch.setattr("persona_lint.engine.run.discover", discover)
     monkeypatch.chdir(tmp_path)
     code, output = run_in_process(Path("tree"))
     assert code == 1  # an error, not a usage error

@@ -270,7 +270,7 @@ def test_baseline_over_the_size_cap_is_not_read(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from persona_lint import baseline
-    from persona_lint.run import RunOptions, run
+    from persona_lint.engine.run import RunOptions, run
 
     write(tmp_path / PATH, BROKEN)
     entries = [{"path": PATH, "code": "PL304", "fingerprint": f"{n:020d}"} for n in range(30)]

@@ -1,4 +1,4 @@
-"""Tests for persona_lint.metrics: the corpus table, exact structures, problems, properties."""
+"""Tests for persona_lint.metrics.grammar: the corpus table, exact structures, problems, properties."""
 
 from __future__ import annotations
 
@@ -12,8 +12,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from persona_lint import metrics
-from persona_lint.metrics import (
+from persona_lint.metrics import grammar as metrics
+from persona_lint.metrics.grammar import (
     Comparator,
     Metric,
     MetricProblem,

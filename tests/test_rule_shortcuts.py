@@ -20,7 +20,7 @@ from conftest import CANONICAL, PERSONAS, edit
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from persona_lint.document import VERSION_COLUMNS, parse_document
+from persona_lint.document.model import VERSION_COLUMNS, parse_document
 from persona_lint.rules.identity import (
     active_slug,
     active_value,
@@ -208,8 +208,8 @@ def test_covers_is_a_search_of_each_gate(keywords: list[str], texts: list[str]) 
 
 
 def test_covers_takes_the_lowercase_search_for_the_default_policy() -> None:
+    from persona_lint.config.settings import DEFAULT_GATE_TOPICS
     from persona_lint.rules.gates import topic
-    from persona_lint.settings import DEFAULT_GATE_TOPICS
 
     for _, keywords in DEFAULT_GATE_TOPICS:
         assert topic(keywords).lowered is not None

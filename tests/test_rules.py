@@ -8,9 +8,9 @@ import re
 import pytest
 from conftest import CANONICAL, ROOT, codes, edit, lint, triples
 
+from persona_lint.config.settings import DEFAULT_GATE_TOPICS
 from persona_lint.rules import all_rules, get_rule
 from persona_lint.rules.docs import render_rule, rules_markdown
-from persona_lint.settings import DEFAULT_GATE_TOPICS
 
 # Where each rule's documented failing example is reported: (line, column).
 EXAMPLE_PLACES = {
@@ -117,8 +117,8 @@ def test_status_set_is_configurable() -> None:
 def test_today_is_pinned_by_settings() -> None:
     import datetime
 
-    from persona_lint.linter import lint_source
-    from persona_lint.settings import Settings
+    from persona_lint.config.settings import Settings
+    from persona_lint.engine.lint import lint_source
 
     text = edit("| 2025-07-11   |", "| 2026-12-01   |")
     early = Settings(today=datetime.date(2026, 11, 30))
@@ -135,8 +135,8 @@ def test_numbered_steps_gap() -> None:
 
 
 def test_duplicate_slug_across_files() -> None:
-    from persona_lint.linter import check_corpus, lint_source
-    from persona_lint.settings import Settings
+    from persona_lint.config.settings import Settings
+    from persona_lint.engine.lint import check_corpus, lint_source
 
     settings = Settings()
     results = check_corpus(

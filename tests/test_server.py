@@ -22,8 +22,8 @@ from lsp.client import Client, start_client, stop_client
 from lsprotocol import types
 
 from persona_lint.diagnostics import Diagnostic
-from persona_lint.fix import fix_one
-from persona_lint.linter import check_corpus, lint_source
+from persona_lint.engine.lint import check_corpus, lint_source
+from persona_lint.fix.engine import fix_one
 from persona_lint.lsp.edits import (
     Change,
     open_markup,
@@ -31,9 +31,9 @@ from persona_lint.lsp.edits import (
     suppression_fix,
     text_change,
 )
+from persona_lint.lsp.server import MAX_RESOLVER_FOLDERS, create_server
 from persona_lint.rules import get_rule
 from persona_lint.rules.docs import render_rule
-from persona_lint.server import MAX_RESOLVER_FOLDERS, create_server
 
 UTF8 = types.PositionEncodingKind.Utf8
 UTF16 = types.PositionEncodingKind.Utf16

@@ -22,9 +22,9 @@ from conftest import CANONICAL, SETTINGS, cli, edit, triples
 from lsp.client import start_client, stop_client
 from lsprotocol import types
 
-from persona_lint.document import parse_document
-from persona_lint.linter import lint_source
-from persona_lint.postprocess import check_corpus
+from persona_lint.document.model import parse_document
+from persona_lint.engine.lint import lint_source
+from persona_lint.engine.postprocess import check_corpus
 
 NOT_A_PERSONA = (
     "not a persona document: no version table, no '# <Name> Persona' title and "
@@ -154,13 +154,13 @@ def test_only_severity_naming_the_code_or_a_suppression_changes_it(tmp_path: Pat
     ("setup", "message"),
     [
         (
-            "import persona_lint.run as run\n"
+            "import persona_lint.engine.run as run\n"
             "def broken(results):\n    raise KeyError('planted')\n"
             "run.summary = broken",
             "persona-lint: internal error while writing the report: KeyError: 'planted'",
         ),
         (
-            "import persona_lint.run as run\n"
+            "import persona_lint.engine.run as run\n"
             "def broken(path, limit):\n    raise RuntimeError('planted \\x1b[2J')\n"
             "run.read_limited = broken",
             "persona-lint: internal error while linting backend-engineer.md: "
@@ -229,7 +229,7 @@ def test_a_shared_computation_that_fails_is_one_pl001(monkeypatch: pytest.Monkey
 
 
 def test_document_once_remembers_a_failure() -> None:
-    from persona_lint.document import ComputationFailed
+    from persona_lint.document.model import ComputationFailed
 
     calls: list[int] = []
 
@@ -384,7 +384,8 @@ def test_the_walk_reports_an_entry_it_cannot_tell(tmp_path: Path) -> None:
 
 
 def test_one_definition_of_a_markdown_file(tmp_path: Path) -> None:
-    from persona_lint import files, server
+    from persona_lint.lsp import server
+    from persona_lint.source import files
 
     assert vars(server)["MARKDOWN_SUFFIXES"] is files.MARKDOWN_SUFFIXES  # imported, not copied
     broken = edit("| 1.0.0   |", "| 1.0     |")
@@ -406,7 +407,7 @@ def test_one_definition_of_a_markdown_file(tmp_path: Path) -> None:
 # reads it again and must not skip it in silence.
 CHANGED_BEFORE_THE_FIX = """
 from pathlib import Path
-import persona_lint.run as run
+import persona_lint.engine.run as run
 original = run._edit_files
 def racing(options, results, *rest):
     Path("backend-engineer.md").write_bytes(Path("replacement").read_bytes())

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from conftest import CANONICAL, codes, edit, lint
 
-from persona_lint.dialect import parse_block, to_strict_xml
+from persona_lint.xml.dialect import parse_block, to_strict_xml
 
 # (id, edited canonical persona, expected (code, line, column) diagnostics)
 CASES = [

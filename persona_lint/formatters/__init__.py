@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, NamedTuple, TextIO
 if TYPE_CHECKING:
     # Only for annotations: the CLI imports FORMAT_NAMES, which must stay cheap.
     from persona_lint.diagnostics import Diagnostic
-    from persona_lint.result import FileResult
+    from persona_lint.engine.result import FileResult
 
 
 class Report(NamedTuple):
@@ -99,7 +99,7 @@ def write_report(
         return
     if report.color:
         report = report._replace(color=False)
-    from persona_lint.atomic import open_output
+    from persona_lint.source.write import open_output
 
     streams = (stdout,) if stderr is None else (stdout, stderr)
     with open_output(Path(destination), streams) as handle:

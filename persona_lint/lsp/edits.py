@@ -2,7 +2,7 @@
 document or of two texts: where a suppression comment goes so that the document stays
 valid (:func:`suppression_fix`), removing an unused one (:func:`removal_fix`), and the one
 change that turns a text into its fixed version (:func:`text_change`), for the rules' own
-fixes that :mod:`persona_lint.fix` computes.
+fixes that :mod:`persona_lint.fix.engine` computes.
 
 Places are 0-based (line, column) pairs counting code points in the text as the linter
 reads it (LF line endings, no byte order mark); the server converts them to the client's
@@ -15,9 +15,9 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from persona_lint.config import resolve_selector
+from persona_lint.config.loader import resolve_selector
 from persona_lint.diagnostics import Diagnostic
-from persona_lint.document import CodeBlock, Document
+from persona_lint.document.model import CodeBlock, Document
 
 
 @dataclass(frozen=True)

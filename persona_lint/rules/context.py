@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime
 from typing import NamedTuple
 
-from persona_lint.settings import PreviousVersion, Settings
+from persona_lint.config.settings import PreviousVersion, Settings
 
 
 class RuleContext(NamedTuple):

@@ -6,7 +6,7 @@ from collections import defaultdict
 from collections.abc import Iterator, Sequence
 
 from persona_lint.diagnostics import Diagnostic, Severity
-from persona_lint.result import PersonaFacts
+from persona_lint.engine.result import PersonaFacts
 from persona_lint.rules.context import RuleContext
 from persona_lint.rules.registry import RULES, corpus_rule
 

@@ -1,4 +1,5 @@
-"""PL6xx: the success metrics of ``quality_standards``, parsed by :mod:`persona_lint.metrics`.
+"""PL6xx: the success metrics of ``quality_standards``, parsed by
+:mod:`persona_lint.metrics.grammar`.
 
 Each ``<metric>`` is read into subject, comparator, threshold, unit and qualifiers (see
 ``persona-lint explain PL605`` for the grammar). Diagnostics about a metric carry its parsed
@@ -14,9 +15,9 @@ from collections.abc import Iterator
 from typing import NamedTuple
 from xml.etree.ElementTree import Element
 
-from persona_lint import metrics as grammar
 from persona_lint.diagnostics import Diagnostic, Severity
-from persona_lint.document import Document, XmlBlock
+from persona_lint.document.model import Document, XmlBlock
+from persona_lint.metrics import grammar
 from persona_lint.rules.context import RuleContext
 from persona_lint.rules.registry import Edit, finding, rule
 from persona_lint.rules.template import PLACEHOLDER, may_hold_placeholder
@@ -257,7 +258,7 @@ def malformed_comparison(document: Document, context: RuleContext) -> Iterator[D
     """A metric with a comparison symbol that is not followed by exactly one threshold:
     ``<< 200ms``, ``< ms``, ``<= > 5ms``, a comparison at the very end.
 
-    The grammar (from persona_lint/metrics.py): a metric is ``SUBJECT OP THRESHOLD [UNIT]
+    The grammar (from persona_lint/metrics/grammar.py): a metric is ``SUBJECT OP THRESHOLD [UNIT]
     [qualifiers]`` (``API response time < 200ms for 95% of requests``), ``OP THRESHOLD UNIT
     SUBJECT`` (``< 15 minute incident response time``), ``THRESHOLD UNIT SUBJECT``
     (``99.99% infrastructure availability``), a comparison in words (``within 48 hours``,

@@ -16,8 +16,8 @@ from typing import TYPE_CHECKING, NamedTuple
 from persona_lint.diagnostics import Diagnostic, Severity
 
 if TYPE_CHECKING:
-    from persona_lint.document import Document
-    from persona_lint.result import PersonaFacts
+    from persona_lint.document.model import Document
+    from persona_lint.engine.result import PersonaFacts
     from persona_lint.rules.context import RuleContext
 
 DocumentCheck = Callable[["Document", "RuleContext"], Iterable[Diagnostic]]
@@ -60,7 +60,7 @@ class Rule(NamedTuple):
     check_all: CorpusCheck | None = None
     fails: Edit | None = None
     passes: Edit | None = None
-    # ``--fix`` can repair it without changing what the persona means (persona_lint.fix).
+    # ``--fix`` can repair it without changing what the persona means (persona_lint.fix.engine).
     fixable: bool = False
     # False: not in the default selection; enabled only when a selection names it.
     default_enabled: bool = True

@@ -14,7 +14,7 @@ from operator import attrgetter
 from xml.etree.ElementTree import Element
 
 from persona_lint.diagnostics import Diagnostic, Severity
-from persona_lint.document import Document, XmlBlock
+from persona_lint.document.model import Document, XmlBlock
 from persona_lint.rules.context import RuleContext
 from persona_lint.rules.registry import Edit, finding, rule
 

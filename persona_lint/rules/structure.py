@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from persona_lint.diagnostics import Diagnostic, Severity
-from persona_lint.document import Document, XmlBlock
+from persona_lint.document.model import Document, XmlBlock
 from persona_lint.rules.context import RuleContext
 from persona_lint.rules.registry import Edit, finding, rule
 

@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterator
 
 from persona_lint.diagnostics import Diagnostic, Severity
-from persona_lint.document import Document
+from persona_lint.document.model import Document
 from persona_lint.rules.context import RuleContext
 from persona_lint.rules.registry import Edit, finding, rule
 

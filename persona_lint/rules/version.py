@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from operator import attrgetter
 
 from persona_lint.diagnostics import Diagnostic, Severity
-from persona_lint.document import VERSION_COLUMNS, Cell, Document
+from persona_lint.document.model import VERSION_COLUMNS, Cell, Document
 from persona_lint.rules.context import RuleContext
 from persona_lint.rules.registry import Edit, finding, rule
 

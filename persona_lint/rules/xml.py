@@ -11,13 +11,13 @@ import re
 from collections.abc import Iterator
 
 from persona_lint.diagnostics import Diagnostic, Severity
-from persona_lint.dialect import REFERENCE as _REFERENCE
-from persona_lint.dialect import to_strict_xml
-from persona_lint.document import Document, XmlBlock
-from persona_lint.fastpath import is_valid
+from persona_lint.document.model import Document, XmlBlock
 from persona_lint.rules.context import RuleContext
 from persona_lint.rules.registry import Edit, finding, rule
-from persona_lint.schema import (
+from persona_lint.xml.dialect import REFERENCE as _REFERENCE
+from persona_lint.xml.dialect import to_strict_xml
+from persona_lint.xml.libxml import is_valid
+from persona_lint.xml.schema import (
     SchemaIssue,
     check_approaches,
     check_tail,

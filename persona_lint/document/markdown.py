@@ -11,7 +11,7 @@ document only when every line belongs to a construct whose CommonMark (+ GFM tab
 reading it can reproduce exactly, and returns ``None`` ("I can't be sure") otherwise, in
 which case :func:`parse_blocks` falls back to markdown-it, imported only then (a process
 that lints only persona documents never loads it). Both paths produce the same neutral
-:class:`Block` records, from which :func:`persona_lint.document.parse_document` builds
+:class:`Block` records, from which :func:`persona_lint.document.model.parse_document` builds
 everything else, and ``tests/test_blocks.py`` proves that they agree on every known
 document (personas, the real corpus, docs, rule examples, hostile inputs) and on
 thousands of line-wise mutations and random line soups. A scanner change that is not

@@ -1,7 +1,7 @@
 """The parsed persona document: its Markdown block structure, its XML blocks, and a source
 map from every part back to 1-based lines and columns of the Markdown file.
 
-Only block structure is parsed (see :mod:`persona_lint.blocks`: a line scanner for the
+Only block structure is parsed (see :mod:`persona_lint.document.markdown`: a line scanner for the
 Markdown subset persona documents use, markdown-it-py with its inline rules off for anything
 else): persona-lint needs fences, headings, tables and paragraphs, never emphasis or links,
 and block parsing stays linear on pathological inline markup.
@@ -16,9 +16,9 @@ from functools import cache, cached_property
 from typing import NamedTuple, TypeVar
 from xml.etree.ElementTree import Element
 
-from persona_lint.blocks import Block, parse_blocks
-from persona_lint.dialect import REFERENCE as _REFERENCE
-from persona_lint.dialect import ParsedXml, parse_block
+from persona_lint.document.markdown import Block, parse_blocks
+from persona_lint.xml.dialect import REFERENCE as _REFERENCE
+from persona_lint.xml.dialect import ParsedXml, parse_block
 
 _T = TypeVar("_T")
 VERSION_COLUMNS = ("version", "last_updated", "status")

@@ -15,7 +15,7 @@ it), converted by pygls' :class:`PositionCodec`.
 
 Code actions: for each fixable diagnostic, its rule's own fix (``quickfix``, preferred);
 ``source.fixAll.persona-lint``, every safe fix at once; both computed by the engine of
-``--fix`` (:mod:`persona_lint.fix`), which lints the fixed text again before a fix is
+``--fix`` (:mod:`persona_lint.fix.engine`), which lints the fixed text again before a fix is
 offered; then suppressions (:mod:`persona_lint.lsp.edits`).
 
 Settings come from the same discovery as the command line (one :class:`Resolver`, kept
@@ -56,12 +56,13 @@ from pygls.uris import to_fs_path
 from pygls.workspace.position_codec import PositionCodec
 
 from persona_lint import __version__
-from persona_lint.config import CONFIG_NAME, PYPROJECT, ConfigError, Resolver
+from persona_lint.config.loader import CONFIG_NAME, PYPROJECT, ConfigError, Resolver
+from persona_lint.config.settings import Settings
 from persona_lint.diagnostics import Diagnostic, Severity
-from persona_lint.document import Document
-from persona_lint.files import MARKDOWN_SUFFIXES
-from persona_lint.fix import FIXERS, fix_one, fix_text
-from persona_lint.linter import FileResult, lint_source
+from persona_lint.document.model import Document
+from persona_lint.engine.lint import FileResult, lint_source
+from persona_lint.engine.postprocess import cap_findings, corpus_findings, finalize, suppress
+from persona_lint.fix.engine import FIXERS, fix_one, fix_text
 from persona_lint.lsp.edits import (
     Change,
     Fix,
@@ -72,10 +73,9 @@ from persona_lint.lsp.edits import (
 )
 from persona_lint.lsp.slugs import SlugIndex, SlugKey
 from persona_lint.lsp.transport import BoundedReader, PersonaProtocol
-from persona_lint.postprocess import cap_findings, corpus_findings, finalize, suppress
 from persona_lint.rules import get_rule
 from persona_lint.rules.docs import render_rule
-from persona_lint.settings import Settings
+from persona_lint.source.files import MARKDOWN_SUFFIXES
 
 __all__ = [
     "Change",
@@ -783,7 +783,7 @@ class PersonaServer(LanguageServer):
 
     def warm_up(self) -> None:
         """Build the schemas and the Markdown parser before the first document arrives."""
-        from persona_lint.schema import behavior_schema, persona_schema
+        from persona_lint.xml.schema import behavior_schema, persona_schema
 
         persona_schema()
         behavior_schema()

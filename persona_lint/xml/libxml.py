@@ -18,7 +18,7 @@ from __future__ import annotations
 from functools import cache
 from typing import Any
 
-from persona_lint.schema import BEHAVIOR_STAND_IN, schema_dir
+from persona_lint.xml.schema import BEHAVIOR_STAND_IN, schema_dir
 
 
 @cache
@@ -56,7 +56,7 @@ def preload() -> None:
 def is_valid(strict_xml: str, schema: str, *, behavior: bool = False) -> bool | None:
     """Whether libxml2 finds the block valid; None when it cannot tell (then ask xmlschema).
 
-    ``strict_xml`` is the block rewritten as strict XML (see :mod:`persona_lint.dialect`);
+    ``strict_xml`` is the block rewritten as strict XML (see :mod:`persona_lint.xml.dialect`);
     ``behavior``: validate the root's content through the schema's stand-in root element.
     """
     if "xmlns" in strict_xml:

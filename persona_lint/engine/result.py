@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, NamedTuple
 
+from persona_lint.config.settings import Settings
 from persona_lint.diagnostics import Diagnostic
-from persona_lint.settings import Settings
 
 if TYPE_CHECKING:
-    from persona_lint.document import Document
+    from persona_lint.document.model import Document
 
 
 class PersonaFacts(NamedTuple):

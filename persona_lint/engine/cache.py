@@ -32,10 +32,10 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from persona_lint import __version__
+from persona_lint.config.settings import Settings
 from persona_lint.diagnostics import Diagnostic, Severity
-from persona_lint.result import FileResult, PersonaFacts
-from persona_lint.settings import Settings
-from persona_lint.source import SourceProblem, decode
+from persona_lint.engine.result import FileResult, PersonaFacts
+from persona_lint.source.decode import SourceProblem, decode
 
 T = TypeVar("T")
 
@@ -60,7 +60,7 @@ def code_fingerprint() -> str:
     import importlib.util
     import sys
 
-    from persona_lint.schema import schema_dir
+    from persona_lint.xml.schema import schema_dir
 
     digest = hashlib.sha256(f"{__version__}\0{sys.version}".encode())
     for xsd in sorted(schema_dir().glob("*.xsd")):
@@ -69,7 +69,7 @@ def code_fingerprint() -> str:
         spec = importlib.util.find_spec(name)
         origin = spec.origin if spec is not None and spec.has_location else None
         digest.update(Path(origin).read_bytes() if origin else b"absent")
-    package = Path(__file__).resolve().parent
+    package = Path(__file__).resolve().parents[1]  # all of persona_lint
     for source in sorted(package.rglob("*.py")):
         stat = source.stat()
         digest.update(f"{source.relative_to(package)}:{stat.st_size}:{stat.st_mtime_ns}".encode())
@@ -152,7 +152,7 @@ class ResultCache:
         body = self._body()
         if body is None:
             return
-        from persona_lint.atomic import atomic_write
+        from persona_lint.source.write import atomic_write
 
         try:
             self.file.parent.mkdir(parents=True, exist_ok=True)
@@ -203,7 +203,7 @@ def _read_entries(file: Path, secret: bytes) -> dict[str, Any]:
     ``secret``, not JSON, nested too deep, of another shape)."""
     import json
 
-    from persona_lint.files import read_limited
+    from persona_lint.source.files import read_limited
 
     try:
         data = read_limited(file, MAX_BYTES, follow_links=False)
@@ -358,7 +358,7 @@ def clean(folder: Path) -> bool:
     import os
     import shutil
 
-    from persona_lint.files import escape
+    from persona_lint.source.files import escape
 
     if any(os.path.islink(path) for path in (folder, folder / FORMAT)):
         raise OSError(errno.ELOOP, "a symbolic link; not followed")

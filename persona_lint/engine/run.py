@@ -11,17 +11,17 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO, NamedTuple, TextIO
 
-from persona_lint.cache import DEFAULT_DIR, ResultCache
-from persona_lint.config import Resolver, command_line_layer
+from persona_lint.config.loader import Resolver, command_line_layer
+from persona_lint.config.settings import Settings
+from persona_lint.engine.cache import DEFAULT_DIR, ResultCache
+from persona_lint.engine.postprocess import check_corpus
+from persona_lint.engine.result import FileResult
 from persona_lint.errors import RunError
 from persona_lint.failures import InternalError, describe, doing
-from persona_lint.files import discover, read_limited, read_stream
 from persona_lint.formatters import Report, get_formatter
 from persona_lint.formatters.escape import human_path
-from persona_lint.postprocess import check_corpus
-from persona_lint.result import FileResult
-from persona_lint.settings import Settings
-from persona_lint.source import SourceProblem, source_text
+from persona_lint.source.decode import SourceProblem, source_text
+from persona_lint.source.files import discover, read_limited, read_stream
 
 if TYPE_CHECKING:
     from persona_lint.changes import ChangeTracker
@@ -109,7 +109,7 @@ def _cached(
 
 def _lint_job(job: _Job) -> tuple[str, FileResult]:
     """Read (unless given), lint, and key the result for the cache ("" for no entry)."""
-    from persona_lint.linter import lint_source, problem  # parsers load only on a cache miss
+    from persona_lint.engine.lint import lint_source, problem  # parsers load only on a cache miss
 
     with doing("linting", job.path):
         data = job.data if job.data is not None else _read(job.path, job.settings)
@@ -138,9 +138,9 @@ def _lint_jobs(jobs: list[_Job], workers: int) -> list[tuple[str, FileResult]]:
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
-    from persona_lint import linter  # noqa: F401  (parsers and rules, before the fork)
-    from persona_lint.fastpath import preload
+    from persona_lint.engine import lint  # noqa: F401  (parsers and rules, before the fork)
     from persona_lint.rules.registry import load_families
+    from persona_lint.xml.libxml import preload
 
     load_families()
     preload()  # forked workers share what the parent loaded instead of each loading it
@@ -166,7 +166,7 @@ def worker_count(requested: int, misses: int) -> int:
 
 
 def _problem(path: str, message: str, settings: Settings) -> FileResult:
-    from persona_lint.linter import problem
+    from persona_lint.engine.lint import problem
 
     return problem(path, "PL004", message, settings)
 
@@ -406,8 +406,14 @@ def _edit_files(
     without being opened again. Files are read again by the same bounded reader; one that
     can no longer be read or decoded (changed since the lint) is said on standard error
     and counted in ``unchecked``: the run lints again to report what it is now."""
-    from persona_lint.fix import FIXERS, encode_like, fix_text, unified_diff, write_if_unchanged
-    from persona_lint.postprocess import corpus_findings
+    from persona_lint.engine.postprocess import corpus_findings
+    from persona_lint.fix.engine import (
+        FIXERS,
+        encode_like,
+        fix_text,
+        unified_diff,
+        write_if_unchanged,
+    )
 
     extras = corpus_findings(results)
     done = _Edits()

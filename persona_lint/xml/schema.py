@@ -46,9 +46,9 @@ MAX_CHILDREN = 256  # child elements of one element that validation accepts to d
 
 def schema_dir() -> Path:
     """The XSD folder: inside the installed package, or ``schemas/`` of a source checkout."""
-    here = Path(__file__).resolve().parent
-    packaged = here / "schemas"
-    return packaged if packaged.is_dir() else here.parent / "schemas"
+    package = Path(__file__).resolve().parents[1]
+    packaged = package / "schemas"
+    return packaged if packaged.is_dir() else package.parent / "schemas"
 
 
 class SchemaIssue(NamedTuple):

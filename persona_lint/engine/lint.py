@@ -8,16 +8,16 @@ applied here, after the rules, so rules stay pure and simple.
 
 from __future__ import annotations
 
+from persona_lint.config.settings import Settings
 from persona_lint.diagnostics import Diagnostic
-from persona_lint.document import ComputationFailed, Document, parse_document
+from persona_lint.document.model import ComputationFailed, Document, parse_document
+from persona_lint.engine.postprocess import cap_findings, check_corpus, finalize, suppress
+from persona_lint.engine.result import FileResult, PersonaFacts
+from persona_lint.engine.suppress import may_hold_directives
 from persona_lint.failures import describe
-from persona_lint.postprocess import cap_findings, check_corpus, finalize, suppress
-from persona_lint.result import FileResult, PersonaFacts
 from persona_lint.rules.context import RuleContext
 from persona_lint.rules.registry import document_rules, get_rule
-from persona_lint.settings import Settings
-from persona_lint.source import SourceProblem, source_text
-from persona_lint.suppress import may_hold_directives
+from persona_lint.source.decode import SourceProblem, source_text
 
 
 def lint_source(
@@ -29,7 +29,7 @@ def lint_source(
     defer_suppressions: bool = False,
 ) -> FileResult:
     """Lint one file's contents: its bytes, or its text (language server, ``--fix``), which
-    takes the same decode path (:func:`persona_lint.source.source_text`).
+    takes the same decode path (:func:`persona_lint.source.decode.source_text`).
 
     ``explicit``: the file was named, not found by a walk. ``defer_suppressions``: leave
     inline suppressions to :func:`check_corpus` (which must then be called), so they also

@@ -9,12 +9,12 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Iterable, Sequence
 
+from persona_lint.config.settings import Settings
 from persona_lint.diagnostics import Diagnostic, Severity
+from persona_lint.engine.result import FileResult
+from persona_lint.engine.suppress import apply_suppressions
 from persona_lint.failures import describe
-from persona_lint.result import FileResult
 from persona_lint.rules.registry import DEFAULT_OFF
-from persona_lint.settings import Settings
-from persona_lint.suppress import apply_suppressions
 
 
 def finalize(diagnostics: Iterable[Diagnostic], settings: Settings) -> list[Diagnostic]:

@@ -28,12 +28,12 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from persona_lint.atomic import OwnerNotKept, atomic_write
+from persona_lint.config.settings import Settings
 from persona_lint.diagnostics import Diagnostic
-from persona_lint.document import Document
-from persona_lint.result import FileResult
+from persona_lint.document.model import Document
+from persona_lint.engine.result import FileResult
 from persona_lint.rules.context import RuleContext
-from persona_lint.settings import Settings
+from persona_lint.source.write import OwnerNotKept, atomic_write
 
 # Passes of lint-fix-lint before giving up (each pass fixes what no other fix overlaps).
 MAX_PASSES = 8
@@ -295,8 +295,8 @@ def _lint(
 ) -> tuple[FileResult, list[Diagnostic]]:
     """Lint like a run does: the file's rules, the cross-file findings it had in the run
     (``extra``), then its inline suppressions."""
-    from persona_lint.linter import lint_source
-    from persona_lint.postprocess import finalize, suppress
+    from persona_lint.engine.lint import lint_source
+    from persona_lint.engine.postprocess import finalize, suppress
 
     result = lint_source(path, text, settings, defer_suppressions=True)
     if extra:
@@ -607,7 +607,7 @@ def write_if_unchanged(path: Path, original: bytes, content: bytes) -> str | Non
     other names, which may lie outside the tree), and a file whose owner this process may
     not give to the new file is not written.
     """
-    from persona_lint.files import read_limited
+    from persona_lint.source.files import read_limited
 
     try:
         before = os.lstat(path)

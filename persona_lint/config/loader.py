@@ -5,7 +5,7 @@ Settings come from ``[tool.persona-lint]`` in ``pyproject.toml`` or from
 linted file: the nearest file wins, and ``.persona-lint.toml`` beats ``pyproject.toml`` in
 the same folder (a ``pyproject.toml`` without the table does not count). ``--config PATH``
 names one file for every linted file; ``--isolated`` ignores all files. Command-line options
-override the file. Without any file, the defaults of :mod:`persona_lint.settings` apply.
+override the file. Without any file, the defaults of :mod:`persona_lint.config.settings` apply.
 
 Every error (unknown key, unknown code, wrong type, bad glob, invalid TOML) is a
 :class:`ConfigError`: one message naming the file, the key and the line, with the closest
@@ -26,18 +26,18 @@ from functools import cache
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from persona_lint.diagnostics import Severity
-from persona_lint.errors import RunError
-from persona_lint.globs import GlobPattern, compile_glob
-from persona_lint.rules.registry import DEFAULT_OFF, NOT_CHECKED
-from persona_lint.settings import (
+from persona_lint.config.globs import GlobPattern, compile_glob
+from persona_lint.config.settings import (
     DEFAULT_GATE_TOPICS,
     DEFAULT_MAX_FILE_SIZE,
     DEFAULT_REQUIRED_TOPICS,
     DEFAULT_STATUSES,
     Settings,
 )
-from persona_lint.toml_lines import KeyPath, deepest_line, key_lines, line_of
+from persona_lint.config.toml_lines import KeyPath, deepest_line, key_lines, line_of
+from persona_lint.diagnostics import Severity
+from persona_lint.errors import RunError
+from persona_lint.rules.registry import DEFAULT_OFF, NOT_CHECKED
 
 CONFIG_NAME = ".persona-lint.toml"
 PYPROJECT = "pyproject.toml"
@@ -127,7 +127,7 @@ def _suggest(word: str, choices: Iterable[str]) -> str:
 
 
 class Glob(NamedTuple):
-    """A glob of a configuration file (see :mod:`persona_lint.globs`)."""
+    """A glob of a configuration file (see :mod:`persona_lint.config.globs`)."""
 
     pattern: str
     compiled: GlobPattern
@@ -393,7 +393,7 @@ def _config_file(candidate: Path) -> bool:
     through a link out of the current directory is not searched (its files are not linted
     either); anything else there but a folder is a configuration file, which
     :func:`load_file` then refuses unless it is a regular file inside the tree."""
-    from persona_lint.files import escape
+    from persona_lint.source.files import escape
 
     if escape(candidate.parent, strict_last=False) is not None:
         return False
@@ -412,7 +412,7 @@ def load_file(path: Path) -> Layer | None:
     Read like a persona: a regular file only, at most :data:`MAX_CONFIG_SIZE` bytes, and not
     through a link leading out of the current directory (a link to /proc/self/environ, or
     to another user's files, would be parsed, and parts of it echoed in errors)."""
-    from persona_lint.files import escape, read_capped
+    from persona_lint.source.files import escape, read_capped
 
     refused = escape(path, strict_last=False)
     if refused is not None:
