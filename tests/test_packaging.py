@@ -30,6 +30,8 @@ def test_wheel_ships_the_licence_and_the_schemas(tmp_path: Path) -> None:
     assert licence == (ROOT / "LICENSE").read_text(encoding="utf-8")
     assert licence.startswith("MIT License\n")
     assert "persona_lint/schemas/persona.xsd" in names
+    modules = sorted(p.relative_to(ROOT).as_posix() for p in (ROOT / "persona_lint").rglob("*.py"))
+    assert [m for m in modules if m not in names] == []  # every package listed in pyproject
 
 
 def test_make_sets_up_without_a_setuptools_notice(tmp_path: Path) -> None:
