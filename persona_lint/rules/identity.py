@@ -35,7 +35,7 @@ def slugify(name: str) -> str:
 
 
 def behavior_root(slug: str) -> str:
-    """The behaviour block's root element for a slug: ``backend_engineer_behavior``."""
+    """The behaviour block's root element for a slug: `backend_engineer_behavior`."""
     return slug.replace("-", "_") + "_behavior"
 
 
@@ -83,7 +83,7 @@ def grandchild(parent: Element, tag: str, child_tag: str) -> Element | None:
 
 
 def persona_name(document: Document) -> tuple[str, tuple[int, int]] | None:
-    """``persona_identity/name`` and the place of its text, when present."""
+    """`persona_identity/name` and the place of its text, when present."""
     found = _name(document)
     if found is None:
         return None
@@ -91,13 +91,13 @@ def persona_name(document: Document) -> tuple[str, tuple[int, int]] | None:
 
 
 def persona_name_text(document: Document) -> str | None:
-    """``persona_identity/name`` with its whitespace collapsed, without looking up its place."""
+    """`persona_identity/name` with its whitespace collapsed, without looking up its place."""
     found = _name(document)
     return found.text if found is not None else None
 
 
 def active_value(document: Document) -> str | None:
-    """``persona_context/@active``, when present, without looking up its place."""
+    """`persona_context/@active`, when present, without looking up its place."""
     block = document.persona_context
     if block is None or block.root is None:
         return None

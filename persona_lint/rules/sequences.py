@@ -1,6 +1,6 @@
 """PL7xx: numbered sequences, arrow chains and lists inside the XML blocks.
 
-The rules share one walk over the elements (:class:`_Scan`), and each has a cheap screen
+The rules share one walk over the elements (`_Scan`), and each has a cheap screen
 that passes over the usual, clean case in a few C calls: the detailed analysis runs only
 where the screen says a finding is possible. The tests compare every screen with the
 analysis it stands in for (tests/test_sequence_screens.py).
@@ -292,10 +292,10 @@ def empty_arrow_stage(document: Document, context: RuleContext) -> Iterator[Diag
 def _may_have_empty_stage(text: str) -> bool:
     """PL702's screen: False only when no line of the text has an empty stage.
 
-    With ``→`` as the only arrow, the text's pieces between arrows (one split in C; sre
+    With `→` as the only arrow, the text's pieces between arrows (one split in C; sre
     is slow on these texts) are the stages of its lines, joined across line breaks. A stage
     is empty on its line when the piece after an arrow is blank up to the end of the line,
-    or the piece before an arrow is blank from the start of the line. A text with ``->``
+    or the piece before an arrow is blank from the start of the line. A text with `->`
     goes to the full analysis.
     """
     if "->" in text:
@@ -496,5 +496,5 @@ _UNICODE_SPACES = (
 
 
 def _full_keys(texts: list[str]) -> list[str]:
-    """The text part of ``_item_key`` for each text."""
+    """The text part of `_item_key` for each text."""
     return list(map(str.casefold, map(" ".join, map(str.split, texts))))

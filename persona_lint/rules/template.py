@@ -68,13 +68,13 @@ def template_placeholder(document: Document, context: RuleContext) -> Iterator[D
 
 
 def may_hold_placeholder(text: str) -> bool:
-    """A cheap screen: False only when PLACEHOLDER cannot match anywhere in ``text``.
+    """A cheap screen: False only when PLACEHOLDER cannot match anywhere in `text`.
 
-    Every match holds a ``{`` or one of the words ``TODO``, ``TBD``, ``FIXME``. Searching
+    Every match holds a `{` or one of the words `TODO`, `TBD`, `FIXME`. Searching
     for a word scans the whole text (multi-character searches are slow, four of them cost
     more than the rest of the rule family); a single character is found at memchr speed.
-    So: ``{`` and ``X`` are rare (``FIXME`` is searched only where there is an ``X``), and
-    ``TODO`` and ``TBD`` are tried only where a capital ``T`` has a ``D`` two places on.
+    So: `{` and `X` are rare (`FIXME` is searched only where there is an `X`), and
+    `TODO` and `TBD` are tried only where a capital `T` has a `D` two places on.
     """
     if "{" in text or ("X" in text and "FIXME" in text):
         return True

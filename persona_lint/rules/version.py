@@ -547,12 +547,12 @@ class SemVer:
         return self.key() > other.key()
 
     def next_patch(self) -> str:
-        """The next patch release: ``1.0.0`` → ``1.0.1``; ``1.1.0-rc.1`` → ``1.1.0``."""
+        """The next patch release: `1.0.0` → `1.0.1`; `1.1.0-rc.1` → `1.1.0`."""
         patch = self.patch if self.prerelease else self.patch + 1
         return f"{self.major}.{self.minor}.{patch}"
 
     def next_minor(self) -> str:
-        """The next minor release: ``1.0.3`` → ``1.1.0``; ``1.1.0-rc.1`` → ``1.1.0``."""
+        """The next minor release: `1.0.3` → `1.1.0`; `1.1.0-rc.1` → `1.1.0`."""
         if self.prerelease and self.patch == 0:
             return f"{self.major}.{self.minor}.0"
         return f"{self.major}.{self.minor + 1}.0"
