@@ -339,7 +339,7 @@ def mixed_arrows(document: Document, context: RuleContext) -> Iterator[Diagnosti
     ## Example
     ```xml
     <validation_approach>
-      Unit testing -> Integration testing → Performance testing
+      Unit testing → Integration testing -> Performance testing
     </validation_approach>
     ```
 

@@ -36,7 +36,7 @@ def internal_error(document: Document, context: RuleContext) -> Iterator[Diagnos
 
     ## Example
     ```text
-    persona.md:1:1: PL001 rule PL404 raised KeyError: 'name' (a bug: please report it)
+    a.md:1:1: error: internal error in rule PL404 (active-slug-mismatch): KeyError: 'x' [PL001]
     ```
 
     ## Use instead
