@@ -139,9 +139,10 @@ def numbering(document: Document, context: RuleContext) -> Iterator[Diagnostic]:
     """Numbered lines or steps do not run 1..N.
 
     ## What it does
-    Checks that numbered lines inside a text (`1. ...` at the start of a line, as in
-    `decision_priorities`), and the numbered `<step>` children of one element (when there are
-    two or more and all are numbered), count 1, 2, 3 ... N: no gap, no repeat, starting at 1.
+    Checks that the numbered lines of a text (two or more lines starting with a number, a dot
+    and a space, as in `decision_priorities`), and the numbered `<step>` children of one
+    element (when there are two or more and all are numbered), count 1, 2, 3 ... N: no gap,
+    no repeat, starting at 1.
     So `1.`, `2.`, `4.` fails (3 is missing). Reported at the first number that breaks the
     count.
 
