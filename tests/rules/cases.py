@@ -1,28 +1,28 @@
 """Load the rule test cases of tests/rules/PLxxx.toml and run one through the public API.
 
-A file holds the cases of one rule (its ``rule`` key). A case is one document, or several
-(cross-file rules), each written whole (``document``) or as edits of the canonical persona
-(``find``/``replace``, or ``edits``: a list of them, applied in order; each must occur and
-change the text). ``expected`` lists every diagnostic as ``[code, line, column]`` (for
-several documents: ``[path, code, line, column]``), in report order, under the case's
-settings: the default selection unless the case's ``settings.select`` says otherwise.
+A file holds the cases of one rule (its `rule` key). A case is one document, or several
+(cross-file rules), each written whole (`document`) or as edits of the canonical persona
+(`find`/`replace`, or `edits`: a list of them, applied in order; each must occur and
+change the text). `expected` lists every diagnostic as `[code, line, column]` (for
+several documents: `[path, code, line, column]`), in report order, under the case's
+settings: the default selection unless the case's `settings.select` says otherwise.
 
 Optional keys of a case:
 
-- ``path``: the file's name (default ``backend-engineer.md``); ``explicit = false``: the
+- `path`: the file's name (default `backend-engineer.md`); `explicit = false`: the
   file was found by a walk, not named.
-- ``encoding``: the codec that turns the text into the bytes linted (default UTF-8).
-- ``settings``: ``select`` (selectors, as in the configuration), ``today`` (a date; default
-  the suite's pinned day), ``statuses``, ``required_gates`` (built-in topic names, or a table
-  topic -> keywords), ``max_file_size``.
-- ``previous``: the file at the ``--changed-since`` revision, as ``document`` or edits of
-  the canonical persona (``{}`` is the canonical persona itself), with ``ref`` and
-  ``renamed_from``.
-- ``broken_rule``: a rule code whose check raises for this case (a planted bug).
-- ``on_disk``: the file is linted by a real run from a folder, as a ``file`` or as a
-  ``dangling-link`` (a symbolic link to nothing).
-- ``fixed`` (a whole text) or ``fixed_edits`` (edits of the canonical persona; ``[]`` is
-  the canonical persona): the text after ``--fix`` (required for the failing cases of a
+- `encoding`: the codec that turns the text into the bytes linted (default UTF-8).
+- `settings`: `select` (selectors, as in the configuration), `today` (a date; default
+  the suite's pinned day), `statuses`, `required_gates` (built-in topic names, or a table
+  topic -> keywords), `max_file_size`.
+- `previous`: the file at the `--changed-since` revision, as `document` or edits of
+  the canonical persona (`{}` is the canonical persona itself), with `ref` and
+  `renamed_from`.
+- `broken_rule`: a rule code whose check raises for this case (a planted bug).
+- `on_disk`: the file is linted by a real run from a folder, as a `file` or as a
+  `dangling-link` (a symbolic link to nothing).
+- `fixed` (a whole text) or `fixed_edits` (edits of the canonical persona; `[]` is
+  the canonical persona): the text after `--fix` (required for the failing cases of a
   fixable rule).
 """
 
@@ -77,12 +77,16 @@ CASE_KEYS = frozenset(
 )
 # What a case expects rather than what it gives the linter.
 OUTCOME_KEYS = frozenset({"name", "expected", "fixed", "fixed_edits"})
+DOCUMENT_KEYS = frozenset({"path", "explicit", "document", "find", "replace", "edits"})
 Found = tuple[str, ...] | tuple[Any, ...]
 
 
 def apply_edits(spec: dict[str, Any], base: str = CANONICAL) -> str:
-    """The text a case (or one of its documents) describes: ``document``, or ``base`` with
-    the case's ``find``/``replace`` and ``edits`` applied in order."""
+    """The text a case (or one of its documents) describes.
+
+    Its `document`, or `base` with its `find`/`replace` and `edits` applied in
+    order; an edit that does not occur or changes nothing is an error in the case.
+    """
     if "document" in spec:
         assert not ({"find", "replace", "edits"} & spec.keys()), "document or edits, not both"
         return str(spec["document"])
@@ -108,6 +112,7 @@ class Case:
 
     @property
     def id(self) -> str:
+        """The case's test id: its rule and its name."""
         return f"{self.code}:{self.name}"
 
     @property
@@ -117,8 +122,10 @@ class Case:
 
     @property
     def given(self) -> str:
-        """Everything the case gives the linter (documents, settings, ...), as one text: two
-        cases that give the same are the same check, whatever they expect."""
+        """Everything the case gives the linter (documents, settings, ...), as one text.
+
+        Two cases that give the same are the same check, whatever they expect.
+        """
         kept = {k: v for k, v in self.spec.items() if k not in OUTCOME_KEYS}
         return json.dumps(kept, sort_keys=True, default=str)
 
@@ -131,6 +138,7 @@ class Case:
         ]
 
     def settings(self) -> Settings:
+        """The settings the case is linted with (today pinned unless it says)."""
         given = dict(self.spec.get("settings", {}))
         values: dict[str, Any] = {"today": TODAY}
         if "today" in given:
@@ -163,7 +171,7 @@ def _gate_topics(
 
 
 def _previous(spec: dict[str, Any]) -> PreviousVersion:
-    """What ``--changed-since`` finds at the revision (as persona_lint.changes reads it)."""
+    """What `--changed-since` finds at the revision (as persona_lint.changes reads it)."""
     document = parse_document(spec.get("renamed_from", ""), apply_edits(spec))
     version = version_cell(document, "version")
     date = version_cell(document, "last_updated")
@@ -185,22 +193,29 @@ def load_file(path: Path) -> tuple[str, list[Case]]:
     for spec in data.get("case", []):
         unknown = set(spec) - CASE_KEYS
         assert not unknown, f"{path.name}: unknown keys {sorted(unknown)}"
+        for document in spec.get("documents", []):
+            assert set(document) <= DOCUMENT_KEYS, f"{path.name}: unknown document keys"
         cases.append(Case(code, spec["name"], spec))
     return code, cases
 
 
 def case_files() -> list[Path]:
+    """The case files, one per rule, sorted by code."""
     return sorted(CASES_DIR.glob("PL*.toml"))
 
 
 def all_cases() -> Iterator[Case]:
+    """Every case of every file, in file order."""
     for path in case_files():
         yield from load_file(path)[1]
 
 
 def run_case(case: Case, tmp_path: Path) -> list[Found]:
-    """Every diagnostic the case's input gets, as ``(code, line, column)`` (one document)
-    or ``(path, code, line, column)`` (several)."""
+    """Every diagnostic the case's input gets, in report order.
+
+    As `(code, line, column)` for one document, `(path, code, line, column)` for
+    several; an `on_disk` case is written in `tmp_path` and linted by a real run.
+    """
     settings = case.settings()
     inputs = case.inputs()
     if "on_disk" in case.spec:
@@ -219,7 +234,8 @@ def run_case(case: Case, tmp_path: Path) -> list[Found]:
 
 
 def _run_on_disk(case: Case, folder: Path) -> list[Found]:
-    """Lint the case's file with a real run (no cache) from ``folder``, as JSON."""
+    """Lint the case's file with a real run (no cache) from `folder`, as JSON."""
+    assert "settings" not in case.spec, "a run from a folder takes the embedded settings"
     ((name, text, _),) = case.inputs()
     target = folder / name
     if case.spec["on_disk"] == "dangling-link":
@@ -231,7 +247,10 @@ def _run_on_disk(case: Case, folder: Path) -> list[Found]:
     here = Path.cwd()
     os.chdir(folder)
     try:
-        run(RunOptions(paths=(Path(name),), output_format="json", cache_dir=None), out, err)
+        options = RunOptions(
+            paths=(Path(name),), output_format="json", isolated=True, cache_dir=None
+        )
+        run(options, out, err)
     finally:
         os.chdir(here)
     files = json.loads(out.getvalue())["files"]
@@ -243,7 +262,7 @@ def _run_on_disk(case: Case, folder: Path) -> list[Found]:
 
 
 def expected_fix(case: Case) -> str | None:
-    """The text the case expects after ``--fix``, if it says."""
+    """The text the case expects after `--fix`, if it says."""
     if "fixed" in case.spec:
         return str(case.spec["fixed"])
     if "fixed_edits" in case.spec:
@@ -252,10 +271,11 @@ def expected_fix(case: Case) -> str | None:
 
 
 def fix_case(case: Case) -> str:
-    """The case's text after ``--fix`` under its settings."""
+    """The case's text after `--fix` under its settings."""
     ((path, text, _),) = case.inputs()
     return fix_text(path, text, case.settings()).text
 
 
 def as_found(entries: Sequence[Sequence[Any]]) -> list[Found]:
+    """A case's `expected` list in the shape :func:`run_case` returns."""
     return [tuple(entry) for entry in entries]

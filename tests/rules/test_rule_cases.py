@@ -69,7 +69,7 @@ def test_every_failing_case_of_a_fixable_rule_says_what_the_fix_gives() -> None:
     for case in CASES:
         rule = get_rule(case.code)
         assert rule is not None
-        if rule.fixable and case.fails and "on_disk" not in case.spec:
+        if rule.fixable and case.fails:
             assert expected_fix(case) is not None, case.id
 
 
