@@ -14,8 +14,12 @@ from conftest import CANONICAL, ROOT, cli, edit, lint, triples
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from persona_lint.config.errors import ConfigError
 from persona_lint.config.globs import GlobPattern
-from persona_lint.config.loader import KEYS, ConfigError, Resolver, command_line_layer, load_file
+from persona_lint.config.keys import KEYS
+from persona_lint.config.loader import command_line_layer, load_file
+from persona_lint.config.readme import keys_table, with_keys_table
+from persona_lint.config.resolver import Resolver
 from persona_lint.config.toml_lines import key_lines
 
 BAD_VERSION = edit("| 1.0.0   |", "| 1.0     |")  # PL304 at 3:3
@@ -372,11 +376,22 @@ class TestRunFlags:
         ]
 
 
-def test_readme_documents_every_key() -> None:
+def test_readme_table_of_keys_is_generated_from_the_keys() -> None:
+    # The README's table is keys.KEYS rendered (`make docs` rewrites it): one row per key,
+    # in the table's order, inside the Configuration section.
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     section = readme.split("## Configuration", 1)[1].split("\n## ", 1)[0]
-    documented = set(re.findall(r"^\| `([a-z-]+)` \|", section, re.MULTILINE))
-    assert documented == set(KEYS)
+    assert keys_table() in section
+    assert with_keys_table(readme) == readme
+    documented = re.findall(r"^\| `([a-z-]+)` \|", section, re.MULTILINE)
+    assert documented == [key.name for key in KEYS]
+
+
+def test_readme_table_rewrite_replaces_a_stale_table() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    stale = readme.replace("| `strict` |", "| `strict-mode` |", 1)
+    assert stale != readme
+    assert with_keys_table(stale) == readme
 
 
 def test_readme_example_configuration_is_valid(tmp_path: Path) -> None:
