@@ -104,6 +104,25 @@ class TestDiscovery:
         selected = "PL001, PL002, PL003, PL004, PL100, PL304"
         assert f"select            {selected}    [command line]" in shown.stdout
 
+    def test_show_settings_of_globs_and_per_file_ignores(self, tmp_path: Path) -> None:
+        # An empty glob is a valid one; showing it used to end in an internal error (exit 2:
+        # "AttributeError: 'str' object has no attribute 'pattern'").
+        tree(
+            tmp_path,
+            {
+                ".persona-lint.toml": 'exclude = ["", "drafts"]\n'
+                '[per-file-ignores]\n"legacy/*.md" = ["PL304", "PL7"]\n'
+            },
+        )
+        result = cli("config", "x.md", cwd=tmp_path)
+        assert result.returncode == 0, result.stderr
+        lines = {line.split()[0]: line for line in result.stdout.splitlines()[1:]}
+        origin = f"[{tmp_path / '.persona-lint.toml'}]"
+        assert lines["exclude"] == f"  exclude           , drafts    {origin}"
+        assert lines["per-file-ignores"] == (
+            f"  per-file-ignores  legacy/*.md -> PL304, PL701, PL702, PL703, PL704    {origin}"
+        )
+
 
 def settings_with(tmp_path: Path, toml: str, name: str = "backend-engineer.md") -> object:
     (tmp_path / ".persona-lint.toml").write_text(toml, encoding="utf-8")
