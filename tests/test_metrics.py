@@ -1,4 +1,4 @@
-"""Tests for persona_lint.metrics.grammar: the corpus table, exact structures, problems, properties."""
+"""Tests for the metric grammar (persona_lint.metrics): the corpus table, exact structures, problems, properties."""
 
 from __future__ import annotations
 
@@ -12,8 +12,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from persona_lint.metrics import grammar as metrics
-from persona_lint.metrics.grammar import (
+from persona_lint import metrics
+from persona_lint.metrics import (
     Comparator,
     Metric,
     MetricProblem,
@@ -371,8 +371,8 @@ def test_a_text_is_read_once_in_a_bounded_cache() -> None:
     first = parse_metric(text)
     assert parse_metric(text) is first
     assert parse_metric(normalise(f"  {text}\n")) is first  # the same normalised text
-    assert metrics._parse.cache_info().maxsize is not None
-    metrics._parse.cache_clear()
+    assert metrics.parse.parse_text.cache_info().maxsize is not None
+    metrics.parse.parse_text.cache_clear()
     again = parse_metric(text)
     assert again == first
     assert again is not first
@@ -381,7 +381,7 @@ def test_a_text_is_read_once_in_a_bounded_cache() -> None:
     assert isinstance(negative, Metric)
     found = check_value(negative)
     assert found is not None
-    metrics._parse.cache_clear()
+    metrics.parse.parse_text.cache_clear()
     assert check_value(negative) == found
 
 

@@ -18,7 +18,7 @@ from conftest import CANONICAL, lint, triples
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from persona_lint.metrics import grammar
+from persona_lint import metrics as grammar
 from persona_lint.rules import metrics as metric_rules
 from persona_lint.rules import sequences
 

@@ -1,5 +1,5 @@
 """PL6xx: the success metrics of ``quality_standards``, parsed by
-:mod:`persona_lint.metrics.grammar`.
+:mod:`persona_lint.metrics`.
 
 Each ``<metric>`` is read into subject, comparator, threshold, unit and qualifiers (see
 ``persona-lint explain PL605`` for the grammar). Diagnostics about a metric carry its parsed
@@ -17,7 +17,16 @@ from xml.etree.ElementTree import Element
 
 from persona_lint.diagnostics import Diagnostic, Severity
 from persona_lint.document.model import Document, XmlBlock
-from persona_lint.metrics import grammar
+from persona_lint.metrics import (
+    Metric,
+    MetricProblem,
+    check_value,
+    contradicts,
+    normalise,
+    parse_metric,
+    read_normalised,
+    subject_key,
+)
 from persona_lint.rules.context import RuleContext
 from persona_lint.rules.registry import Edit, finding, rule
 from persona_lint.rules.template import PLACEHOLDER, may_hold_placeholder
@@ -32,9 +41,9 @@ class ParsedMetric(NamedTuple):
     element: Element
     text: str  # normalised
     raw: str  # element.text
-    result: grammar.Metric | grammar.MetricProblem
+    result: Metric | MetricProblem
     # The range problem of a parsed metric (check_value), computed once for PL602-PL604.
-    value_problem: grammar.MetricProblem | None = None
+    value_problem: MetricProblem | None = None
 
     @property
     def offsets(self) -> tuple[int, ...]:
@@ -51,7 +60,7 @@ class ParsedMetric(NamedTuple):
         return self.block.locate_text(self.element, index)
 
     def data(self) -> tuple[tuple[str, object], ...] | None:
-        if isinstance(self.result, grammar.Metric):
+        if isinstance(self.result, Metric):
             return (("metric", self.result.to_dict()),)
         return None
 
@@ -103,12 +112,12 @@ def _parse_metrics(document: Document) -> list[ParsedMetric]:
             if may_hold_placeholder(raw) and PLACEHOLDER.search(raw):
                 continue  # an unfilled template metric is PL901's, not measured yet
             if "&" in raw:
-                text = grammar.normalise(raw)
+                text = normalise(raw)
                 if text:
                     # normalise(raw) may still hold a "&": parse_metric normalises again.
-                    result = grammar.parse_metric(text)
+                    result = parse_metric(text)
                     problem = (
-                        grammar.check_value(result) if isinstance(result, grammar.Metric) else None
+                        check_value(result) if isinstance(result, Metric) else None
                     )
                     found.append(ParsedMetric(block, element, text, raw, result, problem))
                 continue
@@ -116,13 +125,13 @@ def _parse_metrics(document: Document) -> list[ParsedMetric]:
             # and normalising it again changes nothing.
             text = " ".join(raw.split())
             if text:
-                result, problem = grammar.read_normalised(text)
+                result, problem = read_normalised(text)
                 found.append(ParsedMetric(block, element, text, raw, result, problem))
     return found
 
 
 def _problem(
-    code: str, document: Document, metric: ParsedMetric, problem: grammar.MetricProblem
+    code: str, document: Document, metric: ParsedMetric, problem: MetricProblem
 ) -> Diagnostic:
     line, column = metric.place(problem.start)
     end_line, end_column = metric.place(max(problem.end, problem.start + 1))
@@ -172,7 +181,7 @@ def unmeasurable_metric(document: Document, context: RuleContext) -> Iterator[Di
     vulnerabilities``, ``Patch deployment within 48 hours``
     """
     for metric in parsed_metrics(document):
-        if isinstance(metric.result, grammar.Metric) and metric.result.threshold is None:
+        if isinstance(metric.result, Metric) and metric.result.threshold is None:
             line, column = metric.place(0)
             yield finding(
                 "PL601",
@@ -272,7 +281,7 @@ def malformed_comparison(document: Document, context: RuleContext) -> Iterator[D
     Passes: ``API response time <= 200ms``
     """
     for metric in parsed_metrics(document):
-        if isinstance(metric.result, grammar.MetricProblem):
+        if isinstance(metric.result, MetricProblem):
             yield _problem("PL605", document, metric, metric.result)
 
 
@@ -300,8 +309,8 @@ def contradictory_metrics(document: Document, context: RuleContext) -> Iterator[
     """
     groups: dict[str, dict[str, list[ParsedMetric]]] = {}
     for metric in parsed_metrics(document):
-        if isinstance(metric.result, grammar.Metric):
-            texts = groups.setdefault(grammar.subject_key(metric.result.subject), {})
+        if isinstance(metric.result, Metric):
+            texts = groups.setdefault(subject_key(metric.result.subject), {})
             texts.setdefault(metric.text, []).append(metric)
     for texts in groups.values():
         if len(texts) < 2:
@@ -320,9 +329,9 @@ def _contradictions(document: Document, texts: list[list[ParsedMetric]]) -> Iter
     first metric it contradicts and how many others it does."""
     partners: list[list[int]] = [[] for _ in texts]
     for (i, first), (j, second) in itertools.combinations(enumerate(texts), 2):
-        assert isinstance(first[0].result, grammar.Metric)
-        assert isinstance(second[0].result, grammar.Metric)
-        if grammar.contradicts(first[0].result, second[0].result):
+        assert isinstance(first[0].result, Metric)
+        assert isinstance(second[0].result, Metric)
+        if contradicts(first[0].result, second[0].result):
             partners[i].append(j)
             partners[j].append(i)
     for same, found in zip(texts, partners, strict=True):
