@@ -116,7 +116,7 @@ ratios with different scales). ``within`` counts as ``<=``; a stated target coun
 compared; metrics with a baseline or a comparative are never compared.
 """
 
-from persona_lint.metrics.check import check_value, contradicts, read_normalised, subject_key
+from persona_lint.metrics.check import check_value, contradicts, subject_key
 from persona_lint.metrics.format import format_metric
 from persona_lint.metrics.model import Comparator, Metric, MetricProblem, Threshold
 from persona_lint.metrics.parse import parse_metric
@@ -132,6 +132,5 @@ __all__ = [
     "format_metric",
     "normalise",
     "parse_metric",
-    "read_normalised",
     "subject_key",
 ]

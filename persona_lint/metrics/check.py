@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import functools
-
 from persona_lint.metrics.format import render_number
 from persona_lint.metrics.model import Comparator, Metric, MetricProblem, Threshold
 from persona_lint.metrics.parse import Parsed, parse_text
@@ -16,17 +14,6 @@ if TYPE_CHECKING:
 
     # (low, low is open, high, high is open); None is unbounded.
     _Interval = tuple[Decimal | None, bool, Decimal | None, bool]
-
-
-@functools.lru_cache(maxsize=2048)
-def read_normalised(text: str) -> tuple[Metric | MetricProblem, MetricProblem | None]:
-    """:func:`parse_metric` of a text already normalised (``normalise(text) == text``), and
-    :func:`check_value` of the metric it gives (None for a problem). Memoised like
-    ``parse_text``: what it returns is never changed, and repositories repeat metric texts."""
-    parsed = parse_text(text)
-    if isinstance(parsed, Parsed):
-        return parsed.metric, check_value(parsed.metric)
-    return parsed, None
 
 
 _DURATIONS = frozenset(TIME_UNITS) | {"business day"}
@@ -167,8 +154,10 @@ def _disjoint(a: _Interval, b: _Interval) -> bool:
 
 
 def subject_key(subject: str) -> str:
-    """A subject (or qualifier) as :func:`contradicts` compares it: casefolded, whitespace
-    collapsed."""
+    """A subject (or qualifier) as :func:`contradicts` compares it.
+
+    That is casefolded, with its whitespace collapsed.
+    """
     return " ".join(subject.casefold().split())
 
 

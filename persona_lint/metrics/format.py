@@ -21,6 +21,7 @@ from persona_lint.metrics.vocabulary import (
 
 
 def render_number(value: float) -> str:
+    """A value as written in a metric: ``200``, ``0.1``."""
     return str(int(value)) if value.is_integer() and abs(value) < 1e15 else repr(value)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 from collections.abc import Sequence
 
@@ -15,7 +16,7 @@ from persona_lint.metrics.qualifiers import (
     split_subject,
 )
 from persona_lint.metrics.thresholds import ThresholdMatch, threshold_at
-from persona_lint.metrics.tokens import Token, has_operator, normalise, tokenise
+from persona_lint.metrics.tokens import Token, normalise, tokenise
 from persona_lint.metrics.vocabulary import (
     OPERATORS,
     QUALIFIER_WORDS,
@@ -24,21 +25,13 @@ from persona_lint.metrics.vocabulary import (
 )
 
 
+@dataclasses.dataclass(frozen=True, slots=True)
 class Parsed:
-    """A metric and where its threshold and qualifiers are in its text (never changed once
-    built: parse_text keeps it in its cache)."""
+    """A metric and where its threshold and qualifiers are in its text."""
 
-    __slots__ = ("metric", "qualifier_spans", "threshold_span")
-
-    def __init__(
-        self,
-        metric: Metric,
-        threshold_span: tuple[int, int] | None,
-        qualifier_spans: tuple[tuple[int, int], ...],
-    ) -> None:
-        self.metric = metric
-        self.threshold_span = threshold_span
-        self.qualifier_spans = qualifier_spans
+    metric: Metric
+    threshold_span: tuple[int, int] | None
+    qualifier_spans: tuple[tuple[int, int], ...]
 
 
 def _slice(text: str, tokens: Sequence[Token]) -> Piece | None:
@@ -227,8 +220,9 @@ def _relative(
 # personas, is read once. check_value and format_metric read texts again through it.
 @functools.lru_cache(maxsize=2048)
 def parse_text(text: str) -> Parsed | MetricProblem:
+    """Parse a normalised text: the metric and its spans, or why it cannot be read."""
     tokens = tokenise(text)
-    ops = [i for i, token in enumerate(tokens) if token.kind == "op"] if has_operator(text) else []
+    ops = [i for i, token in enumerate(tokens) if token.kind == "op"]
     if ops:
         return _with_operator(text, tokens, ops)
     for index, token in enumerate(tokens):

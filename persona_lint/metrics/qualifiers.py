@@ -17,7 +17,7 @@ def _is_digits(text: str) -> bool:
 
 
 def is_percentile_token(word: str) -> bool:
-    """``[pP][0-9]+(\\.[0-9]+)?``, the whole word: ``p95``, ``P99.9``."""
+    r"""Whether a word is ``[pP][0-9]+(\.[0-9]+)?``: ``p95``, ``P99.9``."""
     if word[:1] not in ("p", "P"):
         return False
     whole, dot, fraction = word[1:].partition(".")
@@ -93,6 +93,7 @@ def split_qualifiers(text: str, tokens: Sequence[Token]) -> list[Piece]:
 
 
 def is_marker(word: str) -> bool:
+    """Whether a word is a qualifier of its own: ``average``, ``target``, ``p95``."""
     return word.lower() in MARKERS or is_percentile_token(word)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 
 from persona_lint.metrics.model import Threshold
@@ -52,8 +53,11 @@ def number_end(text: str, i: int) -> int:
 
 
 def split_number(text: str) -> tuple[str, str, str, str, str] | None:
-    """``[-−]? [$€£]? [-−]? NUMBER REST`` (REST without a newline): the first sign, the
-    currency, the second sign, the number and the rest; None when the text is not so."""
+    """Split ``[-−]? [$€£]? [-−]? NUMBER REST`` (REST without a newline) into its parts.
+
+    Returns the first sign, the currency, the second sign, the number and the rest; None
+    when the text is not so.
+    """
     if not text or text[0] not in NUMBER_START or "\n" in text:
         return None
     n = len(text)
@@ -71,19 +75,15 @@ def split_number(text: str) -> tuple[str, str, str, str, str] | None:
     return s1, currency, s2, text[i:end], text[end:]
 
 
+@dataclasses.dataclass(frozen=True, slots=True)
 class ThresholdMatch:
     """A threshold and its unit, read from the tokens."""
 
-    __slots__ = ("end", "next", "start", "threshold", "unit")
-
-    def __init__(
-        self, threshold: Threshold, unit: str | None, next: int, start: int, end: int
-    ) -> None:
-        self.threshold = threshold
-        self.unit = unit
-        self.next = next  # index of the first token after the threshold and its unit
-        self.start = start
-        self.end = end
+    threshold: Threshold
+    unit: str | None
+    next: int  # index of the first token after the threshold and its unit
+    start: int  # where the threshold starts in the text
+    end: int  # where the threshold (and its unit) ends
 
 
 def _number(text: str) -> float:
@@ -93,76 +93,83 @@ def _number(text: str) -> float:
 def threshold_at(
     tokens: Sequence[Token], i: int, *, words: bool, no: bool = False
 ) -> ThresholdMatch | None:
-    """The threshold (and unit) starting at token ``i``, if there is one."""
+    """The threshold (and unit) starting at token ``i``, if there is one.
+
+    ``words``: a number word counts (at the start, after a comparison or a ``:``); ``no``:
+    so does ``no`` (as the first word).
+    """
     if i >= len(tokens) or tokens[i].kind != "word":
         return None
     token = tokens[i]
     unit: str | None = None
-    numeric = split_number(token.text)
-    if numeric is not None:
-        s1, currency, s2, number, rest = numeric
-        if s1 and s2:
-            return None
-        sign = s1 or s2
-        negative = -1.0 if sign else 1.0
-        written = sign + number
-        value = negative * _number(number)
-        scale: float | None = None
-        kind = "number"
-        if rest == "":
-            pass
-        elif rest in MAGNITUDES:
-            written += rest
-            value *= MAGNITUDES[rest]
-        elif currency:
-            return None
-        elif rest in ("x", "X", "×"):
-            kind = "multiplier"
-            written += rest
-        elif len(rest) > 1 and rest[0] == "/" and number_end(rest, 1) == len(rest):
-            kind = "ratio"  # "4.0/5.0"
-            written += rest
-            scale = _number(rest[1:])
-        elif rest.lower() in UNITS:
-            unit = UNITS[rest.lower()]
-        else:
-            return None
-        if currency:
-            unit = currency
-        threshold = Threshold(value, kind, scale, written)
+    read = _numeric(token.text)  # number words start with a letter, numbers never do
+    if read is not None:
+        threshold, unit = read
     elif words and token.low in NUMBER_WORDS and (token.low != "no" or no):
         threshold = Threshold(float(NUMBER_WORDS[token.low]), "word", None, token.text)
-        kind = "word"
     else:
         return None
     last = i
-    if unit is None and kind in ("number", "word"):
-        following = tokens[i + 1] if i + 1 < len(tokens) else None
-        if following is not None and following.kind == "word":
-            if following.low in UNITS:
-                unit = UNITS[following.low]
-                last = i + 1
-            elif (
-                "/" in following.low
-                and (rate := NOUN_RATE.fullmatch(following.low))
-                and rate[1] in UNITS
-            ):
-                unit = UNITS[rate[1]]
-                last = i + 1
-            elif (
-                following.low in ("business", "working")
-                and i + 2 < len(tokens)
-                and tokens[i + 2].kind == "word"
-                and tokens[i + 2].low in ("day", "days")
-            ):
-                unit = "business day"
-                last = i + 2
-            elif (
-                following.low == "per"
-                and i + 2 < len(tokens)
-                and tokens[i + 2].kind == "word"
-                and tokens[i + 2].low in PER_TIME
-            ):
-                unit = PER_TIME[tokens[i + 2].low]
-                last = i + 2
+    if unit is None and threshold.kind in ("number", "word"):
+        unit, last = _unit_after(tokens, i)
     return ThresholdMatch(threshold, unit, last + 1, token.start, tokens[last].end)
+
+
+def _numeric(text: str) -> tuple[Threshold, str | None] | None:
+    """A threshold written with digits, and its attached unit; None when the word is not one.
+
+    The word is a number, then nothing, a magnitude (``10k``), ``x`` (a multiplier), a
+    scale (``4.5/5``) or a unit (``200ms``); a currency before the number is its unit.
+    """
+    numeric = split_number(text)
+    if numeric is None:
+        return None
+    s1, currency, s2, number, rest = numeric
+    if s1 and s2:
+        return None
+    sign = s1 or s2
+    written = sign + number
+    value = (-1.0 if sign else 1.0) * _number(number)
+    scale: float | None = None
+    kind = "number"
+    unit: str | None = None
+    if rest == "":
+        pass
+    elif rest in MAGNITUDES:
+        written += rest
+        value *= MAGNITUDES[rest]
+    elif currency:
+        return None
+    elif rest in ("x", "X", "×"):
+        kind = "multiplier"
+        written += rest
+    elif len(rest) > 1 and rest[0] == "/" and number_end(rest, 1) == len(rest):
+        kind = "ratio"  # "4.0/5.0"
+        written += rest
+        scale = _number(rest[1:])
+    elif rest.lower() in UNITS:
+        unit = UNITS[rest.lower()]
+    else:
+        return None
+    return Threshold(value, kind, scale, written), currency or unit
+
+
+def _unit_after(tokens: Sequence[Token], i: int) -> tuple[str | None, int]:
+    """The unit written after the number at token ``i``, and the index of its last token.
+
+    A unit word (``15 minutes``), a counted noun per time (``10 deployments/day``),
+    ``business day`` or ``working day``, or ``per`` and a time (``0 per quarter``).
+    """
+    following = tokens[i + 1] if i + 1 < len(tokens) else None
+    if following is None or following.kind != "word":
+        return None, i
+    after = tokens[i + 2] if i + 2 < len(tokens) and tokens[i + 2].kind == "word" else None
+    if following.low in UNITS:
+        return UNITS[following.low], i + 1
+    if (rate := NOUN_RATE.fullmatch(following.low)) and rate[1] in UNITS:
+        return UNITS[rate[1]], i + 1
+    if following.low in ("business", "working") and after and after.low in ("day", "days"):
+        return "business day", i + 2
+    if following.low == "per" and after is not None and after.low in PER_TIME:
+        return PER_TIME[after.low], i + 2
+    return None, i

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 
 from persona_lint.metrics.vocabulary import ENTITIES, OPERATOR_SYMBOLS, SEPARATORS, TRAILING
@@ -9,18 +10,21 @@ from persona_lint.metrics.vocabulary import ENTITIES, OPERATOR_SYMBOLS, SEPARATO
 ENTITY = re.compile(r"&(?:(lt|gt|amp|le|ge|quot|apos)|#([0-9]{1,7})|#x([0-9A-Fa-f]{1,6}));")
 
 
+@dataclasses.dataclass(slots=True)
 class Token:
     """A word, an operator or a punctuation mark, and where it is in the text."""
 
-    __slots__ = ("end", "is_separator", "kind", "low", "start", "text")
+    text: str
+    start: int
+    end: int
+    kind: str  # "word" | "op" | "punct"
+    low: str = dataclasses.field(init=False)  # the text in lower case
+    is_separator: bool = dataclasses.field(init=False)  # "," ";" or "."
 
-    def __init__(self, text: str, start: int, end: int, kind: str) -> None:
-        self.text = text
-        self.start = start
-        self.end = end
-        self.kind = kind  # "word" | "op" | "punct"
-        self.low = text.lower()
-        self.is_separator = kind == "punct" and text in SEPARATORS
+    def __post_init__(self) -> None:
+        """Derive the lower-case text and whether the token separates qualifiers."""
+        self.low = self.text.lower()
+        self.is_separator = self.kind == "punct" and self.text in SEPARATORS
 
 
 def _unescape(match: re.Match[str]) -> str:
@@ -33,13 +37,7 @@ def _unescape(match: re.Match[str]) -> str:
 
 def normalise(text: str) -> str:
     """Unescape the XML entities a metric may still contain and collapse whitespace."""
-    if "&" in text:
-        text = ENTITY.sub(_unescape, text)
-    return " ".join(text.split())
-
-
-def has_operator(text: str) -> bool:
-    return "<" in text or ">" in text or "=" in text or "≤" in text or "≥" in text
+    return " ".join(ENTITY.sub(_unescape, text).split())
 
 
 def _opens_operator(chunk: str, i: int) -> bool:
@@ -51,8 +49,10 @@ def _opens_operator(chunk: str, i: int) -> bool:
 
 
 def _pieces(chunk: str) -> list[tuple[int, str, bool]]:
-    """A chunk cut into operators (``!?[<>=≤≥]+``) and the runs between them: for each its
-    offset in the chunk, its text and whether it is an operator."""
+    """Cut a chunk into operators (``!?[<>=≤≥]+``) and the runs between them.
+
+    Returns, for each piece, its offset in the chunk, its text and whether it is an operator.
+    """
     pieces: list[tuple[int, str, bool]] = []
     n = len(chunk)
     i = 0
@@ -71,44 +71,42 @@ def _pieces(chunk: str) -> list[tuple[int, str, bool]]:
 
 
 def tokenise(text: str) -> list[Token]:
+    """Cut a normalised text into tokens: at each space, then into operators and words."""
     tokens: list[Token] = []
-    append = tokens.append
-    operators = has_operator(text)
     position = 0
     for chunk in text.split(" "):
-        chunk_start = position
-        position += len(chunk) + 1
-        if not chunk:
-            continue
-        if operators and (
-            "<" in chunk or ">" in chunk or "=" in chunk or "≤" in chunk or "≥" in chunk
-        ):
-            pieces = _pieces(chunk)
-        elif chunk[0] != "(" and chunk[-1] not in TRAILING and chunk[-1] != ".":
-            append(Token(chunk, chunk_start, position - 1, "word"))  # the usual case
-            continue
-        else:
-            pieces = [(0, chunk, False)]
-        for offset, word, operator in pieces:
-            start = chunk_start + offset
+        for offset, piece, operator in _pieces(chunk):
+            start = position + offset
+            end = start + len(piece)
             if operator:
-                append(Token(word, start, start + len(word), "op"))
-                continue
-            lead = 0
-            while lead < len(word) and word[lead] == "(":
-                tokens.append(Token("(", start + lead, start + lead + 1, "punct"))
-                lead += 1
-            end = len(word)
-            trailing: list[Token] = []
-            last_piece = start + end == len(text)
-            while end > lead and (
-                word[end - 1] in "),;:" or (last_piece and end == len(word) and word[-1] == ".")
-            ):
-                trailing.append(Token(word[end - 1], start + end - 1, start + end, "punct"))
-                end -= 1
-            if word[lead:end] == ".":
-                tokens.append(Token(".", start + lead, start + end, "punct"))
-            elif end > lead:
-                tokens.append(Token(word[lead:end], start + lead, start + end, "word"))
-            tokens.extend(reversed(trailing))
+                tokens.append(Token(piece, start, end, "op"))
+            else:
+                tokens.extend(_word_tokens(piece, start, at_end=end == len(text)))
+        position += len(chunk) + 1
+    return tokens
+
+
+def _word_tokens(piece: str, start: int, *, at_end: bool) -> list[Token]:
+    """The tokens of a piece without operators that starts at ``start``.
+
+    They are its opening brackets, its word, and the punctuation that ends it (``),;:``, and
+    a ``.`` that ends the text).
+    """
+    tokens: list[Token] = []
+    lead = 0
+    while lead < len(piece) and piece[lead] == "(":
+        tokens.append(Token("(", start + lead, start + lead + 1, "punct"))
+        lead += 1
+    end = len(piece)
+    trailing: list[Token] = []
+    while end > lead and (
+        piece[end - 1] in TRAILING or (at_end and end == len(piece) and piece[-1] == ".")
+    ):
+        trailing.append(Token(piece[end - 1], start + end - 1, start + end, "punct"))
+        end -= 1
+    if piece[lead:end] == ".":
+        tokens.append(Token(".", start + lead, start + end, "punct"))
+    elif end > lead:
+        tokens.append(Token(piece[lead:end], start + lead, start + end, "word"))
+    tokens.extend(reversed(trailing))
     return tokens

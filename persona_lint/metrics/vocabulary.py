@@ -1,5 +1,8 @@
-"""The grammar's words: entities, comparison symbols and phrases, number words, qualifier
-words and markers, units and their canonical spellings."""
+"""The grammar's words, symbols and units, each with its meaning.
+
+Entities, comparison symbols and phrases, number words, qualifier words and markers, units
+and their canonical spellings.
+"""
 
 from __future__ import annotations
 

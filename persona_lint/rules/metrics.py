@@ -24,12 +24,11 @@ from persona_lint.metrics import (
     contradicts,
     normalise,
     parse_metric,
-    read_normalised,
     subject_key,
 )
 from persona_lint.rules.context import RuleContext
 from persona_lint.rules.registry import Edit, finding, rule
-from persona_lint.rules.template import PLACEHOLDER, may_hold_placeholder
+from persona_lint.rules.template import PLACEHOLDER
 
 E, W = Severity.ERROR, Severity.WARNING
 
@@ -42,13 +41,12 @@ class ParsedMetric(NamedTuple):
     text: str  # normalised
     raw: str  # element.text
     result: Metric | MetricProblem
-    # The range problem of a parsed metric (check_value), computed once for PL602-PL604.
+    # The range problem of a parsed metric (check_value), for PL602-PL604.
     value_problem: MetricProblem | None = None
 
     @property
     def offsets(self) -> tuple[int, ...]:
-        """For each character of ``text``, its offset in ``raw`` (worked out only for a
-        metric that is reported)."""
+        """For each character of ``text``, its offset in ``raw``."""
         collapsed, offsets = _offsets(self.raw)
         if collapsed != self.text:  # entities were unescaped: no exact map
             offsets = tuple(min(i, len(self.raw)) for i in range(len(self.text)))
@@ -70,9 +68,6 @@ _WORD = re.compile(r"\S+")  # \s is str.isspace(), as in str.split()
 
 def _offsets(raw: str) -> tuple[str, tuple[int, ...]]:
     """Collapse whitespace like the grammar does, keeping where each character came from."""
-    text = " ".join(raw.split())
-    if text == raw:  # the usual one-line metric: every character stays where it is
-        return text, tuple(range(len(raw)))
     words: list[str] = []
     offsets: list[int] = []
     for match in _WORD.finditer(raw):
@@ -84,16 +79,6 @@ def _offsets(raw: str) -> tuple[str, tuple[int, ...]]:
     return " ".join(words), tuple(offsets)
 
 
-def _success_metrics(root: Element) -> Element | None:
-    """``root.find("quality_standards/success_metrics")``, by two finds in C when the first
-    ``quality_standards`` holds one (ElementPath's Python machinery costs more)."""
-    section = root.find("quality_standards")
-    if section is None:
-        return None
-    found = section.find("success_metrics")
-    return found if found is not None else root.find("quality_standards/success_metrics")
-
-
 def parsed_metrics(document: Document) -> list[ParsedMetric]:
     """Every metric of the document, parsed once and kept with the document."""
     return document.once("metrics", _parse_metrics)
@@ -103,30 +88,20 @@ def _parse_metrics(document: Document) -> list[ParsedMetric]:
     found: list[ParsedMetric] = []
     block = document.persona_context
     root = block.root if block is not None else None
-    container = _success_metrics(root) if root is not None else None
-    if block is not None and container is not None:
-        for element in container[:]:
-            if element.tag != "metric" or len(element):
-                continue
-            raw = element.text or ""
-            if may_hold_placeholder(raw) and PLACEHOLDER.search(raw):
-                continue  # an unfilled template metric is PL901's, not measured yet
-            if "&" in raw:
-                text = normalise(raw)
-                if text:
-                    # normalise(raw) may still hold a "&": parse_metric normalises again.
-                    result = parse_metric(text)
-                    problem = (
-                        check_value(result) if isinstance(result, Metric) else None
-                    )
-                    found.append(ParsedMetric(block, element, text, raw, result, problem))
-                continue
-            # Without "&" there is no entity: the normalised text is the text collapsed,
-            # and normalising it again changes nothing.
-            text = " ".join(raw.split())
-            if text:
-                result, problem = read_normalised(text)
-                found.append(ParsedMetric(block, element, text, raw, result, problem))
+    container = root.find("quality_standards/success_metrics") if root is not None else None
+    if block is None or container is None:
+        return found
+    for element in container:
+        if element.tag != "metric" or len(element):
+            continue
+        raw = element.text or ""
+        if PLACEHOLDER.search(raw):
+            continue  # an unfilled template metric is PL901's, not measured yet
+        text = normalise(raw)
+        if text:
+            result = parse_metric(text)
+            problem = check_value(result) if isinstance(result, Metric) else None
+            found.append(ParsedMetric(block, element, text, raw, result, problem))
     return found
 
 
