@@ -40,9 +40,7 @@ def behavior_root(slug: str) -> str:
 
 
 # Several rules ask the same questions of one document (the name, the ``active`` slug, the
-# persona's slug). The answers are kept with the document (``Document.once``); places in
-# the file are only looked up by rules that report something, since finding a place is the
-# costly part.
+# persona's slug); places in the file are looked up only by rules that report something.
 
 
 class _Name(NamedTuple):
@@ -53,33 +51,15 @@ class _Name(NamedTuple):
 
 
 def _name(document: Document) -> _Name | None:
-    return document.once("persona_name", _find_name)
-
-
-def _find_name(document: Document) -> _Name | None:
     block = document.persona_context
     if block is None or block.root is None:
         return None
-    element = grandchild(block.root, "persona_identity", "name")
+    element = block.root.find("persona_identity/name")
     text = element.text or "" if element is not None else ""
     words = text.split()
     if element is None or not words:
         return None
     return _Name(" ".join(words), block, element, len(text) - len(text.lstrip()))
-
-
-def grandchild(parent: Element, tag: str, child_tag: str) -> Element | None:
-    """`parent.find(f"{tag}/{child_tag}")` without ElementPath's Python machinery.
-
-    That is the first `child_tag` child of the first `tag` child that has one (the path's
-    order: ElementPath selects the children of every `tag` child, in document order).
-    """
-    for child in parent:
-        if child.tag == tag:
-            found = child.find(child_tag)
-            if found is not None:
-                return found
-    return None
 
 
 def persona_name(document: Document) -> tuple[str, tuple[int, int]] | None:
@@ -105,15 +85,7 @@ def active_value(document: Document) -> str | None:
 
 
 def active_slug(document: Document) -> tuple[str, tuple[int, int]] | None:
-    """`persona_context/@active` and the place of its value, when present.
-
-    Kept with the document: the linter records it for every persona, and a rule that reports
-    it needs it too.
-    """
-    return document.once("active_slug", _find_active_slug)
-
-
-def _find_active_slug(document: Document) -> tuple[str, tuple[int, int]] | None:
+    """`persona_context/@active` and the place of its value, when present."""
     block = document.persona_context
     if block is None or block.root is None or "active" not in block.root.attrib:
         return None
@@ -127,10 +99,6 @@ def identity_slug(document: Document) -> str | None:
     slug, so one wrong value is reported once instead of once per place that agrees with the
     other.
     """
-    return document.once("identity_slug", _find_identity_slug)
-
-
-def _find_identity_slug(document: Document) -> str | None:
     name = persona_name_text(document)
     if name is not None:
         return slugify(name) or None
@@ -437,20 +405,6 @@ def usage_persona(document: Document, context: RuleContext) -> Iterator[Diagnost
         )
 
 
-def file_stem(path: str) -> str:
-    r"""`PurePath(path).stem`, without building a PurePath when `path` is plain.
-
-    Plain means: no `\` or `:` (Windows separators and drives), no leading `//` (a UNC share),
-    and a last `/`-separated part that is a name (not empty, `.` or `..`). Such a path's final
-    component is that part on POSIX and Windows alike; anything else goes to pathlib.
-    """
-    name = path.rpartition("/")[2]
-    if name in ("", ".", "..") or "\\" in path or ":" in path or path.startswith("//"):
-        return PurePath(path).stem
-    dot = name.rfind(".")
-    return name[:dot] if 0 < dot < len(name) - 1 else name
-
-
 @rule("PL407", "file-name-slug", W, "the file name is not <slug>.md")
 def file_name_slug(document: Document, context: RuleContext) -> Iterator[Diagnostic]:
     """The file name is not `<slug>.md`.
@@ -476,7 +430,7 @@ def file_name_slug(document: Document, context: RuleContext) -> Iterator[Diagnos
     slug = identity_slug(document)
     if slug is None or document.path in ("-", ""):
         return
-    stem = file_stem(document.path)
+    stem = PurePath(document.path).stem
     if stem != slug:
         yield finding(
             "PL407",

@@ -16,10 +16,18 @@ from xml.etree.ElementTree import Element
 
 from persona_lint.diagnostics import Diagnostic, Severity
 from persona_lint.document.model import Document, XmlBlock
-from persona_lint.metrics import grammar
+from persona_lint.metrics import (
+    Metric,
+    MetricProblem,
+    check_value,
+    contradicts,
+    normalise,
+    parse_metric,
+    subject_key,
+)
 from persona_lint.rules.context import RuleContext
 from persona_lint.rules.registry import Edit, finding, rule
-from persona_lint.rules.template import PLACEHOLDER, may_hold_placeholder
+from persona_lint.rules.template import PLACEHOLDER
 
 E, W = Severity.ERROR, Severity.WARNING
 
@@ -31,16 +39,13 @@ class ParsedMetric(NamedTuple):
     element: Element
     text: str  # normalised
     raw: str  # element.text
-    result: grammar.Metric | grammar.MetricProblem
-    # The range problem of a parsed metric (check_value), computed once for PL602-PL604.
-    value_problem: grammar.MetricProblem | None = None
+    result: Metric | MetricProblem
+    # The range problem of a parsed metric (check_value), for PL602-PL604.
+    value_problem: MetricProblem | None = None
 
     @property
     def offsets(self) -> tuple[int, ...]:
-        """For each character of `text`, its offset in `raw`.
-
-        Worked out only for a metric that is reported.
-        """
+        """For each character of `text`, its offset in `raw`."""
         collapsed, offsets = _offsets(self.raw)
         if collapsed != self.text:  # entities were unescaped: no exact map
             offsets = tuple(min(i, len(self.raw)) for i in range(len(self.text)))
@@ -54,7 +59,7 @@ class ParsedMetric(NamedTuple):
 
     def data(self) -> tuple[tuple[str, object], ...] | None:
         """The parsed metric, as the diagnostic's data for the JSON output (None if unparsed)."""
-        if isinstance(self.result, grammar.Metric):
+        if isinstance(self.result, Metric):
             return (("metric", self.result.to_dict()),)
         return None
 
@@ -64,9 +69,6 @@ _WORD = re.compile(r"\S+")  # \s is str.isspace(), as in str.split()
 
 def _offsets(raw: str) -> tuple[str, tuple[int, ...]]:
     """Collapse whitespace like the grammar does, keeping where each character came from."""
-    text = " ".join(raw.split())
-    if text == raw:  # the usual one-line metric: every character stays where it is
-        return text, tuple(range(len(raw)))
     words: list[str] = []
     offsets: list[int] = []
     for match in _WORD.finditer(raw):
@@ -78,19 +80,6 @@ def _offsets(raw: str) -> tuple[str, tuple[int, ...]]:
     return " ".join(words), tuple(offsets)
 
 
-def _success_metrics(root: Element) -> Element | None:
-    """`root.find("quality_standards/success_metrics")`, by two finds in C when possible.
-
-    The two finds answer when the first `quality_standards` holds one (ElementPath's Python
-    machinery costs more).
-    """
-    section = root.find("quality_standards")
-    if section is None:
-        return None
-    found = section.find("success_metrics")
-    return found if found is not None else root.find("quality_standards/success_metrics")
-
-
 def parsed_metrics(document: Document) -> list[ParsedMetric]:
     """Every metric of the document, parsed once and kept with the document."""
     return document.once("metrics", _parse_metrics)
@@ -100,35 +89,25 @@ def _parse_metrics(document: Document) -> list[ParsedMetric]:
     found: list[ParsedMetric] = []
     block = document.persona_context
     root = block.root if block is not None else None
-    container = _success_metrics(root) if root is not None else None
-    if block is not None and container is not None:
-        for element in container[:]:
-            if element.tag != "metric" or len(element):
-                continue
-            raw = element.text or ""
-            if may_hold_placeholder(raw) and PLACEHOLDER.search(raw):
-                continue  # an unfilled template metric is PL901's, not measured yet
-            if "&" in raw:
-                text = grammar.normalise(raw)
-                if text:
-                    # normalise(raw) may still hold a "&": parse_metric normalises again.
-                    result = grammar.parse_metric(text)
-                    problem = (
-                        grammar.check_value(result) if isinstance(result, grammar.Metric) else None
-                    )
-                    found.append(ParsedMetric(block, element, text, raw, result, problem))
-                continue
-            # Without "&" there is no entity: the normalised text is the text collapsed,
-            # and normalising it again changes nothing.
-            text = " ".join(raw.split())
-            if text:
-                result, problem = grammar.read_normalised(text)
-                found.append(ParsedMetric(block, element, text, raw, result, problem))
+    container = root.find("quality_standards/success_metrics") if root is not None else None
+    if block is None or container is None:
+        return found
+    for element in container:
+        if element.tag != "metric" or len(element):
+            continue
+        raw = element.text or ""
+        if PLACEHOLDER.search(raw):
+            continue  # an unfilled template metric is PL901's, not measured yet
+        text = normalise(raw)
+        if text:
+            result = parse_metric(text)
+            problem = check_value(result) if isinstance(result, Metric) else None
+            found.append(ParsedMetric(block, element, text, raw, result, problem))
     return found
 
 
 def _problem(
-    code: str, document: Document, metric: ParsedMetric, problem: grammar.MetricProblem
+    code: str, document: Document, metric: ParsedMetric, problem: MetricProblem
 ) -> Diagnostic:
     line, column = metric.place(problem.start)
     end_line, end_column = metric.place(max(problem.end, problem.start + 1))
@@ -190,7 +169,7 @@ def unmeasurable_metric(document: Document, context: RuleContext) -> Iterator[Di
     ```
     """
     for metric in parsed_metrics(document):
-        if isinstance(metric.result, grammar.Metric) and metric.result.threshold is None:
+        if isinstance(metric.result, Metric) and metric.result.threshold is None:
             line, column = metric.place(0)
             yield finding(
                 "PL601",
@@ -349,7 +328,7 @@ def malformed_comparison(document: Document, context: RuleContext) -> Iterator[D
     ```
     """
     for metric in parsed_metrics(document):
-        if isinstance(metric.result, grammar.MetricProblem):
+        if isinstance(metric.result, MetricProblem):
             yield _problem("PL605", document, metric, metric.result)
 
 
@@ -394,8 +373,8 @@ def contradictory_metrics(document: Document, context: RuleContext) -> Iterator[
     """
     groups: dict[str, dict[str, list[ParsedMetric]]] = {}
     for metric in parsed_metrics(document):
-        if isinstance(metric.result, grammar.Metric):
-            texts = groups.setdefault(grammar.subject_key(metric.result.subject), {})
+        if isinstance(metric.result, Metric):
+            texts = groups.setdefault(subject_key(metric.result.subject), {})
             texts.setdefault(metric.text, []).append(metric)
     for texts in groups.values():
         if len(texts) < 2:
@@ -416,9 +395,9 @@ def _contradictions(document: Document, texts: list[list[ParsedMetric]]) -> Iter
     """
     partners: list[list[int]] = [[] for _ in texts]
     for (i, first), (j, second) in itertools.combinations(enumerate(texts), 2):
-        assert isinstance(first[0].result, grammar.Metric)
-        assert isinstance(second[0].result, grammar.Metric)
-        if grammar.contradicts(first[0].result, second[0].result):
+        assert isinstance(first[0].result, Metric)
+        assert isinstance(second[0].result, Metric)
+        if contradicts(first[0].result, second[0].result):
             partners[i].append(j)
             partners[j].append(i)
     for same, found in zip(texts, partners, strict=True):

@@ -32,14 +32,10 @@ _TEXT = attrgetter("text")  # a cell's text
 
 
 def _version_row(document: Document) -> tuple[Cell, ...] | None:
-    """The version table's data row, found once per document.
+    """The version table's data row.
 
     None unless the header is exactly right and there is one row (PL302 and PL303 speak).
     """
-    return document.once("version_row", _find_version_row)
-
-
-def _find_version_row(document: Document) -> tuple[Cell, ...] | None:
     table = document.version_table
     if table is None or len(table.rows) != 1:
         return None
@@ -411,26 +407,6 @@ def _escape_cell(text: str) -> str:
     return text.replace("|", "\\|")
 
 
-# The header and delimiter lines of a canonical table whose data cells are no wider than
-# the column names (the usual case: ``1.0.0``, ``2025-07-11``, ``stable``).
-_NARROW_HEADER, _NARROW_DELIMITER, _ = render_table(VERSION_COLUMNS, ("", "", ""))
-_NARROW_ROW = "| " + " | ".join(f"{{:<{len(name)}}}" for name in VERSION_COLUMNS) + " |"
-
-
-def canonical_table(row: tuple[str, ...]) -> tuple[str, str, str]:
-    """`render_table(VERSION_COLUMNS, row)`, with a shortcut for the usual row.
-
-    When no cell holds a `|` (so none is escaped) and none is wider than its column's name, the
-    widths are the names' and only the row line depends on the cells (the tests compare both).
-    """
-    if len(row) == len(VERSION_COLUMNS) and all(
-        len(cell) <= len(name) and "|" not in cell
-        for cell, name in zip(row, VERSION_COLUMNS, strict=True)
-    ):
-        return _NARROW_HEADER, _NARROW_DELIMITER, _NARROW_ROW.format(*row)
-    return render_table(VERSION_COLUMNS, row)
-
-
 def table_layout(document: Document) -> tuple[int, tuple[str, str, str]] | None:
     """The version table's first line and its canonical three lines.
 
@@ -446,7 +422,7 @@ def table_layout(document: Document) -> tuple[int, tuple[str, str, str]] | None:
     for line in document.lines[table.line - 1 : table.line + 2]:
         if line.lstrip().startswith(">"):
             return None  # inside a block quote: left alone
-    return table.line, canonical_table(tuple(map(_TEXT, row)))
+    return table.line, render_table(VERSION_COLUMNS, tuple(map(_TEXT, row)))
 
 
 @rule(
