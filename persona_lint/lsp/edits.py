@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from persona_lint.config.loader import resolve_selector
 from persona_lint.diagnostics import Diagnostic
 from persona_lint.document.model import CodeBlock, Document
+from persona_lint.positions import place
 
 
 @dataclass(frozen=True)
@@ -224,7 +225,9 @@ def text_change(before: str, after: str) -> Change | None:
     start = _longest(limit, lambda n: before[:n] == after[:n])
     end = _longest(limit - start, lambda n: before[len(before) - n :] == after[len(after) - n :])
     return Change(
-        _place(before, start), _place(before, len(before) - end), after[start : len(after) - end]
+        _zero_based(before, start),
+        _zero_based(before, len(before) - end),
+        after[start : len(after) - end],
     )
 
 
@@ -241,7 +244,7 @@ def _longest(limit: int, holds: Callable[[int], bool]) -> int:
     return low
 
 
-def _place(text: str, offset: int) -> tuple[int, int]:
-    """The 0-based (line, column) of a character offset in ``text``."""
-    line_start = text.rfind("\n", 0, offset) + 1
-    return text.count("\n", 0, offset), offset - line_start
+def _zero_based(text: str, offset: int) -> tuple[int, int]:
+    """The 0-based (line, column) of a character offset in ``text``, as changes count."""
+    line, column = place(text, offset)
+    return line - 1, column - 1

@@ -21,6 +21,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
+import threading
 from collections.abc import Awaitable, Callable, Generator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -33,6 +34,8 @@ from pygls.exceptions import (
     JsonRpcInvalidRequest,
     JsonRpcServerNotInitialized,
 )
+from pygls.io_ import StdoutWriter, run_async
+from pygls.lsp.server import LanguageServer
 from pygls.protocol import LanguageServerProtocol, lsp_method
 
 logger = logging.getLogger(__name__)
@@ -47,7 +50,6 @@ _PYGLS_CONTENT_LENGTH = re.compile(rb"Content-Length: (\d+)\r\n")
 _CONTENT_LENGTH = re.compile(rb"content-length\s*:", re.IGNORECASE)
 # What a refused header becomes: a header pygls does not know, and so ignores.
 _IGNORED_HEADER = b"X-Refused-Content-Length: \r\n"
-_UTF32 = types.PositionEncodingKind.Utf32
 
 
 def refused_header(line: bytes) -> str | None:
@@ -103,8 +105,7 @@ class Refused:
 
 
 class PersonaProtocol(LanguageServerProtocol):
-    """pygls' protocol, answering every request it cannot serve, and preferring UTF-32
-    positions (our columns count code points)."""
+    """pygls' protocol, answering every request it cannot serve."""
 
     initialize_received = False
 
@@ -151,16 +152,32 @@ class PersonaProtocol(LanguageServerProtocol):
     def lsp_initialize(
         self, params: types.InitializeParams
     ) -> Generator[Any, Any, types.InitializeResult]:
+        """Note that ``initialize`` came (requests before it are refused), then answer it
+        as pygls does (its position encoding: the first the client offers that it knows)."""
         self.initialize_received = True
-        # pygls takes the client's first supported encoding; ours is UTF-32 when offered.
-        general = params.capabilities.general
-        if (
-            general is not None
-            and general.position_encodings
-            and _UTF32 in general.position_encodings
-        ):
-            general.position_encodings = [
-                _UTF32,
-                *(e for e in general.position_encodings if e != _UTF32),
-            ]
         return (yield from super().lsp_initialize(params))
+
+
+def serve_stdio(
+    server: LanguageServer, stdin: BinaryIO, stdout: BinaryIO, refused: Callable[[str], None]
+) -> None:
+    """Run pygls' stdio loop for ``server`` with :class:`BoundedReader` as its reader.
+
+    ``refused`` is told of each header line refused. Returns when the client exits or the
+    connection is lost.
+    """
+    server._stop_event = stop = threading.Event()
+    server.protocol.set_writer(StdoutWriter(stdout))
+
+    async def serve() -> None:
+        reader = BoundedReader(stdin, server.thread_pool, refused)
+        await run_async(stop, reader, server.protocol, logger, server.report_server_error)
+
+    try:
+        asyncio.run(serve())
+    except BrokenPipeError:
+        logger.error("the connection to the client is lost; shutting down")
+    except (KeyboardInterrupt, SystemExit):
+        pass
+    finally:
+        server.shutdown()  # type: ignore[no-untyped-call]
