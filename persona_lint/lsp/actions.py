@@ -44,11 +44,11 @@ def quick_fixes(
     cross_file: Sequence[Diagnostic],
     versioned: bool,
 ) -> list[types.CodeAction]:
-    """Return the quick fixes of these diagnostics of a document, each fix before its
-    suppression.
+    """Return the quick fixes of these diagnostics of a document.
 
-    ``cross_file`` are the document's cross-file findings (a fix is checked against them);
-    ``versioned``: the client takes edits naming the document's version.
+    Each diagnostic's own fix (if any) comes before its suppression. ``cross_file`` are the
+    document's cross-file findings (a fix is checked against them); ``versioned``: the client takes
+    edits naming the document's version.
     """
     actions = []
     for lsp, ours in hits:
@@ -86,8 +86,11 @@ def _fixes_of(
 
 
 class LastFixAll:
-    """The text of the last document asked for every safe fix, with those fixes applied
-    (as ``--fix`` writes it): editors ask again on every cursor move."""
+    """The fixed text of the last document asked for every safe fix.
+
+    With every safe fix applied, as ``--fix`` writes it; kept because editors ask again on
+    every cursor move.
+    """
 
     def __init__(self) -> None:
         """Keep nothing yet."""

@@ -27,8 +27,11 @@ logger = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class ConfigProblem:
-    """An invalid configuration: the message the command line prints, the configuration
-    file it is about and its 1-based line there (None when unknown)."""
+    """An invalid configuration, where it is.
+
+    The message the command line prints, the configuration file it is about and its
+    1-based line there (None when unknown).
+    """
 
     message: str
     path: str | None = None

@@ -97,8 +97,11 @@ class OpenLints:
         return self.cross_file(entry.slug).get(entry.result.path, [])
 
     def findings(self, uris: Iterable[str]) -> Iterator[tuple[Linted, tuple[Diagnostic, ...]]]:
-        """Yield the lint and the diagnostics a run reports of each of these documents
-        that has a lint (the findings of a slug's holders are computed once)."""
+        """Yield the lint and the diagnostics a run reports of each of these documents.
+
+        Documents without a lint are left out; the findings among a slug's holders are
+        computed once.
+        """
         by_slug: dict[SlugKey | None, dict[str, list[Diagnostic]]] = {}
         for uri in uris:
             entry = self._linted.get(uri)
@@ -116,9 +119,10 @@ class OpenLints:
 def document_place(
     uri: str, path: Path | None, folders: list[Path]
 ) -> tuple[Path, str, str | None]:
-    """Return where an open document is: the file it stands for (for configuration), the
-    path its diagnostics name, and its workspace folder (None: outside any).
+    """Return where an open document is.
 
+    The file it stands for (for configuration), the path its diagnostics name, and its
+    workspace folder (None: outside any).
     ``path`` is the document's file (None: not a file, e.g. an untitled document, which
     stands for ``untitled.md`` in the first folder and is named by its URI); the folder is
     the innermost of ``folders`` that holds it, and the path is relative to it.

@@ -1,6 +1,7 @@
-"""The language server: live diagnostics, rule documentation on hover, the rules' own fixes
-and suppressions as code actions, for persona documents, over LSP on standard input and
-output (pygls).
+"""The language server for persona documents, over LSP on standard input and output (pygls).
+
+Live diagnostics, rule documentation on hover, the rules' own fixes and suppressions as
+code actions.
 
 An edge over the core, like the CLI. This module wires the protocol to the open documents'
 lifecycle. Each open Markdown document is linted (:mod:`~persona_lint.lsp.linting`); the
@@ -79,8 +80,10 @@ class PersonaServer(LanguageServer):
     """The state kept between requests: configuration, lint results, pending lints."""
 
     def __init__(self, debounce: float | None = None) -> None:
-        """Set up a server that lints a change after ``debounce`` seconds (None: from the
-        environment)."""
+        """Set up a server that lints a change after ``debounce`` seconds.
+
+        None takes the pause from ``PERSONA_LINT_LSP_DEBOUNCE_MS``.
+        """
         super().__init__(
             "persona-lint",
             __version__,
@@ -148,8 +151,11 @@ class PersonaServer(LanguageServer):
         self._mark_stale(self._lints.close(uri))
 
     def flush(self, uri: str) -> None:
-        """Lint now if a lint of this document is waiting for the pause in typing, and
-        publish its cross-file findings if they wait for the pause after an event."""
+        """Bring a document's published diagnostics up to date now.
+
+        Lint now if a lint of this document is waiting for the pause in typing, and publish
+        its cross-file findings if they wait for the pause after an event.
+        """
         if uri in self._timers:
             self.refresh(uri)
         if uri in self._stale:
@@ -185,10 +191,12 @@ class PersonaServer(LanguageServer):
             )
 
     def refresh(self, uri: str) -> None:
-        """Lint the document's current text (if not done yet) and publish its diagnostics,
-        unless it joined or left a shared slug: then it waits for the pause with the
+        """Lint the document's current text (if not done yet) and publish its diagnostics.
+
+        Unless it joined or left a shared slug: then it waits for the pause with the
         other holders (their findings all change, and computing them costs the number of
-        holders: once per burst of opens, not once per open)."""
+        holders: once per burst of opens, not once per open).
+        """
         self._cancel(uri)
         if self._current(uri) is not None and uri not in self._stale:
             self._publish([uri], forced=True)
@@ -270,9 +278,11 @@ class PersonaServer(LanguageServer):
     # Publishing
 
     def _mark_stale(self, uris: Collection[str]) -> None:
-        """These documents' cross-file findings may have changed: re-publish them once
-        events that touch others pause (each postpones it, so a burst of opens costs one
-        pass, not one per open)."""
+        """Re-publish these documents once events that touch others pause.
+
+        Their cross-file findings may have changed. Each such event postpones it, so a
+        burst of opens costs one pass, not one per open.
+        """
         if not uris:
             return
         self._stale.update(uris)
@@ -308,8 +318,11 @@ class PersonaServer(LanguageServer):
         self._publisher.send(uri, diagnostics, document.version)
 
     def kept(self) -> dict[str, int]:
-        """What the server holds, by store (for tests and debugging): the stores of open
-        documents are empty once every document is closed; the others have caps."""
+        """Return what the server holds, by store (for tests and debugging).
+
+        The stores of open documents are empty once every document is closed; the others
+        have caps.
+        """
         return {
             "open documents": len(self._open),
             "text documents": len(self.workspace.text_documents),
@@ -331,8 +344,11 @@ class PersonaServer(LanguageServer):
         return hover(hits, reads_markdown(self.client_capabilities))
 
     def code_actions(self, params: types.CodeActionParams) -> list[types.CodeAction] | None:
-        """The rules' own fixes and suppressions of the diagnostics in the range (quick
-        fixes), and every safe fix at once (``source.fixAll.persona-lint``)."""
+        """Return the code actions a client asks for, on the diagnostics in the range.
+
+        The rules' own fixes and suppressions (quick fixes), and every safe fix at once
+        (``source.fixAll.persona-lint``).
+        """
         uri = params.text_document.uri
         self.flush(uri)
         entry = self._lints.get(uri)

@@ -1,5 +1,7 @@
-"""The language server's side of JSON-RPC: what pygls does, with a bounded reader and an
-error response for every request the server cannot serve.
+"""The language server's side of JSON-RPC: pygls', bounded and answering every request.
+
+What pygls does, with a bounded reader and an error response for every request the server
+cannot serve.
 
 pygls reads a header line with ``readline()`` (no limit) and then exactly the
 ``Content-Length`` it announced: ``Content-Length: 99999999999999`` asks for 100 TB and
@@ -66,23 +68,30 @@ def refused_header(line: bytes) -> str | None:
 
 
 class BoundedReader:
-    """Standard input for pygls' message loop, read in a thread like pygls does, in
-    bounded pieces. ``refused`` is called (on the event loop) with a short reason for each
-    header line refused."""
+    """Standard input for pygls' message loop, read in bounded pieces.
+
+    Read in a thread, like pygls does. ``refused`` is called (on the event loop) with a short reason
+    for each header line refused.
+    """
 
     def __init__(
         self, stdin: BinaryIO, executor: ThreadPoolExecutor, refused: Callable[[str], None]
     ) -> None:
+        """Read ``stdin`` in ``executor``; tell ``refused`` of each header line refused."""
         self.stdin = stdin
         self.executor = executor
         self.refused = refused
         self.loop = asyncio.get_running_loop()
 
     def readline(self) -> Awaitable[bytes]:
+        """Read one header line, at most :data:`MAX_HEADER_LINE` bytes of it."""
         return self.loop.run_in_executor(self.executor, self._readline)
 
     def readexactly(self, n: int) -> Awaitable[bytes]:
-        # n is at most MAX_MESSAGE_BYTES: larger lengths never reach pygls.
+        """Read a message body of ``n`` bytes.
+
+        ``n`` is at most :data:`MAX_MESSAGE_BYTES`: larger lengths never reach pygls.
+        """
         return self.loop.run_in_executor(self.executor, self.stdin.read, n)
 
     def _readline(self) -> bytes:
@@ -96,8 +105,11 @@ class BoundedReader:
 
 @dataclass(frozen=True)
 class Refused:
-    """A message the server does not serve: answered with ``error`` when it is a request
-    (it has an ``id``), dropped when it is a notification."""
+    """A message the server does not serve.
+
+    Answered with ``error`` when it is a request (it has an ``id``), dropped when it is a
+    notification.
+    """
 
     id: int | str | None
     method: str
@@ -110,6 +122,7 @@ class PersonaProtocol(LanguageServerProtocol):
     initialize_received = False
 
     def structure_message(self, data: dict[str, Any]) -> Any:
+        """Return pygls' message, or a :class:`Refused` one when its parameters are invalid."""
         try:
             return super().structure_message(data)
         except JsonRpcException:  # pygls: the message does not fit the protocol's types
@@ -123,6 +136,7 @@ class PersonaProtocol(LanguageServerProtocol):
             return Refused(message_id, method, error)
 
     def handle_message(self, message: Any) -> None:
+        """Handle a message as pygls does, unless it is refused: then answer the error."""
         refusal = message if isinstance(message, Refused) else self._refusal(message)
         if refusal is None:
             super().handle_message(message)
@@ -152,8 +166,11 @@ class PersonaProtocol(LanguageServerProtocol):
     def lsp_initialize(
         self, params: types.InitializeParams
     ) -> Generator[Any, Any, types.InitializeResult]:
-        """Note that ``initialize`` came (requests before it are refused), then answer it
-        as pygls does (its position encoding: the first the client offers that it knows)."""
+        """Note that ``initialize`` came, then answer it as pygls does.
+
+        Requests before it are refused. The position encoding is pygls' choice: the first
+        the client offers that it knows.
+        """
         self.initialize_received = True
         return (yield from super().lsp_initialize(params))
 
