@@ -19,8 +19,8 @@ from persona_lint.diagnostics import Diagnostic
 from persona_lint.document.model import Document
 from persona_lint.fix.engine import FIXERS, fix_one, fix_text
 from persona_lint.lsp.edits import Change, Fix, removal_fix, suppression_fix, text_change
-from persona_lint.lsp.hover import Shown
 from persona_lint.lsp.linting import Linted
+from persona_lint.lsp.publishing import Shown
 from persona_lint.rules import get_rule
 
 QUICK_FIX = types.CodeActionKind.QuickFix

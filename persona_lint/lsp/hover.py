@@ -10,12 +10,9 @@ from collections.abc import Sequence
 
 from lsprotocol import types
 
-from persona_lint.diagnostics import Diagnostic
+from persona_lint.lsp.publishing import Shown
 from persona_lint.rules import get_rule
 from persona_lint.rules.docs import render_rule
-
-# A diagnostic as published, with ours that it shows.
-Shown = tuple[types.Diagnostic, Diagnostic]
 
 
 def rule_markdown(code: str) -> str | None:

@@ -14,13 +14,14 @@ from collections.abc import Callable, Iterable
 from lsprotocol import types
 
 from persona_lint.diagnostics import Diagnostic
-from persona_lint.lsp.hover import Shown
 from persona_lint.lsp.lines import Lines, error_over_line, lsp_diagnostic, overlaps
 from persona_lint.lsp.linting import Linted
 
 # Configuration errors shown in a message window once; beyond, the record starts afresh.
 MAX_SHOWN_ERRORS = 100
 
+# A diagnostic as published, with ours that it shows.
+Shown = tuple[types.Diagnostic, Diagnostic]
 Send = Callable[[types.PublishDiagnosticsParams], None]
 ShowMessage = Callable[[types.ShowMessageParams], None]
 
