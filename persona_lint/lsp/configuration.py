@@ -93,8 +93,15 @@ def is_config_name(uri: str) -> bool:
     return uri.rsplit("/", 1)[-1] in CONFIG_FILES
 
 
-def watch_registration() -> types.RegistrationParams:
-    """Return the request that asks a client to report changes of configuration files."""
+def watch_registration(capabilities: types.ClientCapabilities) -> types.RegistrationParams | None:
+    """Return the request that asks a client to report changes of configuration files.
+
+    None when the client cannot take it (no dynamic registration of watched files).
+    """
+    workspace = capabilities.workspace
+    watched = workspace.did_change_watched_files if workspace else None
+    if watched is None or not watched.dynamic_registration:
+        return None
     options = types.DidChangeWatchedFilesRegistrationOptions(
         watchers=[types.FileSystemWatcher(glob_pattern=f"**/{name}") for name in CONFIG_FILES]
     )

@@ -12,6 +12,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
+from pygls.uris import to_fs_path
+from pygls.workspace import Workspace
+
 from persona_lint.diagnostics import Diagnostic
 from persona_lint.document.model import Document
 from persona_lint.engine.postprocess import corpus_findings
@@ -116,20 +119,27 @@ class OpenLints:
             yield entry, finished(result, by_slug[entry.slug].get(result.path, []))
 
 
-def document_place(
-    uri: str, path: Path | None, folders: list[Path]
-) -> tuple[Path, str, str | None]:
+def document_place(uri: str, workspace: Workspace) -> tuple[Path, str, str | None]:
     """Return where an open document is.
 
     The file it stands for (for configuration), the path its diagnostics name, and its
-    workspace folder (None: outside any).
-    ``path`` is the document's file (None: not a file, e.g. an untitled document, which
-    stands for ``untitled.md`` in the first folder and is named by its URI); the folder is
-    the innermost of ``folders`` that holds it, and the path is relative to it.
+    workspace folder (None: outside any). A document that is not a file (an untitled one)
+    stands for ``untitled.md`` in the first folder and is named by its URI; otherwise the
+    folder is the innermost workspace folder (or else the root) that holds it, and the path
+    is relative to it.
     """
-    if path is None:
+    folders = [
+        Path(folder)
+        for each in workspace.folders.values()
+        if (folder := to_fs_path(each.uri)) is not None
+    ]
+    if not folders and workspace.root_path:
+        folders.append(Path(workspace.root_path))
+    fs_path = to_fs_path(uri)
+    if fs_path is None:
         base = folders[0] if folders else Path.cwd()
         return base / "untitled.md", uri, None
+    path = Path(fs_path)
     inside = [f for f in folders if path.is_relative_to(f)]
     if not inside:
         return path, str(path), None

@@ -208,10 +208,8 @@ class PersonaServer(LanguageServer):
         changed = []
         for uri in self._lints:
             entry = self._lints.get(uri)
-            if (
-                entry is not None
-                and self._configuration.resolve(self._where(uri)[0]) != entry.settings
-            ):
+            path = document_place(uri, self.workspace)[0]
+            if entry is not None and self._configuration.resolve(path) != entry.settings:
                 changed.append(uri)
                 self._store(uri, None)
                 self._current(uri)
@@ -237,19 +235,6 @@ class PersonaServer(LanguageServer):
     def _is_config(self, uri: str) -> bool:
         return to_fs_path(uri) is not None and is_config_name(uri)
 
-    def _where(self, uri: str) -> tuple[Path, str, str | None]:
-        """The file a document stands for, the path its diagnostics name, its folder."""
-        folders = []
-        for folder in self.workspace.folders.values():
-            path = to_fs_path(folder.uri)
-            if path is not None:
-                folders.append(Path(path))
-        root = self.workspace.root_path
-        if not folders and root:
-            folders.append(Path(root))
-        fs_path = to_fs_path(uri)
-        return document_place(uri, Path(fs_path) if fs_path is not None else None, folders)
-
     def _current(self, uri: str) -> Linted | None:
         """The lint of the document's current version (cached); None if not Markdown."""
         language = self._open.get(uri)
@@ -262,7 +247,7 @@ class PersonaServer(LanguageServer):
         lines = Lines.of(document.source, self.workspace.position_codec)
         parsed = None
         try:
-            path, shown, group = self._where(uri)
+            path, shown, group = document_place(uri, self.workspace)
             resolved = self._configuration.resolve(path)
             entry, parsed = lint_document(uri, document.version, lines, (shown, group), resolved)
         except Exception as exc:  # a bug: say so on the document rather than nothing
@@ -373,10 +358,9 @@ class PersonaServer(LanguageServer):
 
     def watch_configuration(self) -> None:
         """Ask the client to report changes of configuration files, if it can."""
-        workspace = self.client_capabilities.workspace
-        watched = workspace.did_change_watched_files if workspace else None
-        if watched is not None and watched.dynamic_registration:
-            self.client_register_capability(watch_registration())
+        registration = watch_registration(self.client_capabilities)
+        if registration is not None:
+            self.client_register_capability(registration)
 
 
 def create_server(debounce: float | None = None) -> PersonaServer:
