@@ -31,7 +31,7 @@ from persona_lint.formatters import FORMAT_NAMES, Report, get_formatter, write_r
 from persona_lint.formatters import json_report as json_module
 from persona_lint.formatters.common import artifact_uri, fingerprints
 from persona_lint.formatters.github import escape_data, escape_property
-from persona_lint.formatters.sarif import utf16_column
+from persona_lint.formatters.sarif import Utf16Columns
 from persona_lint.formatters.text import SNIPPET_BEFORE, SNIPPET_WIDTH, caret_span, display
 from persona_lint.rules import all_rules
 
@@ -376,11 +376,13 @@ def test_sarif_uris_are_percent_encoded() -> None:
 
 
 def test_utf16_column() -> None:
-    assert utf16_column("a🚀b🚀c", 1) == 1
-    assert utf16_column("a🚀b🚀c", 3) == 4
-    assert utf16_column("a🚀b🚀c", 5) == 7
-    assert utf16_column("a🚀", 9) == 10
-    assert utf16_column(None, 4) == 4
+    columns = Utf16Columns({"p.md": ("a🚀b🚀c", "a🚀")})
+    assert columns("p.md", 1, 1) == 1
+    assert columns("p.md", 1, 3) == 4
+    assert columns("p.md", 1, 5) == 7
+    assert columns("p.md", 2, 9) == 10
+    assert columns("p.md", 3, 4) == 4  # no such line
+    assert columns("other.md", 1, 4) == 4  # no such file
 
 
 # --- github -----------------------------------------------------------------------------------

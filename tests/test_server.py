@@ -119,8 +119,8 @@ async def client(tmp_path: Path) -> AsyncIterator[Client]:
 @pytest.mark.asyncio
 @pytest.mark.parametrize(
     ("offered", "negotiated"),
-    [(None, UTF16), ([UTF16], UTF16), ([UTF16, UTF32], UTF32), ([UTF8, UTF16], UTF8)],
-    ids=["default", "utf-16-only", "utf-32-offered", "utf-8-preferred"],
+    [(None, UTF16), ([UTF16], UTF16), ([UTF32, UTF16], UTF32), ([UTF8, UTF16], UTF8)],
+    ids=["default", "utf-16-only", "utf-32-preferred", "utf-8-preferred"],
 )
 async def test_ranges_use_the_negotiated_encoding(
     tmp_path: Path, offered: list[str] | None, negotiated: str
@@ -695,6 +695,39 @@ async def test_a_toml_error_is_one_diagnostic_in_the_file_and_in_each_persona(
     client.save(persona)
     assert list((await client.next_diagnostics(uri)).diagnostics) == []
     assert [d.code for d in (await client.next_diagnostics(persona)).diagnostics] == ["PL304"]
+
+
+@pytest.mark.slow
+@pytest.mark.asyncio
+async def test_a_pyproject_error_is_a_diagnostic_at_its_line(
+    client: Client, tmp_path: Path
+) -> None:
+    """The error names ``pyproject.toml [tool.persona-lint]:N``: placed by the line the
+    loader gives, not by parsing its message (which missed this form)."""
+    config = tmp_path / "pyproject.toml"
+    text = '[project]\nname = "x"\n\n[tool.persona-lint]\nignor = ["PL304"]\n'
+    config.write_text(text, encoding="utf-8")
+    message = (
+        f"invalid persona-lint configuration: {config} [tool.persona-lint]:5: unknown key "
+        "'ignor'; did you mean 'ignore'?"
+    )
+    uri = client.open(config, text, language="toml")
+    assert list((await client.next_diagnostics(uri)).diagnostics) == [
+        types.Diagnostic(
+            range=types.Range(
+                start=types.Position(line=4, character=0),
+                end=types.Position(line=4, character=17),
+            ),
+            message=message,
+            severity=ERROR,
+            source="persona-lint",
+        )
+    ]
+    persona = client.open(tmp_path / "backend-engineer.md", DEFECTS)
+    found = list((await client.next_diagnostics(persona)).diagnostics)
+    assert [(d.message, d.range.start) for d in found] == [
+        (message, types.Position(line=0, character=0))
+    ]
 
 
 @pytest.mark.slow

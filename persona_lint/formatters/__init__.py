@@ -31,18 +31,22 @@ class Report(NamedTuple):
 
     @property
     def files_checked(self) -> int:
+        """The number of files linted (not skipped)."""
         return sum(1 for r in self.results if not r.skipped)
 
     @property
     def files_skipped(self) -> int:
+        """The number of files a folder walk skipped (not Markdown personas)."""
         return sum(1 for r in self.results if r.skipped)
 
     @property
     def errors(self) -> int:
+        """The number of error diagnostics."""
         return sum(1 for r in self.results for d in r.diagnostics if d.is_error)
 
     @property
     def warnings(self) -> int:
+        """The number of warning diagnostics."""
         return sum(1 for r in self.results for d in r.diagnostics if not d.is_error)
 
 

@@ -1,7 +1,8 @@
-"""The edits behind the language server's code actions, as pure functions of a parsed
-document or of two texts: where a suppression comment goes so that the document stays
-valid (:func:`suppression_fix`), removing an unused one (:func:`removal_fix`), and the one
-change that turns a text into its fixed version (:func:`text_change`), for the rules' own
+"""The edits behind the language server's code actions.
+
+Pure functions of a parsed document or of two texts: where a suppression comment goes so that the
+document stays valid (:func:`suppression_fix`), removing an unused one (:func:`removal_fix`), and
+the one change that turns a text into its fixed version (:func:`text_change`), for the rules' own
 fixes that :mod:`persona_lint.fix.engine` computes.
 
 Places are 0-based (line, column) pairs counting code points in the text as the linter
@@ -18,12 +19,16 @@ from dataclasses import dataclass
 from persona_lint.config.selectors import resolve_selector
 from persona_lint.diagnostics import Diagnostic
 from persona_lint.document.model import CodeBlock, Document
+from persona_lint.positions import place
 
 
 @dataclass(frozen=True)
 class Change:
-    """Replace code points ``start`` to ``end`` (0-based (line, column) places) with
-    ``text``; an insertion when they are equal."""
+    """Replace code points ``start`` to ``end`` with ``text``.
+
+    ``start`` and ``end`` are 0-based (line, column) places; equal, the change is an
+    insertion.
+    """
 
     start: tuple[int, int]
     end: tuple[int, int]
@@ -32,6 +37,8 @@ class Change:
 
 @dataclass(frozen=True)
 class Fix:
+    """A code action's edit: its title, its changes, and whether editors apply it first."""
+
     title: str
     changes: tuple[Change, ...]
     preferred: bool = False
@@ -77,11 +84,12 @@ def _above(lines: Sequence[str], index: int, code: str) -> Change:
 
 
 def open_markup(lines: Sequence[str]) -> list[int | None]:
-    """For each line of an XML block: None when it ends outside markup, else the index of
-    the line where the unfinished tag, comment, CDATA section or instruction began.
+    """Return, for each line of an XML block, where the markup it ends inside began.
 
-    A light scan in the persona dialect (a ``<`` that cannot start markup is text), only
-    to tell where a comment may go; the real parser reports errors.
+    None when the line ends outside markup, else the index of the line where the unfinished tag,
+    comment, CDATA section or instruction began. A light scan in the persona dialect (a ``<`` that
+    cannot start markup is text), only to tell where a comment may go; the real parser reports
+    errors.
     """
     ends = {"<!--": "-->", "<![CDATA[": "]]>", "<?": "?>", "<!": ">"}
     result: list[int | None] = []
@@ -183,8 +191,11 @@ def suppression_fix(document: Document, line: int, code: str) -> Fix:
 
 
 def removal_fix(document: Document, diagnostic: Diagnostic) -> Fix | None:
-    """Remove an unused suppression (PL005): safe, as it suppresses nothing, unless it may
-    cover cross-file rules, which see only the documents open in the editor."""
+    """Return the fix that removes an unused suppression (PL005), if it is safe.
+
+    Safe, as it suppresses nothing, unless it may cover cross-file rules, which see only
+    the documents open in the editor.
+    """
     index = diagnostic.line - 1
     if diagnostic.end_column is None or not 0 <= index < len(document.lines):
         return None
@@ -215,22 +226,29 @@ def removal_fix(document: Document, diagnostic: Diagnostic) -> Fix | None:
 
 
 def text_change(before: str, after: str) -> Change | None:
-    """The one change that turns ``before`` into ``after`` (both with LF line endings):
-    the span between their common beginning and their common end; None if they are equal.
-    Editors keep the cursor and folds outside the span."""
+    """Return the one change that turns ``before`` into ``after`` (None if they are equal).
+
+    Both have LF line endings; the change is the span between their common beginning and their
+    common end. Editors keep the cursor and folds outside the span.
+    """
     if before == after:
         return None
     limit = min(len(before), len(after))
     start = _longest(limit, lambda n: before[:n] == after[:n])
     end = _longest(limit - start, lambda n: before[len(before) - n :] == after[len(after) - n :])
     return Change(
-        _place(before, start), _place(before, len(before) - end), after[start : len(after) - end]
+        _zero_based(before, start),
+        _zero_based(before, len(before) - end),
+        after[start : len(after) - end],
     )
 
 
 def _longest(limit: int, holds: Callable[[int], bool]) -> int:
-    """The largest ``n <= limit`` for which ``holds(n)``, where ``holds`` is true up to some
-    ``n`` and false after it (a binary search: slices compare in C)."""
+    """Return the largest ``n <= limit`` for which ``holds(n)``.
+
+    ``holds`` is true up to some ``n`` and false after it (a binary search: slices compare
+    in C).
+    """
     low, high = 0, limit
     while low < high:
         middle = (low + high + 1) // 2
@@ -241,7 +259,7 @@ def _longest(limit: int, holds: Callable[[int], bool]) -> int:
     return low
 
 
-def _place(text: str, offset: int) -> tuple[int, int]:
-    """The 0-based (line, column) of a character offset in ``text``."""
-    line_start = text.rfind("\n", 0, offset) + 1
-    return text.count("\n", 0, offset), offset - line_start
+def _zero_based(text: str, offset: int) -> tuple[int, int]:
+    """The 0-based (line, column) of a character offset in ``text``, as changes count."""
+    line, column = place(text, offset)
+    return line - 1, column - 1
