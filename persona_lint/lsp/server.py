@@ -62,7 +62,7 @@ from persona_lint.diagnostics import Diagnostic, Severity
 from persona_lint.document.model import Document
 from persona_lint.engine.lint import FileResult, lint_source
 from persona_lint.engine.postprocess import cap_findings, corpus_findings, finalize, suppress
-from persona_lint.fix.engine import FIXERS, fix_one, fix_text
+from persona_lint.fix.engine import fix_one, fix_text
 from persona_lint.lsp.edits import (
     Change,
     Fix,
@@ -75,6 +75,7 @@ from persona_lint.lsp.slugs import SlugIndex, SlugKey
 from persona_lint.lsp.transport import BoundedReader, PersonaProtocol
 from persona_lint.rules import get_rule
 from persona_lint.rules.docs import render_rule
+from persona_lint.rules.registry import fixable_codes
 from persona_lint.source.files import MARKDOWN_SUFFIXES
 
 __all__ = [
@@ -726,7 +727,7 @@ class PersonaServer(LanguageServer):
                 removal = removal_fix(document, ours)
                 if removal is not None:
                     fixes.insert(0, removal)
-            elif ours.code in FIXERS:
+            elif ours.code in fixable_codes():
                 fixed = fix_one(
                     entry.shown, entry.lines.text, settings, ours, extra=self._cross_file_of(entry)
                 )
@@ -754,7 +755,7 @@ class PersonaServer(LanguageServer):
         if kept is not None and kept[:2] == (entry.uri, entry.version):
             fixed = kept[2]
         elif entry.result is None or not any(
-            d.code in FIXERS for _, d in self._shown.get(entry.uri, [])
+            d.code in fixable_codes() for _, d in self._shown.get(entry.uri, [])
         ):
             return None
         else:
