@@ -54,8 +54,10 @@ class Applied:
 
 
 def _edited_line(text: str, edits: list[TextEdit]) -> str | None:
-    """``text`` with character edits applied right to left; None when two overlap or one
-    lies outside the line."""
+    """``text`` with character edits applied, right to left.
+
+    None when two overlap or one lies outside the line.
+    """
     limit = len(text) + 1  # each edit must end left of the one applied before it
     for edit in sorted(edits, key=lambda e: (e.column, e.end_column), reverse=True):
         if not 1 <= edit.column <= edit.end_column <= limit:
@@ -66,8 +68,10 @@ def _edited_line(text: str, edits: list[TextEdit]) -> str | None:
 
 
 def _overlap(merged: Sequence[LineEdit]) -> bool:
-    """Whether two line edits (sorted by first line) replace one line or insert twice at
-    one place."""
+    """Whether two line edits replace one line or insert twice at one place.
+
+    ``merged`` is sorted by first line.
+    """
     replaced_to = 0  # the last line replaced so far
     inserted: set[int] = set()
     for edit in merged:
@@ -106,8 +110,7 @@ def line_edits(lines: Sequence[str], edits: Iterable[Edit]) -> list[LineEdit] | 
 
 
 def conflict_free(lines: Sequence[str], candidates: Sequence[Sequence[Edit]]) -> list[int]:
-    """The indexes, in order, of the candidate edit groups that overlap none of the groups
-    chosen before them."""
+    """The indexes of the edit groups that overlap none of the groups chosen before them."""
     chosen: list[int] = []
     edits: list[Edit] = []
     for index, group in enumerate(candidates):

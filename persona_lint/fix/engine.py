@@ -56,8 +56,11 @@ class FixOutcome:
 def _lint(
     path: str, text: str, settings: Settings, extra: Sequence[Diagnostic]
 ) -> tuple[FileResult, list[Diagnostic]]:
-    """Lint like a run does: the file's rules, the cross-file findings it had in the run
-    (``extra``), then its inline suppressions."""
+    """Lint like a run does.
+
+    The file's rules, the cross-file findings it had in the run (``extra``), then its
+    inline suppressions.
+    """
     result = lint_source(path, text, settings, defer_suppressions=True)
     if extra:
         added = tuple(finalize(extra, settings))
@@ -69,8 +72,11 @@ def _lint(
 def _new_problems(
     before: Sequence[Diagnostic], after: Sequence[Diagnostic], applied: Applied
 ) -> list[Diagnostic]:
-    """Diagnostics of the edited text that the original did not have (by code and line
-    of origin; diagnostics on edited lines are compared with those of the same edit)."""
+    """Diagnostics of the edited text that the original did not have.
+
+    Compared by code and line of origin: diagnostics on edited lines are compared with
+    those of the same edit.
+    """
     old = Counter((d.code, applied.key_of_old(d.line)) for d in before)
     new: list[Diagnostic] = []
     for diagnostic in after:
@@ -100,8 +106,10 @@ class _State:
         return cls(path, text, settings, list(extra), result, diagnostics)
 
     def attempt(self, edits: Iterable[Edit]) -> tuple[_State, list[Diagnostic]] | None:
-        """The state after ``edits`` and the diagnostics they would add; None when the
-        edits overlap or do not apply."""
+        """The state after ``edits`` and the diagnostics they would add.
+
+        None when the edits overlap or do not apply.
+        """
         applied = apply_edits(self.text, edits)
         if applied is None:
             return None
@@ -151,8 +159,10 @@ def _safe(diagnostic: Diagnostic) -> bool:
 
 
 def _candidates(state: _State, rejected: dict[tuple[str, str], Rejected]) -> list[Diagnostic]:
-    """The diagnostics of ``state`` with a safe fix not rejected before; a fixable rule's
-    diagnostic without one is rejected."""
+    """The diagnostics of ``state`` with a safe fix not rejected before.
+
+    A fixable rule's diagnostic without one is rejected.
+    """
     fixable = fixable_codes()
     found: list[Diagnostic] = []
     for diagnostic in state.diagnostics:
@@ -186,9 +196,12 @@ def _kept(state: _State, attempt: tuple[_State, list[Diagnostic]] | None) -> _St
 def _fix_passes(
     state: _State, fixed: list[Diagnostic], rejected: dict[tuple[str, str], Rejected]
 ) -> _State:
-    """Lint, fix what does not overlap, verify, repeat. A batch that adds a problem is
-    retried one fix at a time: the first fix that adds nothing is kept (the others are
-    recomputed on the new text in the next pass), each that adds something is rejected."""
+    """Lint, fix what does not overlap, verify, repeat.
+
+    A batch that adds a problem is retried one fix at a time: the first fix that adds
+    nothing is kept (the others are recomputed on the new text in the next pass), each
+    that adds something is rejected.
+    """
     for _ in range(MAX_PASSES):
         candidates = _candidates(state, rejected)
         if not candidates:
@@ -275,9 +288,12 @@ def _places(
 
 
 def _add_noqa(state: _State) -> tuple[_State, list[Diagnostic]]:
-    """Suppress every diagnostic of ``state``: try each line's least sweeping place, and
-    move a line's suppression to a wider place when the result still reports something
-    there (or reports something new); as a last resort everything goes file-wide."""
+    """Suppress every diagnostic of ``state``.
+
+    Tries each line's least sweeping place, and moves a line's suppression to a wider
+    place when the result still reports something there (or reports something new); as a
+    last resort everything goes file-wide.
+    """
     document = state.result.document
     assert document is not None
     targets = list(state.diagnostics)
@@ -306,8 +322,10 @@ def _add_noqa(state: _State) -> tuple[_State, list[Diagnostic]]:
 
 
 def _widen(wheres: dict[int, noqa.Where], failing: set[int]) -> bool:
-    """Move the suppressions of the ``failing`` lines to a wider place; False when a line
-    is not one suppressed or all of them are file-wide already."""
+    """Move the suppressions of the ``failing`` lines to a wider place.
+
+    False when a failing line is not one suppressed, or all of them are file-wide already.
+    """
     covered = {line for where in wheres.values() for line in range(where.first, where.last + 1)}
     if not failing <= covered | set(wheres):
         return False

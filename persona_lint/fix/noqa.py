@@ -102,8 +102,10 @@ def _in_block(lines: Sequence[str], block: CodeBlock, line: int) -> Where:
 
 
 def open_markup(lines: Sequence[str]) -> list[int | None]:
-    """For each line of an XML block: None when it ends outside markup, else the index of
-    the line where the unfinished tag, comment, CDATA section or instruction began.
+    """For each line of an XML block, where the markup still open at its end began.
+
+    None when the line ends outside markup, else the index of the line where the
+    unfinished tag, comment, CDATA section or instruction began.
 
     A light scan in the persona dialect (a ``<`` that cannot start markup is text), only
     to tell where a comment may go; the real parser reports errors.
@@ -224,8 +226,10 @@ def file_wide(lines: Sequence[str], after: int, codes: Iterable[str]) -> Edit:
 
 
 def at_end_of_file(lines: Sequence[str], codes: Iterable[str]) -> Edit:
-    """``disable-file`` at the end of the file, after a blank line, before its final
-    newline if any (where ``--add-noqa`` gathers its file-wide suppressions)."""
+    """``disable-file`` at the end of the file, where ``--add-noqa`` gathers them.
+
+    After a blank line, before the file's final newline if any.
+    """
     last = len(lines) - 1 if len(lines) > 1 and lines[-1] == "" else len(lines)
     comment = directive("disable-file", codes)
     added = ("", comment) if lines[last - 1].strip() else (comment,)

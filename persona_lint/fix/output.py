@@ -20,8 +20,11 @@ _BOM = b"\xef\xbb\xbf"
 
 
 def encode_like(text: str, original: bytes) -> bytes:
-    """``text`` (LF line endings) encoded like ``original``: its byte order mark and its
-    line endings (the most common one, when they were mixed)."""
+    """``text`` (LF line endings) encoded like ``original``.
+
+    With its byte order mark and its line endings (the most common one, when they were
+    mixed).
+    """
     crlf = original.count(b"\r\n")
     cr = original.count(b"\r") - crlf
     lf = original.count(b"\n") - crlf
@@ -31,13 +34,16 @@ def encode_like(text: str, original: bytes) -> bytes:
 
 
 def _before_replace(path: Path) -> None:
-    """Test seam: called after the new content is on disk in the temporary file and just
-    before the file is compared with what was read and replaced."""
+    """Test seam: called just before the file is compared with what was read and replaced.
+
+    The new content is on disk in the temporary file by then.
+    """
 
 
 def write_if_unchanged(path: Path, original: bytes, content: bytes) -> str | None:
-    """Replace ``path`` with ``content`` atomically, keeping its permissions and owner,
-    unless its bytes are no longer ``original``. None when written, else why not.
+    """Replace ``path`` with ``content`` atomically, unless it is no longer ``original``.
+
+    Keeps the file's permissions and owner. None when written, else why not.
 
     The content goes to a temporary file in the same folder, which replaces the file in
     one ``os.replace``; on any failure the original file is left as it was and the
@@ -86,8 +92,10 @@ class _ChangedOnDisk(Exception):
 
 
 def unified_diff(path: str, before: str, after: str) -> str:
-    """The change as a unified diff (``--- path`` / ``+++ path``, three lines of context),
-    marking a last line without a newline as ``diff`` does."""
+    """The change as a unified diff (``--- path`` / ``+++ path``, three lines of context).
+
+    A last line without a newline is marked as ``diff`` marks it.
+    """
     lines = difflib.unified_diff(
         before.splitlines(keepends=True),
         after.splitlines(keepends=True),

@@ -74,7 +74,7 @@ from persona_lint.lsp.edits import (
 from persona_lint.lsp.slugs import SlugIndex, SlugKey
 from persona_lint.lsp.transport import BoundedReader, PersonaProtocol
 from persona_lint.rules import get_rule
-from persona_lint.rules.docs import render_rule
+from persona_lint.rules.docs import hover_markdown, render_rule
 from persona_lint.rules.registry import fixable_codes
 from persona_lint.source.files import MARKDOWN_SUFFIXES
 
@@ -215,14 +215,11 @@ def config_error_line(error: str, path: Path, line_count: int) -> int | None:
 
 
 def rule_markdown(code: str) -> str | None:
-    """A rule's documentation (as ``persona-lint explain`` prints it) as Markdown."""
+    """A rule's documentation as Markdown, with a link to docs/rules.md."""
     rule = get_rule(code)
     if rule is None:
         return None
-    title, _, rest = render_rule(rule).partition("\n")
-    # The severity and summary lines would run together in a Markdown paragraph.
-    rest = rest.replace("\nSummary:", "  \nSummary:", 1)
-    return f"### {title}\n{rest}\n[{rule.code} in docs/rules.md]({rule.help_uri})\n"
+    return f"{hover_markdown(rule)}\n[{rule.code} in docs/rules.md]({rule.help_uri})\n"
 
 
 # --- The server ----------------------------------------------------------------------------
