@@ -552,3 +552,60 @@ def test_fix_renumbers_and_lays_out_anything(
     outcome = fix_text(PATH, text, SETTINGS)
     assert outcome.text == CANONICAL
     assert fix_text(PATH, outcome.text, SETTINGS).text == CANONICAL
+
+
+# -- One placement engine for --add-noqa and the language server. ------------------------------
+
+INSIDE_A_TAG = edit(
+    '<persona_context active="backend-engineer">',
+    '<persona_context\n    active="backend-engineers"\n  >',
+)
+
+
+def test_add_noqa_inside_a_tag_spanning_lines_suppresses_around_the_tag(folder: Path) -> None:
+    assert [c for c, _, _ in codes(INSIDE_A_TAG)] == ["PL404"]
+    Path(PATH).write_text(INSIDE_A_TAG)
+    result = lint_cli("--add-noqa", PATH)
+    assert result.stdout.splitlines()[0] == "suppressed 1 diagnostic in 1 file"
+    lines = Path(PATH).read_text().split("\n")
+    assert lines[9:13] == [
+        "<!-- persona-lint: disable PL404 -->",
+        "<persona_context",
+        '    active="backend-engineers"',
+        "  > <!-- persona-lint: enable PL404 -->",
+    ]
+    assert lint_cli(PATH).exit_code == 0
+
+
+def test_add_noqa_and_the_quick_fix_place_a_suppression_alike(folder: Path) -> None:
+    from persona_lint.engine.lint import lint_source
+    from persona_lint.lsp.edits import suppression_fix
+
+    heading = edit("# Backend Engineer Persona", "# Backend Developer Persona")
+    for text in (heading, INSIDE_A_TAG):
+        Path(PATH).write_text(text)
+        lint_cli("--add-noqa", PATH)
+        by_cli = Path(PATH).read_text()
+        document = lint_source(PATH, text, SETTINGS).document
+        assert document is not None
+        (found,) = lint(text).diagnostics
+        quick = suppression_fix(document, found.line, found.code)
+        lines = text.split("\n")
+        for change in sorted(quick.changes, key=lambda c: c.start, reverse=True):
+            (line, column), (end_line, end_column) = change.start, change.end
+            assert line == end_line
+            lines[line] = lines[line][:column] + change.text + lines[line][end_column:]
+        assert "\n".join(lines) == by_cli
+
+
+# -- Fixes are computed when the rules report; cached results carry none. --------------------
+
+
+def test_fix_after_a_cached_run_lints_afresh(folder: Path) -> None:
+    Path(PATH).write_text(MESSY)
+    cache = ["--cache-dir", str(folder / "cache")]
+    assert command(*cache, PATH).exit_code == 1  # fills the cache
+    assert command(*cache, PATH).exit_code == 1  # served from it: no fixes in there
+    result = command(*cache, "--fix", PATH)
+    assert result.stdout.splitlines()[0] == "fixed 2 diagnostics in 1 file"
+    assert Path(PATH).read_text() == CANONICAL

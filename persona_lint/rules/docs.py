@@ -244,9 +244,8 @@ def _section(rule: Rule) -> list[str]:
         notes += " Off by default."
     if rule.fixable:
         notes += " Fixable with `--fix`."
-    return ["", f"## {rule.code} {rule.name}", "", f"{notes} {rule.summary}.", ""] + [
-        help_markdown(rule, 3).rstrip("\n")
-    ]
+    body = help_markdown(rule, 3).rstrip("\n")
+    return ["", f"## {rule.code} {rule.name}", "", f"{notes} {rule.summary}.", "", body]
 
 
 def rules_markdown() -> str:
