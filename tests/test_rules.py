@@ -11,16 +11,9 @@ from conftest import CANONICAL, ROOT, codes, edit, lint, triples
 
 from persona_lint.config.settings import DEFAULT_GATE_TOPICS
 from persona_lint.diagnostics import Diagnostic, Severity
-from persona_lint.rules import RULES, Rule, all_rules, get_rule
+from persona_lint.rules import RULES, Rule, all_rules, get_rule, registry
 from persona_lint.rules.docs import help_markdown, help_text, render_rule, rules_markdown
-from persona_lint.rules.registry import (
-    DEFAULT_OFF,
-    corpus_rule,
-    corpus_rules,
-    document_rules,
-    fixable_codes,
-    rule,
-)
+from persona_lint.rules.registry import DEFAULT_OFF, corpus_rules, document_rules, fixable_codes
 
 # Where each rule's documented failing example is reported: (line, column).
 EXAMPLE_PLACES = {
@@ -226,11 +219,11 @@ def _check(document: object, context: object) -> Iterator[Diagnostic]:
 
 def test_registration_checks_the_declaration() -> None:
     with pytest.raises(ValueError, match="default_enabled disagrees with DEFAULT_OFF"):
-        rule("PL990", "test-off", Severity.ERROR, "a rule", default_enabled=False)(_check)
-    with pytest.raises(ValueError, match="cross-file rules live in rules/corpus.py"):
-        corpus_rule("PL890", "test-corpus", Severity.ERROR, "a rule")(_check)
+        registry.rule("PL990", "test-off", Severity.ERROR, "a rule", default_enabled=False)(_check)
+    with pytest.raises(ValueError, match=r"cross-file rules live in rules/corpus\.py"):
+        registry.corpus_rule("PL890", "test-corpus", Severity.ERROR, "a rule")(_check)
     with pytest.raises(ValueError, match="registered twice"):
-        rule("PL304", "version-semver", Severity.ERROR, "a rule")(_check)
+        registry.rule("PL304", "version-semver", Severity.ERROR, "a rule")(_check)
     assert "PL990" not in RULES and "PL890" not in RULES
 
 
@@ -267,17 +260,19 @@ Checks the `| version | last_updated | status |` header.
 """
 
 
-def _documented(doc: str, **declared: object) -> Rule:
+def _documented(doc: str, options: dict[str, object]) -> Rule:
     def check(document: object, context: object) -> Iterator[Diagnostic]:
         return iter(())
 
     check.__doc__ = doc
-    base = Rule("PL399", "test-rule", Severity.WARNING, "a test rule", check=check)
-    return base._replace(**declared)
+    summary = "a test rule"
+    return Rule(
+        "PL399", "test-rule", Severity.WARNING, summary, check, fixable=True, options=options
+    )
 
 
 def test_new_format_docstrings_render_as_plain_text_and_markdown() -> None:
-    documented = _documented(NEW_FORMAT, fixable=True, options={"width": 3, "style": "aligned"})
+    documented = _documented(NEW_FORMAT, {"width": 3, "style": "aligned"})
     assert render_rule(documented) == (
         "PL399 (test-rule)\n\nDefault severity: warning\nSummary: a test rule\n"
         "Fixable: yes (--fix)\n\n"
