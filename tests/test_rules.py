@@ -280,10 +280,12 @@ def test_new_format_docstrings_render_as_plain_text_and_markdown() -> None:
         "What it does\nChecks the | version | last_updated | status | header.\n\n"
         "Example\n    | version | updated | status |\n\n"
         "Fix\n--fix rewrites the header.\n\n"
-        'Options (defaults):\n    width = 3\n    style = "aligned"\n'
+        "Options (defaults; not yet settable in configuration):\n"
+        '    width = 3\n    style = "aligned"\n'
     )
     assert help_markdown(documented, 3) == NEW_FORMAT.replace("## ", "### ") + (
-        '\nOptions:\n\n- `width`: default `3`\n- `style`: default `"aligned"`\n'
+        "\nOptions (defaults; not yet settable in configuration):\n\n"
+        '- `width`: default `3`\n- `style`: default `"aligned"`\n'
     )
     assert help_text(documented) == render_rule(documented).split("\n\n", 2)[2]
 

@@ -31,6 +31,8 @@ _HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
 _REST_LITERAL = re.compile(r"(?<!`)``(?!`)(.+?)(?<!`)``(?!`)")
 # A Markdown code span: a run of backticks, the code, the same run.
 _CODE_SPAN = re.compile(r"(`+)(.+?)(?<!`)\1(?!`)")
+# Options are declared with defaults; issue 19 lets configuration set them.
+_OPTIONS = "Options (defaults; not yet settable in configuration):"
 
 
 def _markdown_lines(doc: str) -> Iterator[str]:
@@ -169,7 +171,7 @@ def help_text(rule: Rule) -> str:
     """The rule's documentation as plain text (the docstring and its options, no title)."""
     lines = [doc_text(rule)]
     if rule.options:
-        lines += ["", "Options (defaults):"]
+        lines += ["", _OPTIONS]
         lines += [f"    {name} = {_option_value(v)}" for name, v in rule.options.items()]
     if not _has_example(rule):
         lines += _examples(rule, "Example that fails (an edit of the canonical persona):")
@@ -198,7 +200,7 @@ def _options_markdown(rule: Rule) -> list[str]:
     if not rule.options:
         return []
     items = [f"- `{name}`: default `{_option_value(v)}`" for name, v in rule.options.items()]
-    return ["", "Options:", "", *items]
+    return ["", _OPTIONS, "", *items]
 
 
 def _examples_markdown(rule: Rule) -> list[str]:
