@@ -276,7 +276,7 @@ def check(
 
 
 def _show_settings(options: Any, path: Path) -> int:
-    from persona_lint.config.loader import ConfigError
+    from persona_lint.config.errors import ConfigError
     from persona_lint.engine.run import build_resolver
 
     try:
@@ -446,7 +446,8 @@ def new_command(name: str, folder: Path) -> None:
     {placeholder} is reported by PL901 until replaced. An existing file is never
     overwritten (exit 2).
     """
-    from persona_lint.config.loader import ConfigError, Resolver
+    from persona_lint.config.errors import ConfigError
+    from persona_lint.config.resolver import Resolver
     from persona_lint.scaffold import ScaffoldError, create, slug_for
 
     try:

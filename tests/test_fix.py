@@ -17,7 +17,7 @@ from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
 from persona_lint.cli import main
-from persona_lint.config.loader import resolve_selector
+from persona_lint.config.selectors import resolve_selector
 from persona_lint.config.settings import Settings
 from persona_lint.diagnostics import Diagnostic, Fix, TextEdit
 from persona_lint.document.model import Document

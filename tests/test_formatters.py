@@ -326,8 +326,8 @@ def test_sarif_is_valid_and_exact() -> None:
             configuration["enabled"] = False
         assert entry["defaultConfiguration"] == configuration
     layout = next(r for r in driver["rules"] if r["id"] == "PL308")["help"]
-    assert "dashes only:\n\n```\n| version |" in layout["markdown"]
-    assert "dashes only:\n\n    | version |" in layout["text"] and "`" not in layout["text"]
+    assert "\n## Example\n```markdown\n| version |" in layout["markdown"]
+    assert "\nExample\n    | version |" in layout["text"] and "`" not in layout["text"]
     assert run["columnKind"] == "utf16CodeUnits"
     summary = [
         (

@@ -27,9 +27,11 @@ regular expression, nothing here stops at a line break: a name may hold one.)
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Callable, Sequence
 from functools import lru_cache
+from pathlib import Path
 from typing import NamedTuple, TypeAlias, TypeVar
 
 # One character of the path is tested by one of these.
@@ -78,7 +80,10 @@ def _class_test(body: str) -> Test:
     if body == "^":
         raise ValueError("empty '[!]' in glob")
     # One character against one set: a regular expression cannot backtrack here.
-    return re.compile("[" + body.replace("\\", "\\\\") + "]").match
+    try:
+        return re.compile("[" + body.replace("\\", "\\\\") + "]").match
+    except re.error as exc:  # a bad range such as [z-a]
+        raise ValueError(str(exc)) from None
 
 
 def _tokens(pattern: str) -> list[Token]:
@@ -111,15 +116,18 @@ def _tokens(pattern: str) -> list[Token]:
 
 
 class _Automaton:
-    """A nondeterministic automaton whose states are laid out in a row, so that a set of
-    states is a bit set (bit ``i`` for state ``i``) and one step moves all of them at once
-    with a few operations on integers (the "shift-and" method).
+    """A nondeterministic automaton that moves all its states at once, by integer operations.
+
+    Its states are laid out in a row, so that a set of states is a bit set (bit ``i`` for
+    state ``i``) and one step moves all of them with a few operations on integers (the
+    "shift-and" method).
 
     From state ``i``, a character may move to ``i + 1`` (``advance``: a plain character,
     ``?``, a set) or stay (``loops``: the runs ``*`` and ``**``). Reaching the first state
     of a ``**/`` (in ``free``) also reaches the two after it without reading a character:
     the folders' loop, and the rest of the pattern (no folder at all); from the loop, a
-    ``/`` moves on to the rest."""
+    ``/`` moves on to the rest.
+    """
 
     def __init__(self, tokens: Sequence[Token]) -> None:
         self.advance: list[Test | None] = []
@@ -203,10 +211,10 @@ MAX_GLOB_LENGTH = 256
 
 
 class GlobPattern:
-    """One compiled glob; :meth:`matches` takes a relative POSIX path. Raises ValueError
-    (or ``re.error`` for a bad range in a set) for a bad glob."""
+    """One compiled glob; :meth:`matches` takes a relative POSIX path."""
 
     def __init__(self, pattern: str) -> None:
+        """Compile ``pattern``; ValueError, saying why, for a bad glob."""
         if len(pattern) > MAX_GLOB_LENGTH:
             raise ValueError(f"longer than {MAX_GLOB_LENGTH:,} characters")
         tokens: list[Token] = []
@@ -252,3 +260,42 @@ class GlobPattern:
 def compile_glob(pattern: str) -> GlobPattern:
     """The compiled glob (cached: the language server reloads the same configuration)."""
     return GlobPattern(pattern)
+
+
+class Glob(NamedTuple):
+    """A glob of a configuration file, rooted at the folder of the file that defines it.
+
+    Attributes:
+        pattern: The glob as written, for messages and ``persona-lint config``.
+        compiled: The compiled glob.
+        root: The absolute folder the glob is relative to.
+    """
+
+    pattern: str
+    compiled: GlobPattern
+    root: Path
+
+    def matches(self, path: Path) -> bool:
+        """Whether the glob matches ``path`` (relative to the working directory, or absolute)."""
+        return self.matches_absolute(absolute_posix(path))
+
+    def matches_absolute(self, absolute: str) -> bool:
+        """:meth:`matches` for a path already made absolute by :func:`absolute_posix`."""
+        prefix = str(self.root).rstrip("/") + "/"
+        if absolute == prefix[:-1]:
+            return self.compiled.matches(".")
+        return absolute.startswith(prefix) and self.compiled.matches(absolute[len(prefix) :])
+
+
+def absolute_posix(path: Path, cwd: str | None = None) -> str:
+    """``path.absolute().as_posix()`` without building Path objects (it runs for every file).
+
+    Args:
+        path: The path, absolute or relative to the working directory.
+        cwd: The working directory, when the caller already knows it.
+    """
+    text = str(path)
+    if text.startswith("/"):
+        return text
+    cwd = cwd if cwd is not None else os.getcwd()
+    return cwd if text == "." else os.path.join(cwd, text)

@@ -1,7 +1,9 @@
-"""The settings a lint run uses for one file: one immutable value.
+"""The settings a lint run uses for one file: one immutable value, and the defaults.
 
-The defaults below are the embedded configuration (documented in the README, section
-"Configuration"); configuration files and the command line only override them.
+The defaults below are the embedded configuration (the README's section "Configuration",
+generated from :mod:`persona_lint.config.keys`, shows them); configuration files and the
+command line only override them. Every rule, cache key and formatter reads :class:`Settings`
+alone, never the configuration files.
 """
 
 from __future__ import annotations
@@ -25,6 +27,38 @@ DEFAULT_GATE_TOPICS: tuple[tuple[str, tuple[str, ...]], ...] = (
 # `required-gates.default = ["security"]` in its configuration.
 DEFAULT_REQUIRED_TOPICS: tuple[str, ...] = ()
 DEFAULT_MAX_FILE_SIZE = 1024 * 1024
+# Folders no one wants linted: version control, virtual environments, tool caches, vendored
+# and built code (ruff's default exclude, plus persona-lint's cache). Hidden folders are
+# walked otherwise: real personas live under .claude/.
+DEFAULT_EXCLUDE = (
+    ".bzr",
+    ".direnv",
+    ".eggs",
+    ".git",
+    ".hg",
+    ".ipynb_checkpoints",
+    ".mypy_cache",
+    ".nox",
+    ".persona_lint_cache",
+    ".pytest_cache",
+    ".pytype",
+    ".ruff_cache",
+    ".svn",
+    ".tox",
+    ".venv",
+    "__pycache__",
+    "__pypackages__",
+    "_build",
+    "buck-out",
+    "build",
+    "dist",
+    "env",
+    "node_modules",
+    "site-packages",
+    "third_party",
+    "vendor",
+    "venv",
+)
 
 
 class PreviousVersion(NamedTuple):
@@ -62,4 +96,5 @@ class Settings(NamedTuple):
     previous: PreviousVersion | None = None
 
     def current_date(self) -> datetime.date:
+        """The date rules treat as today: ``today`` when pinned, else the real date."""
         return self.today or datetime.date.today()

@@ -1,10 +1,10 @@
-"""Where each key of a TOML document is defined, for the line of a configuration error.
+r"""Where each key of a TOML document is defined, for the line of a configuration error.
 
 ``tomllib`` gives values without positions. When a value is wrong, the message names the
 line of its key: :func:`key_lines` reads the document once, token by token, and records the
 first line of every key path (``("tool", "persona-lint", "per-file-ignores", "legacy/*.md")``),
 whether a table header, a dotted key or a key of an inline table defines it, with quoted
-keys unescaped (``"sel\\u0065ct"`` is ``select``). Strings and comments are skipped whole, so
+keys unescaped (``"sel\u0065ct"`` is ``select``). Strings and comments are skipped whole, so
 a ``[table]`` or ``key =`` inside a multi-line string is not taken for one.
 
 It expects a document that ``tomllib`` accepted; any other text still costs time linear in

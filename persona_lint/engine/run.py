@@ -11,7 +11,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO, NamedTuple, TextIO
 
-from persona_lint.config.loader import Resolver, command_line_layer
+from persona_lint.config.loader import command_line_layer
+from persona_lint.config.resolver import Resolver
 from persona_lint.config.settings import Settings
 from persona_lint.engine.cache import DEFAULT_DIR, ResultCache
 from persona_lint.engine.postprocess import check_corpus

@@ -37,7 +37,7 @@ class Directive(NamedTuple):
 
 
 def _parse_codes(text: str) -> tuple[frozenset[str] | None, list[str]]:
-    from persona_lint.config.loader import resolve_selector
+    from persona_lint.config.selectors import resolve_selector
 
     words = [w for w in re.split(r"[,\s]+", text.strip()) if w]
     if not words:

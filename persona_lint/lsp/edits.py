@@ -15,7 +15,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from persona_lint.config.loader import resolve_selector
+from persona_lint.config.selectors import resolve_selector
 from persona_lint.diagnostics import Diagnostic, LineEdit, TextEdit
 from persona_lint.document.model import Document
 from persona_lint.fix import noqa

@@ -56,7 +56,9 @@ from pygls.uris import to_fs_path
 from pygls.workspace.position_codec import PositionCodec
 
 from persona_lint import __version__
-from persona_lint.config.loader import CONFIG_NAME, PYPROJECT, ConfigError, Resolver
+from persona_lint.config.errors import ConfigError
+from persona_lint.config.loader import CONFIG_NAME, PYPROJECT
+from persona_lint.config.resolver import Resolver
 from persona_lint.config.settings import Settings
 from persona_lint.diagnostics import Diagnostic, Severity
 from persona_lint.document.model import Document

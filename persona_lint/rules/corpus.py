@@ -22,15 +22,31 @@ from persona_lint.rules.registry import RULES, corpus_rule
     options={"named-holders": 3},  # other holders of the slug that a message names
 )
 def duplicate_slug(personas: Sequence[PersonaFacts], context: RuleContext) -> Iterator[Diagnostic]:
-    """Two documents in one run have the same ``persona_context/@active`` slug. Each is
-    reported, naming the others: the first three, then how many more (a message naming
-    every one of 3,000 holders would make the report grow with their square).
+    """Two documents in one run share one `active` slug.
 
-    Why: ``--persona <slug>`` must select exactly one persona; with two, the one that wins
+    ## What it does
+    Checks the `persona_context/@active` slugs of all documents of one run (cached results
+    included) and reports every document whose slug another one has too, naming the others:
+    the first three, then how many more (a message naming every one of 3,000 holders would
+    make the report grow with their square).
+
+    ## Why is this bad?
+    `--persona <slug>` must select exactly one persona; with two, the one the AI tool loads
     depends on load order.
 
-    Fails: ``personas/backend.md`` and ``personas/backend-engineer.md`` both with
-    ``active="backend-engineer"``.
+    ## Example
+    Two files of one run:
+    ```text
+    personas/backend.md           <persona_context active="backend-engineer">
+    personas/backend-engineer.md  <persona_context active="backend-engineer">
+    ```
+
+    ## Use instead
+    One slug per persona (or one file):
+    ```text
+    personas/backend-api.md       <persona_context active="backend-api">
+    personas/backend-engineer.md  <persona_context active="backend-engineer">
+    ```
     """
     named_holders = context.options["named-holders"]
     by_slug: dict[str, list[PersonaFacts]] = defaultdict(list)

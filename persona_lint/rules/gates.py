@@ -1,4 +1,4 @@
-"""PL5xx: the mandatory gates of ``quality_standards``."""
+"""PL5xx: the mandatory gates of `quality_standards`."""
 
 from __future__ import annotations
 
@@ -65,25 +65,26 @@ def topic(keywords: tuple[str, ...]) -> _Topic:
 
 
 def _is_word(char: str) -> bool:
-    """Whether an ASCII character is a regular-expression word character (``\\w``)."""
+    r"""Whether an ASCII character is a regular-expression word character (`\w`)."""
     return char.isalnum() or char == "_"
 
 
 def covers(keywords: tuple[str, ...], texts: list[str]) -> bool:
-    """Whether one of ``texts`` has one of ``keywords`` at the start of a word, that is
-    whether ``topic(keywords).pattern`` matches one of them.
+    r"""Whether one of `texts` has one of `keywords` at the start of a word.
+
+    That is whether `topic(keywords).pattern` matches one of them.
 
     The texts are searched joined by NUL: a match cannot cross from one text into the next
-    unless a keyword holds a NUL (then each text is searched alone), and ``\\b`` sees the
-    NUL between two texts as it sees a text's start or end (not a word character).
+    unless a keyword holds a NUL (then each text is searched alone), and `\b` sees the NUL
+    between two texts as it sees a text's start or end (not a word character).
 
-    The pattern tries its keywords, case-insensitively, at every place of the text. When
-    the text and keywords are ASCII, case-insensitive means equal once lowercased, so the
-    lowercased keywords are searched in the lowercased text instead: a plain alternation
-    of literals, which the regular expression engine skips through by their first letters.
-    A place found is at the start of a word when the character before it is not a word
-    character (every keyword starts with one); else the search goes on from the next
-    place, so no place where a keyword matches is passed over.
+    The pattern tries its keywords, case-insensitively, at every place of the text. When the
+    text and keywords are ASCII, case-insensitive means equal once lowercased, so the
+    lowercased keywords are searched in the lowercased text instead: a plain alternation of
+    literals, which the regular expression engine skips through by their first letters. A
+    place found is at the start of a word when the character before it is not a word
+    character (every keyword starts with one); else the search goes on from the next place, so
+    no place where a keyword matches is passed over.
     """
     found = topic(keywords)
     if "\0" in "".join(keywords):
@@ -123,12 +124,31 @@ def text_start(block: XmlBlock, element: Element) -> tuple[int, int]:
     ),
 )
 def duplicate_gate(document: Document, context: RuleContext) -> Iterator[Diagnostic]:
-    """No gate appears twice, compared case- and whitespace-insensitively.
+    """The same gate appears twice in `mandatory_gates`.
 
-    Why: a repeated gate is usually a copy-paste leftover where a different gate was meant.
+    ## What it does
+    Checks that no `<gate>` of `quality_standards/mandatory_gates` repeats another, compared
+    case- and whitespace-insensitively; the repeat is reported with the line of the first.
 
-    Fails: ``Error handling and logging coverage`` and ``error handling and  logging
-    coverage``
+    ## Why is this bad?
+    A repeated gate is usually a copy-paste leftover where a different gate was meant: the AI
+    is held to one check twice and to the intended one not at all.
+
+    ## Example
+    ```xml
+    <mandatory_gates>
+      <gate>Error handling and logging coverage</gate>
+      <gate>error handling and  logging coverage</gate>
+    </mandatory_gates>
+    ```
+
+    ## Use instead
+    ```xml
+    <mandatory_gates>
+      <gate>Error handling and logging coverage</gate>
+      <gate>Accessibility review</gate>
+    </mandatory_gates>
+    ```
     """
     found = _gates(document)
     if found is None:
@@ -171,22 +191,40 @@ def duplicate_gate(document: Document, context: RuleContext) -> Iterator[Diagnos
     ),
 )
 def missing_required_gate(document: Document, context: RuleContext) -> Iterator[Diagnostic]:
-    """Every topic the ``required-gates`` policy names is met by at least one gate. A topic
-    is met by a gate whose text has one of the topic's keywords at the start of a word
-    (case-insensitively). The default policy requires no topic; the built-in topic
-    ``security`` (keywords security, secure, threat, vulnerabilit(y/ies), authentication,
-    authorization) is required with ``required-gates.default = ["security"]``, and a
-    project can define topics of its own.
+    """A gate topic required by the `required-gates` policy is missing.
 
-    Why: some checks are non-negotiable for a project's personas; the policy makes sure no
-    persona quietly drops them. Required means required: a missing topic is an error. No
-    topic is required by default, because real personas have domain gates (product,
-    mobile, ML and SRE personas rarely name security).
+    ## What it does
+    Checks that every topic the `required-gates` policy names is met by at least one gate of
+    `mandatory_gates`. A topic is met by a gate whose text has one of the topic's keywords at
+    the start of a word (case-insensitively). The default policy requires no topic; the
+    built-in topic `security` (keywords security, secure, threat, vulnerabilit(y/ies),
+    authentication, authorization) is required with `required-gates.default = ["security"]`,
+    `required-gates.per-file` requires topics for matching files instead, and a project can
+    define topics of its own (`required-gates.topics`).
 
-    Fails (with ``default = ["security"]``): gates that never mention security in any of the
-    topic's words.
+    ## Why is this bad?
+    Some checks are non-negotiable for a project's personas; the policy makes sure no persona
+    quietly drops them, so that the AI it drives never skips them. Required means required: a
+    missing topic is an error. No topic is required by default, because real personas have
+    domain gates (product, mobile, ML and SRE personas rarely name security).
 
-    Passes: ``<gate>Security and authentication implementation</gate>``
+    ## Example
+    With `required-gates.default = ["security"]`, gates that never use any of the topic's
+    words:
+    ```xml
+    <mandatory_gates>
+      <gate>API design and documentation compliance</gate>
+      <gate>Access control implementation</gate>
+    </mandatory_gates>
+    ```
+
+    ## Use instead
+    ```xml
+    <mandatory_gates>
+      <gate>API design and documentation compliance</gate>
+      <gate>Security and authentication implementation</gate>
+    </mandatory_gates>
+    ```
     """
     found = _gates(document)
     if found is None:

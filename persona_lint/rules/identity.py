@@ -1,6 +1,8 @@
-"""PL4xx: one identity everywhere. The title, ``persona_identity/name``, the ``active``
-slug, the behaviour block's root, the Usage line and the file name all name the same
-persona."""
+"""PL4xx: one identity everywhere.
+
+The title, `persona_identity/name`, the `active` slug, the behaviour block's root, the Usage
+line and the file name all name the same persona.
+"""
 
 from __future__ import annotations
 
@@ -24,14 +26,16 @@ _NON_SLUG = re.compile(r"[^a-z0-9]+")
 
 
 def slugify(name: str) -> str:
-    """The slug of a persona name: ``Backend Engineer`` → ``backend-engineer``,
-    ``iOS Engineer`` → ``ios-engineer``, ``Cross-Platform Mobile Engineer`` →
-    ``cross-platform-mobile-engineer``."""
+    """The slug of a persona name.
+
+    `Backend Engineer` → `backend-engineer`, `iOS Engineer` → `ios-engineer`,
+    `Cross-Platform Mobile Engineer` → `cross-platform-mobile-engineer`.
+    """
     return _NON_SLUG.sub("-", name.lower()).strip("-")
 
 
 def behavior_root(slug: str) -> str:
-    """The behaviour block's root element for a slug: ``backend_engineer_behavior``."""
+    """The behaviour block's root element for a slug: `backend_engineer_behavior`."""
     return slug.replace("-", "_") + "_behavior"
 
 
@@ -65,9 +69,11 @@ def _find_name(document: Document) -> _Name | None:
 
 
 def grandchild(parent: Element, tag: str, child_tag: str) -> Element | None:
-    """``parent.find(f"{tag}/{child_tag}")`` without ElementPath's Python machinery: the
-    first ``child_tag`` child of the first ``tag`` child that has one (the path's order:
-    ElementPath selects the children of every ``tag`` child, in document order)."""
+    """`parent.find(f"{tag}/{child_tag}")` without ElementPath's Python machinery.
+
+    That is the first `child_tag` child of the first `tag` child that has one (the path's
+    order: ElementPath selects the children of every `tag` child, in document order).
+    """
     for child in parent:
         if child.tag == tag:
             found = child.find(child_tag)
@@ -77,7 +83,7 @@ def grandchild(parent: Element, tag: str, child_tag: str) -> Element | None:
 
 
 def persona_name(document: Document) -> tuple[str, tuple[int, int]] | None:
-    """``persona_identity/name`` and the place of its text, when present."""
+    """`persona_identity/name` and the place of its text, when present."""
     found = _name(document)
     if found is None:
         return None
@@ -85,13 +91,13 @@ def persona_name(document: Document) -> tuple[str, tuple[int, int]] | None:
 
 
 def persona_name_text(document: Document) -> str | None:
-    """``persona_identity/name`` with its whitespace collapsed, without looking up its place."""
+    """`persona_identity/name` with its whitespace collapsed, without looking up its place."""
     found = _name(document)
     return found.text if found is not None else None
 
 
 def active_value(document: Document) -> str | None:
-    """``persona_context/@active``, when present, without looking up its place."""
+    """`persona_context/@active`, when present, without looking up its place."""
     block = document.persona_context
     if block is None or block.root is None:
         return None
@@ -99,8 +105,11 @@ def active_value(document: Document) -> str | None:
 
 
 def active_slug(document: Document) -> tuple[str, tuple[int, int]] | None:
-    """``persona_context/@active`` and the place of its value, when present (kept: the
-    linter records it for every persona, and a rule that reports it needs it too)."""
+    """`persona_context/@active` and the place of its value, when present.
+
+    Kept with the document: the linter records it for every persona, and a rule that reports
+    it needs it too.
+    """
     return document.once("active_slug", _find_active_slug)
 
 
@@ -112,9 +121,12 @@ def _find_active_slug(document: Document) -> tuple[str, tuple[int, int]] | None:
 
 
 def identity_slug(document: Document) -> str | None:
-    """The persona's slug: from ``persona_identity/name`` (the source of truth), else from a
-    well-formed ``active``. Rules that compare names use it, so one wrong value is reported
-    once instead of once per place that agrees with the other."""
+    """The persona's slug: from `persona_identity/name` (the source of truth), else from `active`.
+
+    The `active` value counts only when it is well-formed. Rules that compare names use this
+    slug, so one wrong value is reported once instead of once per place that agrees with the
+    other.
+    """
     return document.once("identity_slug", _find_identity_slug)
 
 
@@ -135,11 +147,26 @@ def _find_identity_slug(document: Document) -> str | None:
     passes=Edit("# Backend Engineer Persona", "# Backend Engineer Persona"),
 )
 def title_format(document: Document, context: RuleContext) -> Iterator[Diagnostic]:
-    """The first level-1 heading reads ``<Name> Persona``.
+    """The first level-1 heading does not read `<Name> Persona`.
 
-    Fails: ``# Backend Engineer``, ``# Persona: Backend Engineer``
+    ## What it does
+    In a document with a `persona_context` block, checks that the first level-1 heading ends in
+    ` Persona` after a non-empty name. So `# Backend Engineer` and `# Persona: Backend
+    Engineer` fail; `# Backend Engineer Persona` passes.
 
-    Passes: ``# Backend Engineer Persona``
+    ## Why is this bad?
+    Tools and people list personas by title and take the name from it (PL402 compares it with
+    `persona_identity/name`); a title in another form is not recognised as a persona's.
+
+    ## Example
+    ```markdown
+    # Backend Engineer
+    ```
+
+    ## Use instead
+    ```markdown
+    # Backend Engineer Persona
+    ```
     """
     title = document.title
     if document.persona_context is None:
@@ -166,10 +193,26 @@ def title_format(document: Document, context: RuleContext) -> Iterator[Diagnosti
     passes=Edit("# Backend Engineer Persona", "# Backend Engineer Persona"),
 )
 def title_name_mismatch(document: Document, context: RuleContext) -> Iterator[Diagnostic]:
-    """The ``<Name>`` of the ``# <Name> Persona`` title equals ``persona_identity/name``
-    exactly (case included).
+    """The `<Name>` of the title differs from `persona_identity/name`.
 
-    Why: readers see the title, tools see the name; they must not disagree.
+    ## What it does
+    Checks that the `<Name>` of the `# <Name> Persona` title equals `persona_identity/name`
+    exactly (case included, whitespace in the name collapsed).
+
+    ## Why is this bad?
+    Readers see the title, the AI tool sees the name; when they disagree, the persona a person
+    picks is not the one the tool describes.
+
+    ## Example
+    ```markdown
+    # Backend Developer Persona
+    ```
+    with `<name>Backend Engineer</name>` in `persona_identity`.
+
+    ## Use instead
+    ```markdown
+    # Backend Engineer Persona
+    ```
     """
     title = document.title
     if title is None or not title.text.endswith(TITLE_SUFFIX):
@@ -201,11 +244,26 @@ def title_name_mismatch(document: Document, context: RuleContext) -> Iterator[Di
     passes=Edit('active="backend-engineer"', 'active="backend-engineer"'),
 )
 def active_slug_format(document: Document, context: RuleContext) -> Iterator[Diagnostic]:
-    """``active`` is kebab-case: lowercase letters and digits in words joined by ``-``.
+    """The `active` attribute of `persona_context` is not kebab-case.
 
-    Fails: ``Backend_Engineer``, ``backend engineer``, ``{persona_name}``
+    ## What it does
+    Checks that `active` is kebab-case: lowercase letters and digits in words joined by `-`.
+    So `Backend_Engineer`, `backend engineer` and `{persona_name}` fail; `backend-engineer`
+    passes.
 
-    Passes: ``backend-engineer``
+    ## Why is this bad?
+    `active` is the slug that `--persona <slug>` selects; a slug with capitals, spaces or
+    leftover template markup cannot be typed reliably, and the persona cannot be selected.
+
+    ## Example
+    ```xml
+    <persona_context active="Backend_Engineer">
+    ```
+
+    ## Use instead
+    ```xml
+    <persona_context active="backend-engineer">
+    ```
     """
     active = active_value(document)
     if active is not None and not KEBAB.match(active):
@@ -231,11 +289,29 @@ def active_slug_format(document: Document, context: RuleContext) -> Iterator[Dia
     passes=Edit('active="backend-engineer"', 'active="backend-engineer"'),
 )
 def active_slug_mismatch(document: Document, context: RuleContext) -> Iterator[Diagnostic]:
-    """``active`` equals the slug of the name: ``Backend Engineer`` → ``backend-engineer``
-    (lowercase, every run of other characters becomes one ``-``).
+    """The `active` attribute of `persona_context` is not the slug of `persona_identity/name`.
 
-    Why: ``--persona <slug>`` selects the persona; a slug that drifts from the name breaks
-    the selection silently.
+    ## What it does
+    Checks that a kebab-case `active` equals the slug of the name: `Backend Engineer` →
+    `backend-engineer` (lowercase, every run of other characters becomes one `-`).
+
+    ## Why is this bad?
+    `--persona <slug>` selects the persona; a slug that drifts from the name breaks the
+    selection silently, and the AI tool loads another persona or none.
+
+    ## Example
+    ```xml
+    <persona_context active="backend-dev">
+      <persona_identity>
+        <name>Backend Engineer</name>
+    ```
+
+    ## Use instead
+    ```xml
+    <persona_context active="backend-engineer">
+      <persona_identity>
+        <name>Backend Engineer</name>
+    ```
     """
     slug = active_value(document)
     name = persona_name_text(document)
@@ -265,8 +341,30 @@ def active_slug_mismatch(document: Document, context: RuleContext) -> Iterator[D
     passes=Edit("backend_engineer_behavior>", "backend_engineer_behavior>"),
 )
 def behavior_root_name(document: Document, context: RuleContext) -> Iterator[Diagnostic]:
-    """The behaviour block's root is the slug with ``_`` for ``-``, then ``_behavior``:
-    ``backend-engineer`` → ``<backend_engineer_behavior>``.
+    """The behaviour block's root is not `<slug_behavior>`.
+
+    ## What it does
+    Checks that the root of the behaviour block is the persona's slug (from
+    `persona_identity/name`, else a well-formed `active`) with `_` for `-`, then `_behavior`:
+    `backend-engineer` → `<backend_engineer_behavior>`.
+
+    ## Why is this bad?
+    Tools pair the behaviour block with its persona by this name; a root named after another
+    slug is the behaviour of some other persona, or of none.
+
+    ## Example
+    ```xml
+    <backend_behavior>
+      ...
+    </backend_behavior>
+    ```
+
+    ## Use instead
+    ```xml
+    <backend_engineer_behavior>
+      ...
+    </backend_engineer_behavior>
+    ```
     """
     slug = identity_slug(document)
     block = document.behavior
@@ -295,11 +393,26 @@ def behavior_root_name(document: Document, context: RuleContext) -> Iterator[Dia
     passes=Edit("`--persona backend-engineer`", "`--persona backend-engineer`"),
 )
 def usage_persona(document: Document, context: RuleContext) -> Iterator[Diagnostic]:
-    """The ``**Usage**:`` line names ``--persona <slug>`` with the ``active`` slug.
+    """The Usage line does not name `--persona <slug>`.
 
-    Fails: ``via `--persona backend``` in the backend-engineer persona.
+    ## What it does
+    Checks that the `**Usage**:` line names `--persona <slug>` with the persona's slug (from
+    `persona_identity/name`, else a well-formed `active`).
 
-    Passes: ``via `--persona backend-engineer```
+    ## Why is this bad?
+    People copy the command from the Usage line; a wrong slug there selects another persona,
+    or none, when they run it.
+
+    ## Example
+    In the backend-engineer persona:
+    ```markdown
+    **Usage**: Automatically applied ..., or explicitly via `--persona backend`.
+    ```
+
+    ## Use instead
+    ```markdown
+    **Usage**: Automatically applied ..., or explicitly via `--persona backend-engineer`.
+    ```
     """
     usage = document.usage
     slug = identity_slug(document)
@@ -325,10 +438,11 @@ def usage_persona(document: Document, context: RuleContext) -> Iterator[Diagnost
 
 
 def file_stem(path: str) -> str:
-    """``PurePath(path).stem``, without building a PurePath when ``path`` is plain: no
-    ``\\`` or ``:`` (Windows separators and drives), no leading ``//`` (a UNC share), and a
-    last ``/``-separated part that is a name (not empty, ``.`` or ``..``). Such a path's
-    final component is that part on POSIX and Windows alike; anything else goes to pathlib.
+    r"""`PurePath(path).stem`, without building a PurePath when `path` is plain.
+
+    Plain means: no `\` or `:` (Windows separators and drives), no leading `//` (a UNC share),
+    and a last `/`-separated part that is a name (not empty, `.` or `..`). Such a path's final
+    component is that part on POSIX and Windows alike; anything else goes to pathlib.
     """
     name = path.rpartition("/")[2]
     if name in ("", ".", "..") or "\\" in path or ":" in path or path.startswith("//"):
@@ -339,12 +453,25 @@ def file_stem(path: str) -> str:
 
 @rule("PL407", "file-name-slug", W, "the file name is not <slug>.md")
 def file_name_slug(document: Document, context: RuleContext) -> Iterator[Diagnostic]:
-    """The file is named after the persona's slug: ``backend-engineer.md`` for the persona
-    named ``Backend Engineer``. Reported at 1:1, since the name is the file's.
+    """The file name is not `<slug>.md`.
 
-    Why: people find personas by file name; a mismatch sends them to the wrong file.
+    ## What it does
+    Checks that the file is named after the persona's slug: `backend-engineer.md` for the
+    persona named `Backend Engineer`. Reported at 1:1, since the name is the file's. Standard
+    input is not checked.
 
-    Fails: ``personas/backend.md`` holding ``active="backend-engineer"``.
+    ## Why is this bad?
+    People and tools find personas by file name; a mismatch sends them to the wrong file.
+
+    ## Example
+    ```text
+    personas/backend.md           holding  <persona_context active="backend-engineer">
+    ```
+
+    ## Use instead
+    ```text
+    personas/backend-engineer.md  holding  <persona_context active="backend-engineer">
+    ```
     """
     slug = identity_slug(document)
     if slug is None or document.path in ("-", ""):

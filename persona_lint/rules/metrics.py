@@ -1,10 +1,9 @@
-"""PL6xx: the success metrics of ``quality_standards``, parsed by
-:mod:`persona_lint.metrics.grammar`.
+"""PL6xx: the success metrics of `quality_standards`, parsed by `persona_lint.metrics`.
 
-Each ``<metric>`` is read into subject, comparator, threshold, unit and qualifiers (see
-``persona-lint explain PL605`` for the grammar). Diagnostics about a metric carry its parsed
+Each `<metric>` is read into subject, comparator, threshold, unit and qualifiers (see
+`persona-lint explain PL605` for the grammar). Diagnostics about a metric carry its parsed
 structure, shown in the JSON output. A metric that still holds a template placeholder
-(``{metric}``, ``TODO``) is left to PL901: it says nothing measurable yet.
+(`{metric}`, `TODO`) is left to PL901: it says nothing measurable yet.
 """
 
 from __future__ import annotations
@@ -26,7 +25,7 @@ E, W = Severity.ERROR, Severity.WARNING
 
 
 class ParsedMetric(NamedTuple):
-    """One ``<metric>`` element and what the grammar made of it."""
+    """One `<metric>` element and what the grammar made of it."""
 
     block: XmlBlock
     element: Element
@@ -38,19 +37,23 @@ class ParsedMetric(NamedTuple):
 
     @property
     def offsets(self) -> tuple[int, ...]:
-        """For each character of ``text``, its offset in ``raw`` (worked out only for a
-        metric that is reported)."""
+        """For each character of `text`, its offset in `raw`.
+
+        Worked out only for a metric that is reported.
+        """
         collapsed, offsets = _offsets(self.raw)
         if collapsed != self.text:  # entities were unescaped: no exact map
             offsets = tuple(min(i, len(self.raw)) for i in range(len(self.text)))
         return offsets
 
     def place(self, offset: int) -> tuple[int, int]:
+        """The (line, column) in the file of the character at `offset` in `text`."""
         offsets = self.offsets
         index = offsets[offset] if offset < len(offsets) else (offsets[-1] + 1 if offsets else 0)
         return self.block.locate_text(self.element, index)
 
     def data(self) -> tuple[tuple[str, object], ...] | None:
+        """The parsed metric, as the diagnostic's data for the JSON output (None if unparsed)."""
         if isinstance(self.result, grammar.Metric):
             return (("metric", self.result.to_dict()),)
         return None
@@ -76,8 +79,11 @@ def _offsets(raw: str) -> tuple[str, tuple[int, ...]]:
 
 
 def _success_metrics(root: Element) -> Element | None:
-    """``root.find("quality_standards/success_metrics")``, by two finds in C when the first
-    ``quality_standards`` holds one (ElementPath's Python machinery costs more)."""
+    """`root.find("quality_standards/success_metrics")`, by two finds in C when possible.
+
+    The two finds answer when the first `quality_standards` holds one (ElementPath's Python
+    machinery costs more).
+    """
     section = root.find("quality_standards")
     if section is None:
         return None
@@ -160,16 +166,28 @@ def _value_problems(document: Document, kind: str, code: str) -> Iterator[Diagno
     ),
 )
 def unmeasurable_metric(document: Document, context: RuleContext) -> Iterator[Diagnostic]:
-    """A metric names no threshold at all: no number, ratio, multiplier or number word to
-    measure against (``Performance benchmarks met``).
+    """A success metric has no measurable threshold.
 
-    Why: a success metric nobody can measure cannot tell success from failure. A warning,
-    since real personas carry qualitative metrics on purpose.
+    ## What it does
+    Checks every `<metric>` of `quality_standards/success_metrics` that the grammar reads (see
+    PL605) and reports one that names no threshold at all: no number, ratio, multiplier or
+    number word to measure against (`Performance benchmarks met`). A warning, since real
+    personas carry qualitative metrics on purpose. `Zero high-severity vulnerabilities` and
+    `Patch deployment within 48 hours` pass.
 
-    Fails: ``Error rate kept low``
+    ## Why is this bad?
+    A success metric nobody can measure cannot tell success from failure: the AI that follows
+    the persona cannot tell when its work meets the bar.
 
-    Passes: ``Error rate < 0.5% for production traffic``, ``Zero high-severity
-    vulnerabilities``, ``Patch deployment within 48 hours``
+    ## Example
+    ```xml
+    <metric>Error rate kept low</metric>
+    ```
+
+    ## Use instead
+    ```xml
+    <metric>Error rate < 0.5% for production traffic</metric>
+    ```
     """
     for metric in parsed_metrics(document):
         if isinstance(metric.result, grammar.Metric) and metric.result.threshold is None:
@@ -197,7 +215,23 @@ def unmeasurable_metric(document: Document, context: RuleContext) -> Iterator[Di
 def percentage_range(document: Document, context: RuleContext) -> Iterator[Diagnostic]:
     """A metric's percentage threshold lies outside 0-100.
 
-    Fails: ``Test coverage > 120%``
+    ## What it does
+    Checks the threshold of every metric read as a percentage and reports one below 0% or
+    above 100% (`Test coverage > 120%`).
+
+    ## Why is this bad?
+    A percentage above 100 or below 0 can never be reached (or is always met): the metric is
+    a typo that the AI cannot satisfy, or one that demands nothing.
+
+    ## Example
+    ```xml
+    <metric>API documentation coverage > 120%</metric>
+    ```
+
+    ## Use instead
+    ```xml
+    <metric>API documentation coverage > 99%</metric>
+    ```
     """
     return _value_problems(document, "percentage-range", "PL602")
 
@@ -217,11 +251,25 @@ def percentage_range(document: Document, context: RuleContext) -> Iterator[Diagn
     ),
 )
 def score_scale(document: Document, context: RuleContext) -> Iterator[Diagnostic]:
-    """A ratio threshold is above its own scale: ``6/5``, ``11/10``.
+    """A ratio threshold is above its own scale.
 
-    Fails: ``User satisfaction score > 6/5``
+    ## What it does
+    Checks every metric whose threshold is a ratio (a score on a scale) and reports one above
+    its own scale: `6/5`, `11/10`.
 
-    Passes: ``User satisfaction score > 4.5/5``
+    ## Why is this bad?
+    A score above its scale can never be reached: the metric is a typo, and the AI is held to a
+    bar that does not exist.
+
+    ## Example
+    ```xml
+    <metric>User satisfaction score > 6/5</metric>
+    ```
+
+    ## Use instead
+    ```xml
+    <metric>User satisfaction score > 4.5/5</metric>
+    ```
     """
     return _value_problems(document, "score-scale", "PL603")
 
@@ -241,7 +289,23 @@ def score_scale(document: Document, context: RuleContext) -> Iterator[Diagnostic
 def negative_value(document: Document, context: RuleContext) -> Iterator[Diagnostic]:
     """A duration, size, rate or count threshold is negative.
 
-    Fails: ``Latency < -5ms``, ``Deployment frequency > -2/day``
+    ## What it does
+    Checks every metric whose threshold is a duration, size, rate or count and reports a
+    negative one: `Latency < -5ms`, `Deployment frequency > -2/day`.
+
+    ## Why is this bad?
+    No duration, size or count is below zero: the metric is a typo, one that can never be met
+    (`< -5ms`) or that is always met (`> -2/day`), and it tells the AI nothing.
+
+    ## Example
+    ```xml
+    <metric>Database query performance < -100ms average</metric>
+    ```
+
+    ## Use instead
+    ```xml
+    <metric>Database query performance < 120ms average</metric>
+    ```
     """
     return _value_problems(document, "negative-value", "PL604")
 
@@ -255,21 +319,34 @@ def negative_value(document: Document, context: RuleContext) -> Iterator[Diagnos
     passes=Edit("API response time < 200ms", "API response time <= 200ms"),
 )
 def malformed_comparison(document: Document, context: RuleContext) -> Iterator[Diagnostic]:
-    """A metric with a comparison symbol that is not followed by exactly one threshold:
-    ``<< 200ms``, ``< ms``, ``<= > 5ms``, a comparison at the very end.
+    """A metric's comparison cannot be read.
 
-    The grammar (from persona_lint/metrics/grammar.py): a metric is ``SUBJECT OP THRESHOLD [UNIT]
-    [qualifiers]`` (``API response time < 200ms for 95% of requests``), ``OP THRESHOLD UNIT
-    SUBJECT`` (``< 15 minute incident response time``), ``THRESHOLD UNIT SUBJECT``
-    (``99.99% infrastructure availability``), a comparison in words (``within 48 hours``,
-    ``2x faster than native``, ``< baseline by 25%``) or ``SUBJECT: THRESHOLD ...``
-    (``Security vulnerability score: zero high-severity``). Comparators ``<`` ``<=`` ``>``
-    ``>=`` ``=`` ``≤`` ``≥``, bare or entity-escaped; thresholds are numbers, ratios
-    (``4.0/5.0``), multipliers (``2x``) or number words (``zero``).
+    ## What it does
+    Reports a metric with a comparison symbol that is not followed by exactly one threshold:
+    `<< 200ms`, `< ms`, `<= > 5ms`, a comparison at the very end.
 
-    Fails: ``API response time << 200ms``
+    The grammar (in `persona_lint.metrics`): a metric is `SUBJECT OP THRESHOLD [UNIT]
+    [qualifiers]` (`API response time < 200ms for 95% of requests`), `OP THRESHOLD UNIT
+    SUBJECT` (`< 15 minute incident response time`), `THRESHOLD UNIT SUBJECT`
+    (`99.99% infrastructure availability`), a comparison in words (`within 48 hours`,
+    `2x faster than native`, `< baseline by 25%`) or `SUBJECT: THRESHOLD ...`
+    (`Security vulnerability score: zero high-severity`). Comparators are `<`, `<=`, `>`,
+    `>=`, `=`, `≤`, `≥`, bare or entity-escaped; thresholds are numbers, ratios (`4.0/5.0`),
+    multipliers (`2x`) or number words (`zero`).
 
-    Passes: ``API response time <= 200ms``
+    ## Why is this bad?
+    A comparison that cannot be read is a bar nobody, human or AI, can hold the work to; the
+    other metric rules cannot check it either.
+
+    ## Example
+    ```xml
+    <metric>API response time << 200ms for 95% of requests</metric>
+    ```
+
+    ## Use instead
+    ```xml
+    <metric>API response time <= 200ms for 95% of requests</metric>
+    ```
     """
     for metric in parsed_metrics(document):
         if isinstance(metric.result, grammar.MetricProblem):
@@ -290,13 +367,30 @@ def malformed_comparison(document: Document, context: RuleContext) -> Iterator[D
     ),
 )
 def contradictory_metrics(document: Document, context: RuleContext) -> Iterator[Diagnostic]:
-    """Two metrics on the same subject (compared case- and whitespace-insensitively) whose
-    thresholds cannot both hold, such as ``Error rate < 0.1%`` and ``Error rate > 5%``.
-    Both are reported, each naming the other's line; a metric that contradicts several
-    is reported once, naming the first and how many more. Only the first 100 distinct
-    metric texts on one subject are compared with each other.
+    """Two metrics on one subject cannot both hold.
 
-    Fails: ``Error rate < 0.1% for production traffic`` and ``Error rate > 5%``
+    ## What it does
+    Reports two metrics on the same subject (compared case- and whitespace-insensitively)
+    whose thresholds cannot both hold, such as `Error rate < 0.1%` and `Error rate > 5%`. Both
+    are reported, each naming the other's line; a metric that contradicts several is reported
+    once, naming the first and how many more. Only the first 100 distinct metric texts on one
+    subject are compared with each other.
+
+    ## Why is this bad?
+    No work can meet both metrics: the AI that follows the persona must break one of them, and
+    which one it picks is anybody's guess.
+
+    ## Example
+    ```xml
+    <metric>Error rate < 0.1% for production traffic</metric>
+    <metric>Error rate > 5%</metric>
+    ```
+
+    ## Use instead
+    ```xml
+    <metric>Error rate < 0.1% for production traffic</metric>
+    <metric>Error rate < 0.05% for payment traffic</metric>
+    ```
     """
     groups: dict[str, dict[str, list[ParsedMetric]]] = {}
     for metric in parsed_metrics(document):
@@ -315,9 +409,11 @@ MAX_COMPARED_METRICS = 100
 
 
 def _contradictions(document: Document, texts: list[list[ParsedMetric]]) -> Iterator[Diagnostic]:
-    """PL606 for metrics of one subject, grouped by text: identical texts contradict the
-    same others, so each text is compared once, and each metric reported once, naming the
-    first metric it contradicts and how many others it does."""
+    """PL606 for metrics of one subject, grouped by text.
+
+    Identical texts contradict the same others, so each text is compared once, and each metric
+    is reported once, naming the first metric it contradicts and how many others it does.
+    """
     partners: list[list[int]] = [[] for _ in texts]
     for (i, first), (j, second) in itertools.combinations(enumerate(texts), 2):
         assert isinstance(first[0].result, grammar.Metric)

@@ -1,6 +1,6 @@
 """PL7xx: numbered sequences, arrow chains and lists inside the XML blocks.
 
-The rules share one walk over the elements (:class:`_Scan`), and each has a cheap screen
+The rules share one walk over the elements (`_Scan`), and each has a cheap screen
 that passes over the usual, clean case in a few C calls: the detailed analysis runs only
 where the screen says a finding is possible. The tests compare every screen with the
 analysis it stands in for (tests/test_sequence_screens.py).
@@ -28,16 +28,15 @@ _ARROW = re.compile(r"→|->")
 
 
 class _Scan:
-    """The elements the rules of this family look at, in document order, found in one walk
-    over the well-formed XML blocks and kept with the document.
+    """The elements the rules of this family look at, found in one walk and kept with the document.
 
-    The walk is the costly part: a Python step for each of a hundred-odd elements, where
-    every test counts. So the first pass asks each element only whether its text may hold
-    an arrow or numbered lines (any such text has a line break, ``→`` or ``>``) or else
-    whether it is a parent. The few it keeps (the texts of several lines, the blank texts
-    of parents, the chains) are looked at closely in a second pass, which reads the tags of
-    the parents' children (from a slice: iterating an Element in Python ends in an
-    IndexError, which costs more than the loop).
+    They are in document order, from the well-formed XML blocks. The walk is the costly part: a
+    Python step for each of a hundred-odd elements, where every test counts. So the first pass
+    asks each element only whether its text may hold an arrow or numbered lines (any such text
+    has a line break, `→` or `>`) or else whether it is a parent. The few it keeps (the texts
+    of several lines, the blank texts of parents, the chains) are looked at closely in a second
+    pass, which reads the tags of the parents' children (from a slice: iterating an Element in
+    Python ends in an IndexError, which costs more than the loop).
     """
 
     __slots__ = ("chains", "lists", "numbered")
@@ -82,8 +81,7 @@ def _scan(document: Document) -> _Scan:
 
 
 def _numbered_lines(text: str | None) -> list[tuple[int, str]]:
-    """The numbered lines (``_NUMBERED_LINE``) of a text: where each number starts in the
-    text, and its digits.
+    """The numbered lines (`_NUMBERED_LINE`) of a text: where each number starts, and its digits.
 
     Each line is matched on its own, and only when it starts with a digit (sre takes a
     hundred-odd instructions for each character it passes over, a line split in C a few).
@@ -102,8 +100,10 @@ def _numbered_lines(text: str | None) -> list[tuple[int, str]]:
 
 
 def _numbered_steps(element: Element) -> list[tuple[Element, re.Match[str]]] | None:
-    """The ``<step>`` children of an element when there are two or more and every one is
-    numbered, each with its number (``_NUMBERED``); otherwise None."""
+    """The `<step>` children of an element, each with its number (`_NUMBERED`).
+
+    None unless there are two or more and every one is numbered.
+    """
     if len(element) < 2:
         return None
     steps = element.findall("step")  # in C: iterating an Element in Python ends in an IndexError
@@ -136,15 +136,40 @@ def _numbering_problem(numbers: list[int]) -> int | None:
     fixable=True,
 )
 def numbering(document: Document, context: RuleContext) -> Iterator[Diagnostic]:
-    """Numbered lines inside a text (``decision_priorities``) and numbered ``<step>`` items
-    count 1, 2, 3 ... N: no gap, no repeat, starting at 1.
+    """Numbered lines or steps do not run 1..N.
 
-    Why: a gap or a repeat means an item was deleted or inserted without renumbering, and
-    readers cannot tell which.
+    ## What it does
+    Checks that the numbered lines of a text (two or more lines starting with a number, a dot
+    and a space, as in `decision_priorities`), and the numbered `<step>` children of one
+    element (when there are two or more and all are numbered), count 1, 2, 3 ... N: no gap,
+    no repeat, starting at 1.
+    So `1.`, `2.`, `4.` fails (3 is missing). Reported at the first number that breaks the
+    count.
 
-    ``--fix`` renumbers the whole sequence 1..N in its order; the items keep their text.
+    ## Why is this bad?
+    A gap or a repeat means an item was deleted or inserted without renumbering, and readers
+    cannot tell which; an AI told to follow "priority 3" finds none, or two.
 
-    Fails: ``1.``, ``2.``, ``4.`` (3 is missing)
+    ## Example
+    ```xml
+    <decision_priorities>
+      1. API design and system scalability
+      2. Performance optimization and caching
+      4. Data consistency and transaction management
+    </decision_priorities>
+    ```
+
+    ## Use instead
+    ```xml
+    <decision_priorities>
+      1. API design and system scalability
+      2. Performance optimization and caching
+      3. Data consistency and transaction management
+    </decision_priorities>
+    ```
+
+    ## Fix
+    `--fix` renumbers the whole sequence 1..N in its order; the items keep their text.
     """
     for block, element in _scan(document).numbered:
         hits = _numbered_lines(element.text)
@@ -163,8 +188,11 @@ NumberedItem = tuple[int, int, str]
 
 
 def _misnumbered(document: Document, sequence: list[NumberedItem], what: str) -> Diagnostic:
-    """PL701 at the first item of ``sequence`` that breaks 1..N, with its fix; ``what`` is
-    the message, a template of the item's ``digits``, its ``number`` and the one ``wanted``."""
+    """PL701 at the first item of ``sequence`` that breaks 1..N, with its fix.
+
+    ``what`` is the message: a template of the item's ``digits``, its ``number`` and the
+    number ``wanted``.
+    """
     bad = _numbering_problem([int(digits) for _, _, digits in sequence])
     assert bad is not None
     line, column, digits = sequence[bad]
@@ -207,10 +235,31 @@ def _chains(document: Document) -> list[tuple[XmlBlock, Element, str]]:
     passes=Edit("Requirements analysis → API design", "Requirements analysis → API design"),
 )
 def empty_arrow_stage(document: Document, context: RuleContext) -> Iterator[Diagnostic]:
-    """Every stage of an arrow chain (``problem_solving_method``, ``validation_approach``,
-    ``escalation``: ``A → B → C``) has text: no doubled arrow, no arrow at either end.
+    """An arrow chain has an empty stage.
 
-    Fails: ``Requirements analysis → → API design``, ``→ Implementation``
+    ## What it does
+    Checks every line of an element's text that holds an arrow chain (`A → B → C` or
+    `A -> B -> C`, as in `problem_solving_method`, `validation_approach`, `escalation`): every
+    stage has text, so no doubled arrow and no arrow at either end (`→ Implementation` fails).
+    Reported once per line, at the first empty stage.
+
+    ## Why is this bad?
+    An empty stage is a step that was deleted, or never written: the process the AI is told to
+    follow has a hole in it.
+
+    ## Example
+    ```xml
+    <problem_solving_method>
+      Requirements analysis → → API design → Implementation
+    </problem_solving_method>
+    ```
+
+    ## Use instead
+    ```xml
+    <problem_solving_method>
+      Requirements analysis → API design → Implementation
+    </problem_solving_method>
+    ```
     """
     for block, element, text in _chains(document):
         if not _may_have_empty_stage(text):
@@ -245,10 +294,10 @@ def empty_arrow_stage(document: Document, context: RuleContext) -> Iterator[Diag
 def _may_have_empty_stage(text: str) -> bool:
     """PL702's screen: False only when no line of the text has an empty stage.
 
-    With ``→`` as the only arrow, the text's pieces between arrows (one split in C; sre
+    With `→` as the only arrow, the text's pieces between arrows (one split in C; sre
     is slow on these texts) are the stages of its lines, joined across line breaks. A stage
     is empty on its line when the piece after an arrow is blank up to the end of the line,
-    or the piece before an arrow is blank from the start of the line. A text with ``->``
+    or the piece before an arrow is blank from the start of the line. A text with `->`
     goes to the full analysis.
     """
     if "->" in text:
@@ -279,10 +328,29 @@ def _text_lines(text: str) -> Iterator[tuple[int, str]]:
     passes=Edit("Unit testing → Integration testing", "Unit testing → Integration testing"),
 )
 def mixed_arrows(document: Document, context: RuleContext) -> Iterator[Diagnostic]:
-    """All arrow chains of a document use one arrow: ``→`` or ``->``, whichever comes first.
+    """The arrow chains of a document mix `→` and `->`.
 
-    Why: mixed arrows read as a different relation, and they show a chain was edited by
-    hand from two sources.
+    ## What it does
+    Checks that all arrow chains of a document use one arrow: `→` or `->`, whichever comes
+    first in the document; every arrow of the other kind is reported.
+
+    ## Why is this bad?
+    Mixed arrows read as a different relation, and they show a chain was edited by hand from
+    two sources.
+
+    ## Example
+    ```xml
+    <validation_approach>
+      Unit testing → Integration testing -> Performance testing
+    </validation_approach>
+    ```
+
+    ## Use instead
+    ```xml
+    <validation_approach>
+      Unit testing → Integration testing → Performance testing
+    </validation_approach>
+    ```
     """
     chains = _chains(document)
     if not _mixes_arrows(chains):
@@ -305,16 +373,20 @@ def mixed_arrows(document: Document, context: RuleContext) -> Iterator[Diagnosti
 
 
 def _mixes_arrows(chains: list[tuple[XmlBlock, Element, str]]) -> bool:
-    """Whether the chains hold both arrows, ``→`` and ``->``: without both, every arrow is
-    of the style the first one sets, and PL703 reports nothing."""
+    """Whether the chains hold both arrows, `→` and `->`.
+
+    Without both, every arrow is of the style the first one sets, and PL703 reports nothing.
+    """
     return any("→" in text for _, _, text in chains) and any("->" in text for _, _, text in chains)
 
 
 def _item_key(child: Element) -> tuple[str, str, tuple[tuple[str, str], ...]]:
-    """A list item's name, text and attributes: the text compared case- and
-    whitespace-insensitively (like gates.normalized), the attributes exactly, in any order
-    (``<persona name="ios-engineer">`` and ``<persona name="android-engineer">`` with the
-    same text are two items)."""
+    """A list item's name, text and attributes.
+
+    The text is compared case- and whitespace-insensitively (like `gates.normalized`), the
+    attributes exactly, in any order (`<persona name="ios-engineer">` and
+    `<persona name="android-engineer">` with the same text are two items).
+    """
     attributes = tuple(sorted(child.attrib.items())) if child.attrib else ()
     return child.tag, " ".join((child.text or "").split()).casefold(), attributes
 
@@ -336,14 +408,35 @@ def _item_key(child: Element) -> tuple[str, str, tuple[tuple[str, str], ...]]:
     ),
 )
 def duplicate_item(document: Document, context: RuleContext) -> Iterator[Diagnostic]:
-    """No list element (``<tool>``, ``<method>``, ``<expertise>``, ``<obsession>``, ...: the
+    """The same item appears twice in a list.
+
+    ## What it does
+    Checks that no list element (`<tool>`, `<method>`, `<expertise>`, `<obsession>`, ...: the
     children of one parent sharing one name) holds the same text twice, compared case- and
-    whitespace-insensitively, with the same attributes. Gates are checked by PL501.
+    whitespace-insensitively, with the same attributes. Items that differ in an attribute are
+    two items: `<persona name="ios-engineer">mobile + security</persona>` and
+    `<persona name="android-engineer">mobile + security</persona>` pass. Gates are checked by
+    PL501.
 
-    Fails: ``<tool>Redis for caching</tool>`` twice in ``<primary_tools>``.
+    ## Why is this bad?
+    A repeated item is usually a copy-paste leftover where a different item was meant; the AI
+    reads the same point twice and never the one intended.
 
-    Passes: ``<persona name="ios-engineer">mobile + security</persona>`` and
-    ``<persona name="android-engineer">mobile + security</persona>``: their attributes differ.
+    ## Example
+    ```xml
+    <primary_tools>
+      <tool>Redis for caching and session management</tool>
+      <tool>redis for caching and session management</tool>
+    </primary_tools>
+    ```
+
+    ## Use instead
+    ```xml
+    <primary_tools>
+      <tool>Redis for caching and session management</tool>
+      <tool>Memcached for hot keys</tool>
+    </primary_tools>
+    ```
     """
     lists = [found for found in _scan(document).lists if found[1].tag != "mandatory_gates"]
     if not _may_repeat([text for _, _, children in lists for text in map(_TEXT, children) if text]):
@@ -374,14 +467,15 @@ def duplicate_item(document: Document, context: RuleContext) -> Iterator[Diagnos
 
 
 def _may_repeat(texts: list[str]) -> bool:
-    """PL704's screen, exact: whether two of the texts have the same key (the text part of
-    ``_item_key``). Two items alike have the same tag and the same key, so the texts of all
-    the lists together, compared without their tags, hide no pair.
+    """PL704's screen, exact: whether two of the texts have the same key.
 
-    The full key splits every text into words. When together the texts hold no whitespace
-    but single spaces between words (the usual case, told by a join and a few searches for
-    one character at memchr speed), every text is its own collapsed form, and its key is
-    the text casefolded.
+    The key is the text part of `_item_key`. Two items alike have the same tag and the same
+    key, so the texts of all the lists together, compared without their tags, hide no pair.
+
+    The full key splits every text into words. When together the texts hold no whitespace but
+    single spaces between words (the usual case, told by a join and a few searches for one
+    character at memchr speed), every text is its own collapsed form, and its key is the text
+    casefolded.
     """
     joined = " ".join(texts)
     tidy = "  " not in joined and joined[:1] != " " and joined[-1:] != " "
@@ -404,5 +498,5 @@ _UNICODE_SPACES = (
 
 
 def _full_keys(texts: list[str]) -> list[str]:
-    """The text part of ``_item_key`` for each text."""
+    """The text part of `_item_key` for each text."""
     return list(map(str.casefold, map(" ".join, map(str.split, texts))))
