@@ -40,7 +40,7 @@ from typing import Any
 
 from conftest import CANONICAL, TODAY
 
-from persona_lint.config.loader import resolve_selector
+from persona_lint.config.selectors import resolve_selector
 from persona_lint.config.settings import DEFAULT_GATE_TOPICS, PreviousVersion, Settings
 from persona_lint.document.model import parse_document
 from persona_lint.engine.lint import check_corpus, lint_source
