@@ -34,6 +34,7 @@ from persona_lint.formatters.github import escape_data, escape_property
 from persona_lint.formatters.sarif import Utf16Columns
 from persona_lint.formatters.text import SNIPPET_BEFORE, SNIPPET_WIDTH, caret_span, display
 from persona_lint.rules import all_rules
+from persona_lint.rules.docs import help_markdown, help_text
 
 SNAPSHOTS = Path(__file__).parent / "snapshots"
 SARIF_SCHEMA = SHARED / "schemas" / "sarif-schema-2.1.0.json"
@@ -318,11 +319,15 @@ def test_sarif_is_valid_and_exact() -> None:
         assert entry["name"] == rule.name
         assert entry["shortDescription"] == {"text": rule.summary}
         assert entry["fullDescription"] == {"text": rule.doc}
+        assert entry["help"] == {"text": help_text(rule), "markdown": help_markdown(rule)}
         assert entry["helpUri"] == rule.help_uri
         configuration: dict[str, object] = {"level": str(rule.severity)}
         if not rule.default_enabled:
             configuration["enabled"] = False
         assert entry["defaultConfiguration"] == configuration
+    layout = next(r for r in driver["rules"] if r["id"] == "PL308")["help"]
+    assert "\n## Example\n```markdown\n| version |" in layout["markdown"]
+    assert "\nExample\n    | version |" in layout["text"] and "`" not in layout["text"]
     assert run["columnKind"] == "utf16CodeUnits"
     summary = [
         (

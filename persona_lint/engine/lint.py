@@ -79,7 +79,7 @@ def _check(document: Document, settings: Settings) -> list[Diagnostic]:
         if rule.check is None:
             continue  # document_rules gives none such; this tells mypy
         try:
-            found.extend(rule.check(document, context))
+            found.extend(rule.check(document, context.for_rule(rule.options)))
         except ComputationFailed as failure:
             if any(failure is seen for seen in failed):
                 continue  # reported when the first rule asked

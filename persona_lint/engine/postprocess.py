@@ -14,7 +14,7 @@ from persona_lint.diagnostics import Diagnostic, Severity
 from persona_lint.engine.result import FileResult
 from persona_lint.engine.suppress import apply_suppressions
 from persona_lint.failures import describe
-from persona_lint.rules.registry import DEFAULT_OFF
+from persona_lint.rules.registry import DEFAULT_OFF, corpus_rules
 
 
 def finalize(diagnostics: Iterable[Diagnostic], settings: Settings) -> list[Diagnostic]:
@@ -35,7 +35,7 @@ def enabled(code: str, settings: Settings) -> bool:
     """Whether ``code`` is selected; ``select`` None is the default selection, which leaves
     out the rules that are off by default."""
     if settings.select is None:
-        return code not in DEFAULT_OFF
+        return code not in DEFAULT_OFF  # the rules declared default_enabled=False
     return code in settings.select
 
 
@@ -58,14 +58,15 @@ def corpus_findings(
 ) -> dict[str, list[Diagnostic]]:
     """The cross-file rules' diagnostics, by path (before selection and suppressions)."""
     from persona_lint.rules.context import RuleContext
-    from persona_lint.rules.corpus import CORPUS_RULES
 
     facts = [r.facts for r in results if r.facts is not None and not r.skipped]
     extra: dict[str, list[Diagnostic]] = {}
     context = RuleContext(settings or Settings())
-    for check in CORPUS_RULES:
+    for rule in corpus_rules():
+        check = rule.check_all
+        assert check is not None
         try:
-            found = list(check(facts, context))
+            found = list(check(facts, context.for_rule(rule.options)))
         except Exception as exc:  # a bug in a cross-file rule must not end the run
             found = [
                 Diagnostic(

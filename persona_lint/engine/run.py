@@ -408,15 +408,12 @@ def _edit_files(
     can no longer be read or decoded (changed since the lint) is said on standard error
     and counted in ``unchecked``: the run lints again to report what it is now."""
     from persona_lint.engine.postprocess import corpus_findings
-    from persona_lint.fix.engine import (
-        FIXERS,
-        encode_like,
-        fix_text,
-        unified_diff,
-        write_if_unchanged,
-    )
+    from persona_lint.fix.engine import fix_text
+    from persona_lint.fix.output import encode_like, unified_diff, write_if_unchanged
+    from persona_lint.rules.registry import fixable_codes
 
     extras = corpus_findings(results)
+    fixable = fixable_codes()
     done = _Edits()
     fix = options.fix or (options.diff and not options.add_noqa)
     for result in results:
@@ -424,7 +421,7 @@ def _edit_files(
             continue
         if not result.lines and result.facts is None:
             continue  # no document: refused or unreadable, reported by the lint already
-        if not options.add_noqa and not any(d.code in FIXERS for d in result.diagnostics):
+        if not options.add_noqa and not any(d.code in fixable for d in result.diagnostics):
             continue
         read = _text_to_fix(result, (stdin or b"") if options.paths == (Path("-"),) else None)
         if isinstance(read, str):

@@ -31,6 +31,7 @@ from persona_lint.formatters.common import (
 )
 from persona_lint.formatters.escape import json_text
 from persona_lint.rules import Rule, all_rules
+from persona_lint.rules.docs import help_markdown, help_text
 
 SARIF_VERSION = "2.1.0"
 SARIF_SCHEMA = (
@@ -76,7 +77,7 @@ def _rule(rule: Rule) -> dict[str, object]:
         "name": rule.name,
         "shortDescription": {"text": rule.summary},
         "fullDescription": {"text": doc},
-        "help": {"text": doc, "markdown": doc},
+        "help": {"text": help_text(rule), "markdown": help_markdown(rule)},
         "helpUri": rule.help_uri,
         "defaultConfiguration": {"level": str(rule.severity)}
         if rule.default_enabled

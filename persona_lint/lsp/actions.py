@@ -17,11 +17,12 @@ from lsprotocol import types
 
 from persona_lint.diagnostics import Diagnostic
 from persona_lint.document.model import Document
-from persona_lint.fix.engine import FIXERS, fix_one, fix_text
+from persona_lint.fix.engine import fix_one, fix_text
 from persona_lint.lsp.edits import Change, Fix, removal_fix, suppression_fix, text_change
 from persona_lint.lsp.linting import Linted
 from persona_lint.lsp.publishing import Shown
 from persona_lint.rules import get_rule
+from persona_lint.rules.registry import fixable_codes
 
 QUICK_FIX = types.CodeActionKind.QuickFix
 FIX_ALL = f"{types.CodeActionKind.SourceFixAll.value}.persona-lint"
@@ -74,7 +75,7 @@ def _fixes_of(
         removal = removal_fix(document, diagnostic)
         if removal is not None:
             fixes.insert(0, removal)
-    elif diagnostic.code in FIXERS and entry.result is not None:
+    elif diagnostic.code in fixable_codes() and entry.result is not None:
         text = entry.lines.text
         fixed = fix_one(entry.shown, text, entry.result.settings, diagnostic, extra=cross_file)
         change = text_change(text, fixed) if fixed is not None else None
@@ -116,7 +117,7 @@ class LastFixAll:
         kept = self._kept
         if kept is not None and kept[:2] == (entry.uri, entry.version):
             return kept[2]
-        if entry.result is None or not any(ours.code in FIXERS for _, ours in shown):
+        if entry.result is None or not any(ours.code in fixable_codes() for _, ours in shown):
             return None
         settings = entry.result.settings
         fixed = fix_text(entry.shown, entry.lines.text, settings, extra=cross_file()).text

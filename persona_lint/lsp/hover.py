@@ -12,18 +12,15 @@ from lsprotocol import types
 
 from persona_lint.lsp.publishing import Shown
 from persona_lint.rules import get_rule
-from persona_lint.rules.docs import render_rule
+from persona_lint.rules.docs import hover_markdown, render_rule
 
 
 def rule_markdown(code: str) -> str | None:
-    """Return a rule's documentation (as ``persona-lint explain`` prints it) as Markdown."""
+    """Return a rule's documentation as Markdown, with a link to docs/rules.md."""
     rule = get_rule(code)
     if rule is None:
         return None
-    title, _, rest = render_rule(rule).partition("\n")
-    # The severity and summary lines would run together in a Markdown paragraph.
-    rest = rest.replace("\nSummary:", "  \nSummary:", 1)
-    return f"### {title}\n{rest}\n[{rule.code} in docs/rules.md]({rule.help_uri})\n"
+    return f"{hover_markdown(rule)}\n[{rule.code} in docs/rules.md]({rule.help_uri})\n"
 
 
 def hover(hits: Sequence[Shown], markdown: bool) -> types.Hover | None:

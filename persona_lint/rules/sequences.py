@@ -9,7 +9,7 @@ import re
 from collections.abc import Iterator
 from xml.etree.ElementTree import Element
 
-from persona_lint.diagnostics import Diagnostic, Severity
+from persona_lint.diagnostics import Diagnostic, Fix, LineEdit, Severity, TextEdit
 from persona_lint.document.model import Document, XmlBlock
 from persona_lint.rules.context import RuleContext
 from persona_lint.rules.registry import Edit, finding, rule
@@ -155,52 +155,53 @@ def numbering(document: Document, context: RuleContext) -> Iterator[Diagnostic]:
     """
     for block, element in _scan(document).numbered:
         hits = _numbered_lines(element.text)
-        if len(hits) >= 2:
-            bad = _numbering_problem([int(digits) for _, digits in hits])
-            if bad is not None:
-                at, digits = hits[bad]
-                line, column = block.locate_text(element, at)
-                yield finding(
-                    "PL701",
-                    document,
-                    line,
-                    column,
-                    f"numbered line {digits}. in <{element.tag}> should be {bad + 1}.",
-                    end_column=column + len(digits) + 1,
-                )
+        if len(hits) >= 2 and _numbering_problem([int(d) for _, d in hits]) is not None:
+            items = [(*block.locate_text(element, at), digits) for at, digits in hits]
+            what = f"numbered line {{digits}}. in <{element.tag}> should be {{wanted}}."
+            yield _misnumbered(document, items, what)
         matches = _numbered_steps(element)
-        if matches is not None:
-            numbers = [int(m.group(2)) for _, m in matches]
-            bad = _numbering_problem(numbers)
-            if bad is not None:
-                step, match = matches[bad]
-                line, column = block.locate_text(step, len(match.group(1)))
-                yield finding(
-                    "PL701",
-                    document,
-                    line,
-                    column,
-                    f"<step> numbered {numbers[bad]}. should be {bad + 1}.",
-                    end_column=column + len(match.group(2)) + 1,
-                )
+        if matches is not None and _numbering_problem([int(m[2]) for _, m in matches]) is not None:
+            items = [(*block.locate_text(s, len(m.group(1))), m.group(2)) for s, m in matches]
+            yield _misnumbered(document, items, "<step> numbered {number}. should be {wanted}.")
 
 
-def numbered_sequences(document: Document) -> Iterator[list[tuple[int, int, str]]]:
-    """Each sequence PL701 checks that does not run 1..N, for `--fix`.
+# An item of a numbered sequence: the 1-based (line, column) of its number, and its digits.
+NumberedItem = tuple[int, int, str]
 
-    Each is the 1-based (line, column) of every item's number in the file and the number's
-    digits, in order.
+
+def _misnumbered(document: Document, sequence: list[NumberedItem], what: str) -> Diagnostic:
+    """PL701 at the first item of ``sequence`` that breaks 1..N, with its fix.
+
+    ``what`` is the message: a template of the item's ``digits``, its ``number`` and the
+    number ``wanted``.
     """
-    for block, element in _scan(document).numbered:
-        hits = _numbered_lines(element.text)
-        if len(hits) >= 2 and _numbering_problem([int(digits) for _, digits in hits]) is not None:
-            yield [(*block.locate_text(element, at), digits) for at, digits in hits]
-        matches = _numbered_steps(element)
-        if matches is None:
-            continue
-        numbers = [int(m.group(2)) for _, m in matches]
-        if _numbering_problem(numbers) is not None:
-            yield [(*block.locate_text(step, len(m.group(1))), m.group(2)) for step, m in matches]
+    bad = _numbering_problem([int(digits) for _, _, digits in sequence])
+    assert bad is not None
+    line, column, digits = sequence[bad]
+    return finding(
+        "PL701",
+        document,
+        line,
+        column,
+        what.format(digits=digits, number=int(digits), wanted=bad + 1),
+        end_column=column + len(digits) + 1,
+        fix=_renumbering(document, sequence),
+    )
+
+
+def _renumbering(document: Document, sequence: list[NumberedItem]) -> Fix | None:
+    """The fix of PL701: number the sequence 1..N in its order; the items keep their text.
+
+    None when the source map disagrees with the text (do not guess).
+    """
+    edits: list[TextEdit | LineEdit] = []
+    for index, (line, column, digits) in enumerate(sequence, start=1):
+        source = document.lines[line - 1] if line <= len(document.lines) else ""
+        if source[column - 1 : column - 1 + len(digits)] != digits:
+            return None
+        if int(digits) != index or digits != str(index):
+            edits.append(TextEdit(line, column, column + len(digits), str(index)))
+    return Fix.safe(*edits)
 
 
 def _chains(document: Document) -> list[tuple[XmlBlock, Element, str]]:

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from operator import attrgetter
 
-from persona_lint.diagnostics import Diagnostic, Severity
+from persona_lint.diagnostics import Diagnostic, Fix, LineEdit, Severity, TextEdit
 from persona_lint.document.model import VERSION_COLUMNS, Cell, Document
 from persona_lint.rules.context import RuleContext
 from persona_lint.rules.registry import Edit, finding, rule
@@ -57,8 +57,26 @@ def version_cell(document: Document, column: str) -> Cell | None:
     return row[index] if index < len(row) else None
 
 
-def _mark(code: str, document: Document, cell: Cell, message: str) -> Diagnostic:
-    return finding(code, document, cell.line, cell.column, message, end_column=cell.end_column)
+def _mark(
+    code: str, document: Document, cell: Cell, message: str, fix: Fix | None = None
+) -> Diagnostic:
+    return finding(
+        code, document, cell.line, cell.column, message, end_column=cell.end_column, fix=fix
+    )
+
+
+def _replace_cell(document: Document, cell: Cell, text: str) -> Fix:
+    """Replace a version-table cell's text, keeping the pipes after it in place.
+
+    The new text takes or gives back padding, so the pipes stay where they were when there is
+    room.
+    """
+    source = document.lines[cell.line - 1]
+    end = cell.end_column - 1  # 0-based index after the cell's text
+    padding = len(source[end:]) - len(source[end:].lstrip(" "))
+    grow = len(text) - len(cell.text)
+    kept = max(padding - grow, 1) if padding else 0
+    return Fix.safe(TextEdit(cell.line, cell.column, cell.end_column + padding, text + " " * kept))
 
 
 @rule(
@@ -477,6 +495,7 @@ def version_table_layout(document: Document, context: RuleContext) -> Iterator[D
                 1,
                 "the version table is not in the canonical layout (aligned columns, one "
                 f"space of padding); expected {want!r}",
+                fix=Fix.safe(LineEdit(first, first + len(expected) - 1, expected)),
             )
             return
 
@@ -665,6 +684,7 @@ def version_not_bumped(document: Document, context: RuleContext) -> Iterator[Dia
         cell,
         f"the content changed since {since} but {problem}; use {old.next_patch()} (patch) or "
         f"{old.next_minor()} (minor)",
+        _replace_cell(document, cell, wanted),
     )
 
 
@@ -721,4 +741,5 @@ def date_not_moved(document: Document, context: RuleContext) -> Iterator[Diagnos
         document,
         cell,
         f"the content changed since {since} but {problem}; set it to {wanted}",
+        _replace_cell(document, cell, wanted),
     )

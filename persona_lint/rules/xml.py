@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from persona_lint.diagnostics import Diagnostic, Severity
+from persona_lint.diagnostics import Diagnostic, Fix, Severity, TextEdit
 from persona_lint.document.model import Document, XmlBlock
 from persona_lint.rules.context import RuleContext
 from persona_lint.rules.registry import Edit, finding, rule
@@ -530,4 +530,5 @@ def strict_xml(document: Document, context: RuleContext) -> Iterator[Diagnostic]
             column,
             f"bare {char!r} is not strict XML; write {escape}",
             end_column=column + 1,
+            fix=Fix.safe(TextEdit(line, column, column + 1, escape)),
         )
