@@ -102,7 +102,7 @@ def load(file: Path) -> list[Entry]:
     """The entries of a baseline file: a regular file of at most :data:`MAX_SIZE` bytes,
     not reached through a link out of the current directory (a pull request may plant
     one, to ``/dev/zero`` say)."""
-    from persona_lint.source.files import escape, read_capped
+    from persona_lint.source.read import escape, read_capped
 
     refused = escape(file)
     if refused is not None:

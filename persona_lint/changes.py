@@ -44,7 +44,7 @@ from typing import NamedTuple
 
 from persona_lint.config.settings import PreviousVersion
 from persona_lint.errors import RunError
-from persona_lint.source.files import read_limited
+from persona_lint.source.read import read_limited
 
 # Configuration given to every git command. On the command line, it wins over every
 # configuration file (the system's, the user's and the repository's).

@@ -393,7 +393,7 @@ def _config_file(candidate: Path) -> bool:
     through a link out of the current directory is not searched (its files are not linted
     either); anything else there but a folder is a configuration file, which
     :func:`load_file` then refuses unless it is a regular file inside the tree."""
-    from persona_lint.source.files import escape
+    from persona_lint.source.read import escape
 
     if escape(candidate.parent, strict_last=False) is not None:
         return False
@@ -412,7 +412,7 @@ def load_file(path: Path) -> Layer | None:
     Read like a persona: a regular file only, at most :data:`MAX_CONFIG_SIZE` bytes, and not
     through a link leading out of the current directory (a link to /proc/self/environ, or
     to another user's files, would be parsed, and parts of it echoed in errors)."""
-    from persona_lint.source.files import escape, read_capped
+    from persona_lint.source.read import escape, read_capped
 
     refused = escape(path, strict_last=False)
     if refused is not None:

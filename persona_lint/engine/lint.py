@@ -14,7 +14,7 @@ from persona_lint.document.model import ComputationFailed, Document, parse_docum
 from persona_lint.engine.postprocess import cap_findings, check_corpus, finalize, suppress
 from persona_lint.engine.result import FileResult, PersonaFacts
 from persona_lint.engine.suppress import may_hold_directives
-from persona_lint.failures import describe
+from persona_lint.errors import describe
 from persona_lint.rules.context import RuleContext
 from persona_lint.rules.registry import document_rules, get_rule
 from persona_lint.source.decode import SourceProblem, source_text

@@ -13,7 +13,7 @@ from persona_lint.config.settings import Settings
 from persona_lint.diagnostics import Diagnostic, Severity
 from persona_lint.engine.result import FileResult
 from persona_lint.engine.suppress import apply_suppressions
-from persona_lint.failures import describe
+from persona_lint.errors import describe
 from persona_lint.rules.registry import DEFAULT_OFF
 
 

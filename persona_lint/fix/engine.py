@@ -607,7 +607,7 @@ def write_if_unchanged(path: Path, original: bytes, content: bytes) -> str | Non
     other names, which may lie outside the tree), and a file whose owner this process may
     not give to the new file is not written.
     """
-    from persona_lint.source.files import read_limited
+    from persona_lint.source.read import read_limited
 
     try:
         before = os.lstat(path)

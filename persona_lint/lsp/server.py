@@ -75,7 +75,7 @@ from persona_lint.lsp.slugs import SlugIndex, SlugKey
 from persona_lint.lsp.transport import BoundedReader, PersonaProtocol
 from persona_lint.rules import get_rule
 from persona_lint.rules.docs import render_rule
-from persona_lint.source.files import MARKDOWN_SUFFIXES
+from persona_lint.source.walk import MARKDOWN_SUFFIXES
 
 __all__ = [
     "Change",

@@ -99,7 +99,7 @@ def open_output(destination: Path, streams: Sequence[TextIO] = ()) -> Iterator[T
 
     Raises OSError, whose ``strerror`` says why in a few words.
     """
-    from persona_lint.source.files import escape
+    from persona_lint.source.read import escape
 
     # The folder's way is checked here, the destination itself below (a link there may be
     # /dev/stdout, which leads out of the tree to this process's own output).
