@@ -60,12 +60,15 @@ class BaselineError(RunError):
 
 @dataclass(frozen=True, order=True)
 class Entry:
+    """One recorded diagnostic: its file, its code and where it is (:func:`fingerprint`)."""
+
     path: str
     code: str
     fingerprint: str
 
 
 def fingerprint(code: str, line_text: str, occurrence: int) -> str:
+    """Return the fingerprint of the ``occurrence``-th (code, stripped line text) of a file."""
     material = "\0".join((code, line_text, str(occurrence)))
     return hashlib.sha256(material.encode("utf-8", "surrogatepass")).hexdigest()[:20]
 
@@ -99,9 +102,12 @@ def entries_of(result: FileResult, root: Path) -> Iterator[tuple[Diagnostic, Ent
 
 
 def load(file: Path) -> list[Entry]:
-    """The entries of a baseline file: a regular file of at most :data:`MAX_SIZE` bytes,
-    not reached through a link out of the current directory (a pull request may plant
-    one, to ``/dev/zero`` say)."""
+    """Return the entries of a baseline file.
+
+    The file must be a regular file of at most :data:`MAX_SIZE` bytes, not reached through
+    a link out of the current directory (a pull request may plant one, to ``/dev/zero``
+    say); BaselineError otherwise.
+    """
     from persona_lint.source.read import escape, read_capped
 
     refused = escape(file)
@@ -140,14 +146,17 @@ def load(file: Path) -> list[Entry]:
 
 
 def dump(entries: Iterable[Entry]) -> str:
+    """Return the text of a baseline file holding ``entries`` (sorted, stable)."""
     rows = [dataclasses.asdict(entry) for entry in sorted(entries)]
     document = {"version": FORMAT_VERSION, "tool": "persona-lint", "entries": rows}
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
 
 
 def write(file: Path, results: Sequence[FileResult], previous: Sequence[Entry] = ()) -> int:
-    """Record every diagnostic of ``results`` in ``file`` (atomically), keeping the
-    entries of ``previous`` for files this run did not lint. Returns the entry count."""
+    """Record every diagnostic of ``results`` in ``file`` (atomically); return the entry count.
+
+    The entries of ``previous`` for files this run did not lint are kept.
+    """
     root = file.absolute().parent
     linted = {_relative(r.path, root) for r in results}
     entries = [e for e in previous if e.path not in linted]
@@ -167,6 +176,8 @@ def write(file: Path, results: Sequence[FileResult], previous: Sequence[Entry] =
 
 @dataclass(frozen=True)
 class Filtered:
+    """The results with the baseline's diagnostics hidden, and what the baseline says."""
+
     results: list[FileResult]
     hidden: int  # diagnostics hidden by the baseline
     stale: list[Entry]  # entries for linted files that matched nothing

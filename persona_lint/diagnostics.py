@@ -19,6 +19,7 @@ class Severity(enum.Enum):
     WARNING = "warning"
 
     def __str__(self) -> str:
+        """Return the word shown in reports: ``error`` or ``warning``."""
         return self.value
 
 
@@ -50,4 +51,5 @@ class Diagnostic:
 
     @property
     def is_error(self) -> bool:
+        """Whether the diagnostic is an error (which fails the run)."""
         return self.severity is Severity.ERROR

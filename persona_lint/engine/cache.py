@@ -65,8 +65,10 @@ PARSERS = ("lxml", "xmlschema", "elementpath", "markdown_it")
 
 @cache
 def code_fingerprint() -> str:
-    """Version, schemas, package files, parsers and Python: a change to any of them
-    invalidates the cache."""
+    """Return a digest of the version, schemas, package files, parsers and Python.
+
+    A change to any of them invalidates the cache.
+    """
     digest = hashlib.sha256(f"{__version__}\0{sys.version}".encode())
     for xsd in sorted(schema_dir().glob("*.xsd")):
         digest.update(xsd.read_bytes())
@@ -95,6 +97,7 @@ class ResultCache:
     """Lookup and storage of lint results by key, for one run."""
 
     def __init__(self, folder: Path) -> None:
+        """Load the cache of ``folder``, if it can be trusted (see the module's docstring)."""
         self.folder = folder
         self.file = folder / FORMAT / "results.json"
         self._entries: dict[str, Any] = {}
@@ -109,9 +112,11 @@ class ResultCache:
 
     @staticmethod
     def key(path: str, data: bytes, settings: Settings, explicit: bool) -> str:
-        """The entry's key; "" for a file larger than max-file-size (never cached: it is
-        reported unread, and hashing it would read it all). The effective date is part of
-        it, the real one when the settings pin none."""
+        """Return the entry's key; "" for a file larger than max-file-size.
+
+        Such a file is never cached: it is reported unread, and hashing it would read it
+        all. The effective date is part of the key, the real one when the settings pin none.
+        """
         if len(data) > settings.max_file_size:
             return ""
         digest = hashlib.sha256(data)
@@ -124,8 +129,11 @@ class ResultCache:
         return digest.hexdigest()
 
     def get(self, key: str, path: str, settings: Settings, data: bytes) -> FileResult | None:
-        """The cached result for ``key``; ``data`` (the file's bytes) gives its lines, and
-        is decoded only on a hit. An entry that is not what :func:`_dump` writes is a miss."""
+        """Return the cached result for ``key``, or None.
+
+        ``data`` (the file's bytes) gives its lines, and is decoded only on a hit. An entry
+        that is not what :func:`_dump` writes is a miss.
+        """
         entry = self._entries.get(key)
         if not isinstance(entry, dict):
             return None
@@ -141,13 +149,13 @@ class ResultCache:
         return result
 
     def put(self, key: str, result: FileResult) -> None:
+        """Store ``result`` under ``key``, for :meth:`save`."""
         self._entries[key] = _dump(result)
         self._used.add(key)
         self._dirty = True
 
     def save(self) -> None:
-        """Write the cache if the run changed it (signed, atomically; errors are not
-        fatal)."""
+        """Write the cache if the run changed it (signed, atomically; errors are not fatal)."""
         if not self._dirty or self._secret is None:
             return
         body = self._body()
@@ -162,8 +170,11 @@ class ResultCache:
             pass  # a read-only tree still lints; it just is not cached
 
     def _body(self) -> bytes | None:
-        """The JSON to write: the entries this run used, then older ones up to
-        MAX_ENTRIES; only the run's own if that is too large for MAX_BYTES; else None."""
+        """Return the JSON to write, or None when even the run's own entries are too large.
+
+        The entries this run used, then older ones up to MAX_ENTRIES; only the run's own if
+        that is too large for MAX_BYTES.
+        """
         used = {k: v for k, v in self._entries.items() if k in self._used}
         keep = dict(used)
         for k, v in self._entries.items():
@@ -178,8 +189,7 @@ class ResultCache:
 
 
 def _signed(body: bytes, secret: bytes) -> bytes:
-    """A cache file: the HMAC-SHA256 of ``body`` under ``secret`` (hex), a line break,
-    ``body``."""
+    """Return a cache file: the HMAC-SHA256 (hex) of ``body`` under ``secret``, then ``body``."""
     return hmac.new(secret, body, "sha256").hexdigest().encode() + b"\n" + body
 
 
@@ -191,9 +201,11 @@ def _verified(data: bytes, secret: bytes) -> bytes | None:
 
 
 def _read_entries(file: Path, secret: bytes) -> dict[str, Any]:
-    """The entries of a cache file that this user wrote for this code; {} for anything
-    else (missing, a link or not a regular file, larger than MAX_BYTES, not signed with
-    ``secret``, not JSON, nested too deep, of another shape)."""
+    """Return the entries of a cache file that this user wrote for this code.
+
+    {} for anything else: missing, a link or not a regular file, larger than MAX_BYTES,
+    not signed with ``secret``, not JSON, nested too deep, of another shape.
+    """
     try:
         data = read_limited(file, MAX_BYTES, follow_links=False)
     except OSError:
@@ -236,9 +248,11 @@ def _mark_folder(folder: Path) -> None:
 
 
 def clean(folder: Path) -> bool:
-    """Delete the cache folder; whether there was one. Raises OSError when it cannot be
-    deleted, or is a symbolic link (or lies in one): what it leads to is not ours to
-    delete, and the link itself may be a file of the checkout."""
+    """Delete the cache folder; return whether there was one.
+
+    Raises OSError when it cannot be deleted, or is a symbolic link (or lies in one): what
+    it leads to is not ours to delete, and the link itself may be a file of the checkout.
+    """
     if any(os.path.islink(path) for path in (folder, folder / FORMAT)):
         raise OSError(errno.ELOOP, "a symbolic link; not followed")
     refused = escape(folder)
@@ -277,8 +291,10 @@ def _dump(result: FileResult) -> dict[str, Any]:
 def _load(
     entry: dict[str, Any], path: str, settings: Settings, lines: tuple[str, ...]
 ) -> FileResult:
-    """The result an entry of :func:`_dump` holds; KeyError, TypeError or ValueError when
-    it is not such an entry."""
+    """Return the result an entry of :func:`_dump` holds.
+
+    Raises KeyError, TypeError or ValueError when it is not such an entry.
+    """
     facts = entry["facts"]
     if facts is not None:
         slug, line, column = facts

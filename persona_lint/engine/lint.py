@@ -28,8 +28,9 @@ def lint_source(
     explicit: bool = True,
     defer_suppressions: bool = False,
 ) -> FileResult:
-    """Lint one file's contents: its bytes, or its text (language server, ``--fix``), which
-    takes the same decode path (:func:`persona_lint.source.decode.source_text`).
+    """Lint one file's contents: its bytes, or its text (language server, ``--fix``).
+
+    Text takes the same decode path as bytes (:func:`persona_lint.source.decode.source_text`).
 
     ``explicit``: the file was named, not found by a walk. ``defer_suppressions``: leave
     inline suppressions to :func:`check_corpus` (which must then be called), so they also
@@ -64,9 +65,12 @@ def lint_source(
 
 
 def _check(document: Document, settings: Settings) -> list[Diagnostic]:
-    """Every selected rule's findings; a rule that raises is one PL001 naming it and the
-    exception, and a shared computation that raises (for each rule asking it) is one PL001
-    naming the computation and the first rule that asked."""
+    """Return every selected rule's findings.
+
+    A rule that raises is one PL001 naming it and the exception, and a shared computation
+    that raises (for each rule asking it) is one PL001 naming the computation and the first
+    rule that asked.
+    """
     context = RuleContext(settings)
     found: list[Diagnostic] = []
     failed: list[ComputationFailed] = []

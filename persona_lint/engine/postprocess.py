@@ -32,8 +32,11 @@ def finalize(diagnostics: Iterable[Diagnostic], settings: Settings) -> list[Diag
 
 
 def enabled(code: str, settings: Settings) -> bool:
-    """Whether ``code`` is selected; ``select`` None is the default selection, which leaves
-    out the rules that are off by default."""
+    """Return whether ``code`` is selected.
+
+    ``select`` None is the default selection, which leaves out the rules that are off by
+    default.
+    """
     if settings.select is None:
         return code not in DEFAULT_OFF
     return code in settings.select
@@ -104,11 +107,13 @@ MAX_FINDINGS_PER_RULE = 100
 
 
 def cap_findings(result: FileResult) -> FileResult:
-    """Keep the first :data:`MAX_FINDINGS_PER_RULE` diagnostics of each code in the file;
-    the rest of that code become one ``… and N more`` diagnostic at the first one left out,
+    """Keep the first :data:`MAX_FINDINGS_PER_RULE` diagnostics of each code in the file.
+
+    The rest of that code become one ``… and N more`` diagnostic at the first one left out,
     an error if any left out is one (the verdict never changes). One past the cap is kept
     as it is rather than summarised, which also makes capping a capped result a no-op (a
-    cached result may be capped again)."""
+    cached result may be capped again).
+    """
     counts: dict[str, int] = {}
     for diagnostic in result.diagnostics:
         counts[diagnostic.code] = counts.get(diagnostic.code, 0) + 1

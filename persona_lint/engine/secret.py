@@ -19,10 +19,12 @@ SECRET_BYTES = 32
 
 
 def user_secret() -> bytes | None:
-    """This user's cache secret, made on first use; None when there is none to trust: no
-    user cache folder, one inside the current directory (the tree a pull request controls),
-    a key that cannot be made or read, that is a link, not a regular file, not owned by
-    this user, or readable or writable by others."""
+    """Return this user's cache secret, made on first use; None when there is none to trust.
+
+    There is none without a user cache folder, with one inside the current directory (the
+    tree a pull request controls), or a key that cannot be made or read, that is a link,
+    not a regular file, not owned by this user, or readable or writable by others.
+    """
     folder = user_cache_folder()
     if folder is None:
         return None
@@ -40,8 +42,11 @@ def user_secret() -> bytes | None:
 
 
 def user_cache_folder() -> Path | None:
-    """``$XDG_CACHE_HOME/persona-lint``, else ``~/.cache/persona-lint`` (a relative
-    ``XDG_CACHE_HOME`` is ignored, as the XDG specification says); None without a home."""
+    """Return ``$XDG_CACHE_HOME/persona-lint``, else ``~/.cache/persona-lint``.
+
+    A relative ``XDG_CACHE_HOME`` is ignored, as the XDG specification says; None without
+    a home.
+    """
     base = os.environ.get("XDG_CACHE_HOME", "")
     if not os.path.isabs(base):
         home = os.path.expanduser("~")
@@ -52,8 +57,11 @@ def user_cache_folder() -> Path | None:
 
 
 def _make_private_folder(folder: Path) -> None:
-    """Make ``folder`` (mode 0700) unless it exists; raise OSError unless it is then a
-    folder, not a link, owned by this user and writable by no one else."""
+    """Make ``folder`` (mode 0700) unless it exists.
+
+    Raises OSError unless it is then a folder, not a link, owned by this user and writable
+    by no one else.
+    """
     folder.mkdir(mode=0o700, parents=True, exist_ok=True)  # (its parents: the default mode)
     info = os.lstat(folder)
     if not stat.S_ISDIR(info.st_mode) or not _private(info, 0o022):
@@ -61,8 +69,11 @@ def _make_private_folder(folder: Path) -> None:
 
 
 def _read_secret(path: Path) -> bytes:
-    """The key at ``path``; FileNotFoundError when there is none, another OSError when it
-    is not a private regular file of SECRET_BYTES bytes (never opened through a link)."""
+    """Return the key at ``path``.
+
+    Raises FileNotFoundError when there is none, another OSError when it is not a private
+    regular file of SECRET_BYTES bytes (never opened through a link).
+    """
     flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
     descriptor = os.open(path, flags | getattr(os, "O_CLOEXEC", 0))
     with open(descriptor, "rb", buffering=0) as handle:
@@ -76,8 +87,7 @@ def _read_secret(path: Path) -> bytes:
 
 
 def _make_secret(path: Path) -> bytes:
-    """Write a new random key at ``path`` (mode 0600; never over an existing file or
-    link), and return it."""
+    """Write a new random key at ``path`` and return it (mode 0600; never over a file or link)."""
     secret = secrets.token_bytes(SECRET_BYTES)
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
     descriptor = os.open(path, flags | getattr(os, "O_CLOEXEC", 0), 0o600)
@@ -91,8 +101,7 @@ def _make_secret(path: Path) -> bytes:
 
 
 def _private(info: Any, others: int) -> bool:
-    """Whether a file's status shows this user as its owner and none of the ``others``
-    permission bits."""
+    """Return whether a file's status shows this user as owner and no ``others`` permission bit."""
     getuid = getattr(os, "getuid", None)  # no owners to compare on Windows
     owner_ok = getuid is None or info.st_uid == getuid()
     return owner_ok and not info.st_mode & others

@@ -1,5 +1,6 @@
-"""Inline suppressions: HTML comments in the Markdown (XML comments inside a block) that
-render invisibly.
+"""Inline suppressions: HTML comments in the Markdown that render invisibly.
+
+Inside an XML block, the same text is an XML comment:
 
     <!-- persona-lint: disable-next-line PL410 -->   the next line
     ... <!-- persona-lint: disable-line PL410 -->    this line
@@ -27,6 +28,8 @@ _DIRECTIVE = re.compile(
 
 
 class Directive(NamedTuple):
+    """One suppression comment: its kind, its codes, where it is and the lines it covers."""
+
     kind: str
     codes: frozenset[str] | None  # None: every rule
     line: int
@@ -58,10 +61,10 @@ def may_hold_directives(text: str) -> bool:
 
 
 def find_directives(path: str, lines: Sequence[str]) -> tuple[list[Directive], list[Diagnostic]]:
-    """The suppression comments of a file, and PL006 diagnostics for unknown codes."""
+    """Return the suppression comments of a file, and PL006 diagnostics for unknown codes."""
     directives: list[Directive] = []
     problems: list[Diagnostic] = []
-    open_ranges: list[tuple[int, int, int, frozenset[str] | None]] = []
+    open_ranges: list[Directive] = []  # disable comments not yet closed by an enable
     for number, text in enumerate(lines, start=1):
         if "persona-lint:" not in text:
             continue
@@ -69,19 +72,7 @@ def find_directives(path: str, lines: Sequence[str]) -> tuple[list[Directive], l
             kind = match.group(1)
             codes, unknown = _parse_codes(match.group(2))
             column, end = match.start() + 1, match.end() + 1
-            for word in unknown:
-                problems.append(
-                    Diagnostic(
-                        path,
-                        number,
-                        column,
-                        "PL006",
-                        f"unknown rule {word!r} in a persona-lint suppression",
-                        Severity.WARNING,
-                        number,
-                        end,
-                    )
-                )
+            problems += [_unknown_code(path, number, column, end, word) for word in unknown]
             if unknown and not codes:
                 continue
             if kind == "disable-next-line":
@@ -93,27 +84,37 @@ def find_directives(path: str, lines: Sequence[str]) -> tuple[list[Directive], l
             elif kind == "disable-file":
                 directives.append(Directive(kind, codes, number, column, end, 1, len(lines)))
             elif kind == "disable":
-                open_ranges.append((number, column, end, codes))
-            else:  # enable: closes the latest open range with the same codes (or any)
-                for index in range(len(open_ranges) - 1, -1, -1):
-                    start, start_column, start_end, range_codes = open_ranges[index]
-                    if codes is None or range_codes == codes:
-                        directives.append(
-                            Directive(
-                                "disable",
-                                range_codes,
-                                start,
-                                start_column,
-                                start_end,
-                                start,
-                                number,
-                            )
-                        )
-                        del open_ranges[index]
-                        break
-    for start, column, end, codes in open_ranges:
-        directives.append(Directive("disable", codes, start, column, end, start, len(lines)))
-    return directives, problems
+                open_ranges.append(Directive(kind, codes, number, column, end, number, len(lines)))
+            else:
+                directives += _close_range(open_ranges, codes, number)
+    return directives + open_ranges, problems
+
+
+def _close_range(
+    open_ranges: list[Directive], codes: frozenset[str] | None, line: int
+) -> list[Directive]:
+    """Close the latest open range with the same codes (or any, for an enable of every rule).
+
+    Return the closed range, ending at ``line``, or nothing if no range matches.
+    """
+    for index in range(len(open_ranges) - 1, -1, -1):
+        if codes is None or open_ranges[index].codes == codes:
+            return [open_ranges.pop(index)._replace(last=line)]
+    return []
+
+
+def _unknown_code(path: str, line: int, column: int, end: int, word: str) -> Diagnostic:
+    """Return the PL006 of a suppression comment naming an unknown rule."""
+    return Diagnostic(
+        path,
+        line,
+        column,
+        "PL006",
+        f"unknown rule {word!r} in a persona-lint suppression",
+        Severity.WARNING,
+        line,
+        end,
+    )
 
 
 def apply_suppressions(

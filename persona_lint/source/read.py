@@ -55,7 +55,7 @@ def escape(path: Path, *, strict_last: bool = True) -> str | None:
 
 
 def current_directory() -> str:
-    """Return the real path of the current directory ("\\0", inside nothing, if removed)."""
+    """Return the real path of the current directory (a NUL, inside nothing, if removed)."""
     try:
         return os.path.realpath(os.getcwd())
     except OSError:
