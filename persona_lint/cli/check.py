@@ -16,8 +16,7 @@ import click
 
 from persona_lint.cli.report import say
 from persona_lint.config.loader import ConfigError
-from persona_lint.engine.cache import DEFAULT_DIR
-from persona_lint.engine.run import RunOptions, build_resolver, run
+from persona_lint.engine.run import DEFAULT_CACHE_DIR, RunOptions, build_resolver, run
 from persona_lint.formatters import FORMAT_NAMES
 
 EXAMPLES = """
@@ -190,7 +189,7 @@ def check(
         force_exclude=force_exclude,
         skip_non_personas=skip_non_personas,
         stdin_filename=stdin_filename,
-        cache_dir=None if no_cache else (cache_dir or DEFAULT_DIR),
+        cache_dir=None if no_cache else (cache_dir or DEFAULT_CACHE_DIR),
         jobs=jobs,
         changed_since=changed_since,
         fix=fix,

@@ -12,9 +12,7 @@ import click
 from persona_lint.cli.check import show_settings_for
 from persona_lint.config.loader import ConfigError, Resolver
 from persona_lint.config.settings import DEFAULT_MAX_FILE_SIZE
-from persona_lint.engine.cache import DEFAULT_DIR
-from persona_lint.engine.cache import clean as clean_cache
-from persona_lint.engine.run import RunOptions
+from persona_lint.engine.run import DEFAULT_CACHE_DIR, RunOptions
 from persona_lint.rules import all_rules, get_rule
 from persona_lint.rules.docs import render_rule
 from persona_lint.source.decode import SourceProblem, decode
@@ -134,7 +132,9 @@ def _fail(message: str) -> NoReturn:
 )
 def clean(cache_dir: Path | None) -> None:
     """Delete the result cache (never through a symbolic link)."""
-    folder = cache_dir or DEFAULT_DIR
+    from persona_lint.engine.cache import clean as clean_cache  # hashlib...: see engine.run
+
+    folder = cache_dir or DEFAULT_CACHE_DIR
     try:
         removed = clean_cache(folder)
     except OSError as exc:

@@ -51,7 +51,6 @@ from persona_lint.xml.schema import schema_dir
 
 T = TypeVar("T")
 
-DEFAULT_DIR = Path(".persona_lint_cache")
 FORMAT = "v1"
 # Entries kept beyond those used by the current run (older ones are dropped).
 MAX_ENTRIES = 50_000

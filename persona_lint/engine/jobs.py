@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import NamedTuple
 
 from persona_lint.config.settings import Settings
-from persona_lint.engine.cache import ResultCache
 from persona_lint.engine.result import FileResult
 from persona_lint.errors import describe, doing
 from persona_lint.source.read import read_limited
@@ -64,7 +63,7 @@ def lint_job(job: Job) -> tuple[str, FileResult]:
         data = job.data if job.data is not None else read(job.path, job.settings)
         if isinstance(data, FileResult):
             return "", data
-        key = ResultCache.key(job.path, data, job.settings, job.explicit) if job.cached else ""
+        key = _cache_key(job, data) if job.cached else ""
     try:
         result = lint_source(
             job.path, data, job.settings, explicit=job.explicit, defer_suppressions=True
@@ -73,6 +72,13 @@ def lint_job(job: Job) -> tuple[str, FileResult]:
         message = f"internal error while parsing this file: {describe(exc)}"
         return "", problem(job.path, "PL001", message, job.settings)
     return key, result
+
+
+def _cache_key(job: Job, data: bytes) -> str:
+    """Return the cache key of the bytes a job lints (read again here: they may have changed)."""
+    from persona_lint.engine.cache import ResultCache  # hashlib...: see run._apply_baseline
+
+    return ResultCache.key(job.path, data, job.settings, job.explicit)
 
 
 def _lint_chunk(jobs: list[Job]) -> list[tuple[str, FileResult]]:
