@@ -47,6 +47,7 @@ from persona_lint.diagnostics import Diagnostic
 from persona_lint.engine.result import FileResult
 from persona_lint.errors import RunError
 from persona_lint.rules.registry import NOT_CHECKED
+from persona_lint.source.read import escape, read_capped
 from persona_lint.source.write import open_output
 
 FORMAT_VERSION = 1
@@ -108,8 +109,6 @@ def load(file: Path) -> list[Entry]:
     a link out of the current directory (a pull request may plant one, to ``/dev/zero``
     say); BaselineError otherwise.
     """
-    from persona_lint.source.read import escape, read_capped
-
     refused = escape(file)
     if refused is not None:
         raise BaselineError(f"{file}: {refused}")

@@ -301,6 +301,7 @@ def _same_content(path: Path, blob: _Blob, object_format: str) -> bool:
 
 def _facts(ref: str, data: bytes, renamed_from: str | None) -> PreviousVersion | None:
     """What the change-aware rules need of the file's content at REF."""
+    # markdown-it and the XML parsers: only for a file that changed since REF.
     from persona_lint.document.model import parse_document
     from persona_lint.rules.version import content_digest, version_cell
     from persona_lint.source.decode import SourceProblem, decode

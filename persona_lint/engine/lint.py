@@ -16,7 +16,9 @@ from persona_lint.engine.result import FileResult, PersonaFacts
 from persona_lint.engine.suppress import may_hold_directives
 from persona_lint.errors import describe
 from persona_lint.rules.context import RuleContext
+from persona_lint.rules.identity import active_slug
 from persona_lint.rules.registry import document_rules, get_rule
+from persona_lint.rules.structure import OTHER_LAYOUT_CODES, in_persona_layout
 from persona_lint.source.decode import SourceProblem, source_text
 
 
@@ -75,8 +77,6 @@ def _check(document: Document, settings: Settings) -> list[Diagnostic]:
     found: list[Diagnostic] = []
     failed: list[ComputationFailed] = []
     rules = document_rules(settings.select)  # loads the rule families
-    from persona_lint.rules.structure import OTHER_LAYOUT_CODES, in_persona_layout
-
     if not in_persona_layout(document):  # a module, an older layout: no cascade
         rules = tuple(rule for rule in rules if rule.code in OTHER_LAYOUT_CODES)
     for rule in rules:
@@ -100,8 +100,6 @@ def _check(document: Document, settings: Settings) -> list[Diagnostic]:
 
 
 def _facts(document: Document) -> PersonaFacts | None:
-    from persona_lint.rules.identity import active_slug
-
     found = active_slug(document)
     if found is None:
         return None

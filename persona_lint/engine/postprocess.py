@@ -14,6 +14,8 @@ from persona_lint.diagnostics import Diagnostic, Severity
 from persona_lint.engine.result import FileResult
 from persona_lint.engine.suppress import apply_suppressions
 from persona_lint.errors import describe
+from persona_lint.rules.context import RuleContext
+from persona_lint.rules.corpus import CORPUS_RULES
 from persona_lint.rules.registry import DEFAULT_OFF
 
 
@@ -60,9 +62,6 @@ def corpus_findings(
     results: Sequence[FileResult], settings: Settings | None = None
 ) -> dict[str, list[Diagnostic]]:
     """The cross-file rules' diagnostics, by path (before selection and suppressions)."""
-    from persona_lint.rules.context import RuleContext
-    from persona_lint.rules.corpus import CORPUS_RULES
-
     facts = [r.facts for r in results if r.facts is not None and not r.skipped]
     extra: dict[str, list[Diagnostic]] = {}
     context = RuleContext(settings or Settings())

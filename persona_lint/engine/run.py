@@ -141,7 +141,7 @@ def _run(options: RunOptions, stdin: bytes | BinaryIO | None, outcome: RunResult
     tracker = _tracker(options)
     results = _checked(options, resolver, data, tracker)
     if options.edits:
-        from persona_lint.engine.edits import edit_files  # the fix engine: --fix alone
+        from persona_lint.engine.edits import edit_files  # the fix engine: the parsers
 
         outcome.edits = edit_files(
             results,
@@ -219,7 +219,7 @@ def _tracker(options: RunOptions) -> ChangeTracker | None:
     """Return the git edge of --changed-since, checked on every given path before linting."""
     if options.changed_since is None:
         return None
-    from persona_lint.changes import ChangeTracker  # subprocess: --changed-since alone
+    from persona_lint.changes import ChangeTracker  # subprocess, hashlib: see below
 
     tracker = ChangeTracker(options.changed_since)
     for path in options.paths:

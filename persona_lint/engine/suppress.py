@@ -19,6 +19,7 @@ import re
 from collections.abc import Sequence
 from typing import NamedTuple
 
+from persona_lint.config.loader import resolve_selector
 from persona_lint.diagnostics import Diagnostic, Severity
 
 _DIRECTIVE = re.compile(
@@ -40,8 +41,6 @@ class Directive(NamedTuple):
 
 
 def _parse_codes(text: str) -> tuple[frozenset[str] | None, list[str]]:
-    from persona_lint.config.loader import resolve_selector
-
     words = [w for w in re.split(r"[,\s]+", text.strip()) if w]
     if not words:
         return None, []
