@@ -25,12 +25,12 @@ from hypothesis import strategies as st
 from test_properties import Mutation, _mutation, mutate
 
 import persona_lint.config.settings
+from persona_lint.cli.check import execute
 from persona_lint.config.settings import Settings
 from persona_lint.diagnostics import Diagnostic
 from persona_lint.engine import cache as cache_module
 from persona_lint.engine.cache import ResultCache
 from persona_lint.engine.result import FileResult
-from persona_lint.cli.check import execute
 from persona_lint.engine.run import RunOptions
 
 # The documented cap of the cache file (README, "Result cache").

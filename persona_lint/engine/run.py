@@ -273,13 +273,15 @@ def _lint(
         cache = ResultCache(options.cache_dir)
     results: list[FileResult | None] = []
     jobs: list[Job] = []
-    for job in _jobs(options, resolver, tracker, cache is not None):
-        hit = job if isinstance(job, FileResult) else _cached(cache, job)
-        if hit is not None:
-            results.append(hit)
-            continue
-        jobs.append(job._replace(position=len(results)))
-        results.append(None)
+    for found in _jobs(options, resolver, tracker, cache is not None):
+        if isinstance(found, Job):
+            hit = _cached(cache, found)
+            found = found if hit is None else hit
+        if isinstance(found, Job):  # to lint: its result takes this place
+            jobs.append(found._replace(position=len(results)))
+            results.append(None)
+        else:
+            results.append(found)
     for job, (key, result) in zip(
         jobs, lint_jobs(jobs, worker_count(options.jobs, len(jobs))), strict=True
     ):
