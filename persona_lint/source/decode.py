@@ -75,9 +75,9 @@ def decode(data: bytes) -> str | SourceProblem:
         return _invalid_utf8(data, exc.start)
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
-    # Deleting every other byte leaves only C0 controls and DEL: a C-speed pass that saves
-    # the regular expression below, 0.1 ms per 10 KB persona, about 5 % of the 1,000-file
-    # run; a C1 control's UTF-8 encoding starts with 0xC2.
+    # Deleting every other byte leaves only C0 controls and DEL: a C-speed pass that spares
+    # most files the regular expression below (a C1 control's UTF-8 starts with 0xC2).
+    # Measured: the 1,000-file cold run takes 6 % less CPU (1.64 s against 1.75 s).
     if not data.translate(None, _NOT_CONTROL) and b"\xc2" not in data:
         return text
     control = _CONTROL.search(text)
