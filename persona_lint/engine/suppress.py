@@ -65,8 +65,6 @@ def find_directives(path: str, lines: Sequence[str]) -> tuple[list[Directive], l
     problems: list[Diagnostic] = []
     open_ranges: list[Directive] = []  # disable comments not yet closed by an enable
     for number, text in enumerate(lines, start=1):
-        if "persona-lint:" not in text:
-            continue
         for match in _DIRECTIVE.finditer(text):
             kind = match.group(1)
             codes, unknown = _parse_codes(match.group(2))
