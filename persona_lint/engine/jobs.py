@@ -15,6 +15,7 @@ from typing import NamedTuple
 from persona_lint.config.settings import Settings
 from persona_lint.engine.result import FileResult
 from persona_lint.errors import describe, doing
+from persona_lint.rules.registry import load_families
 from persona_lint.source.read import read_limited
 
 # Files to lint (cache misses) from which --jobs 0 uses several processes. Measured on a
@@ -94,17 +95,18 @@ def lint_jobs(jobs: list[Job], workers: int) -> list[tuple[str, FileResult]]:
     """Lint every job with ``workers`` processes; results in the order of ``jobs``."""
     if workers <= 1 or len(jobs) < 2:
         return _lint_chunk(jobs)
-    # multiprocessing and concurrent.futures: about 30 ms of imports, a run of one file
-    # (or one served from the cache) needs neither.
+    # multiprocessing and concurrent.futures (about 30 ms of imports) and the parsers: a
+    # run of a few files, or one served from the cache, needs none of them.
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
-    from persona_lint.engine import lint  # noqa: F401  (parsers and rules, before the fork)
-    from persona_lint.rules.registry import load_families
+    from persona_lint.engine import lint  # noqa: F401  (loaded once here, before the fork)
     from persona_lint.xml.libxml import preload
 
+    # Forked workers share what the parent loaded (rules, parsers, libxml2's schemas)
+    # instead of each loading it: see PARALLEL_THRESHOLD for what that brought.
     load_families()
-    preload()  # forked workers share what the parent loaded instead of each loading it
+    preload()
     chunk = max(16, len(jobs) // (workers * 4))
     chunks = [jobs[i : i + chunk] for i in range(0, len(jobs), chunk)]
     context = multiprocessing.get_context("fork" if sys.platform == "linux" else "spawn")
