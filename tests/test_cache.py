@@ -25,12 +25,13 @@ from hypothesis import strategies as st
 from test_properties import Mutation, _mutation, mutate
 
 import persona_lint.config.settings
+from persona_lint.cli.check import execute
 from persona_lint.config.settings import Settings
 from persona_lint.diagnostics import Diagnostic
 from persona_lint.engine import cache as cache_module
 from persona_lint.engine.cache import ResultCache
 from persona_lint.engine.result import FileResult
-from persona_lint.engine.run import RunOptions, run
+from persona_lint.engine.run import RunOptions
 
 # The documented cap of the cache file (README, "Result cache").
 MAX_BYTES = 16 * 1024 * 1024
@@ -467,7 +468,7 @@ def run_on(folder: Path, cache: Path | None, clock: str) -> tuple[int, str, str]
     stdout, stderr = io.StringIO(), io.StringIO()
     options = RunOptions(paths=(folder,), output_format="json", cache_dir=cache, jobs=1)
     with mock.patch.object(persona_lint.config.settings, "datetime", clock_module):
-        code = run(options, stdout, stderr)
+        code = execute(options, stdout, stderr)
     return code, stdout.getvalue(), stderr.getvalue()
 
 

@@ -24,7 +24,7 @@ from typing import Any, NamedTuple
 from persona_lint.config.errors import ConfigError
 from persona_lint.config.keys import Source, validate
 from persona_lint.config.toml_lines import KeyPath, deepest_line
-from persona_lint.source.files import escape, read_capped
+from persona_lint.source.read import escape, read_capped
 
 CONFIG_NAME = ".persona-lint.toml"
 PYPROJECT = "pyproject.toml"

@@ -27,6 +27,14 @@ has no cache.
 
 from __future__ import annotations
 
+import errno
+import hashlib
+import hmac
+import importlib.util
+import json
+import os
+import shutil
+import sys
 from functools import cache
 from pathlib import Path
 from typing import Any, TypeVar
@@ -35,11 +43,14 @@ from persona_lint import __version__
 from persona_lint.config.settings import Settings
 from persona_lint.diagnostics import Diagnostic, Severity
 from persona_lint.engine.result import FileResult, PersonaFacts
+from persona_lint.engine.secret import user_secret
 from persona_lint.source.decode import SourceProblem, decode
+from persona_lint.source.read import escape, read_limited
+from persona_lint.source.write import atomic_write
+from persona_lint.xml.schema import schema_dir
 
 T = TypeVar("T")
 
-DEFAULT_DIR = Path(".persona_lint_cache")
 FORMAT = "v1"
 # Entries kept beyond those used by the current run (older ones are dropped).
 MAX_ENTRIES = 50_000
@@ -47,21 +58,16 @@ MAX_ENTRIES = 50_000
 # make a larger file keeps only its own, or writes none. 1,000 clean files take 0.2 MB.
 MAX_BYTES = 16 * 1024 * 1024
 _SIGNATURE_LINE = 65  # before the JSON: 64 hexadecimal digits and a line break
-SECRET_BYTES = 32
 # Packages whose versions can change a diagnostic (validity, messages, structure).
 PARSERS = ("lxml", "xmlschema", "elementpath", "markdown_it")
 
 
 @cache
 def code_fingerprint() -> str:
-    """Version, schemas, package files, parsers and Python: a change to any of them
-    invalidates the cache."""
-    import hashlib  # here and below: a run with --no-cache imports neither
-    import importlib.util
-    import sys
+    """Return a digest of the version, schemas, package files, parsers and Python.
 
-    from persona_lint.xml.schema import schema_dir
-
+    A change to any of them invalidates the cache.
+    """
     digest = hashlib.sha256(f"{__version__}\0{sys.version}".encode())
     for xsd in sorted(schema_dir().glob("*.xsd")):
         digest.update(xsd.read_bytes())
@@ -83,8 +89,6 @@ def settings_fingerprint(settings: Settings) -> str:
     data["select"] = None if settings.select is None else sorted(settings.select)
     data["today"] = settings.today.isoformat() if settings.today else None
     data["severity"] = [(code, str(level)) for code, level in settings.severity]
-    import json
-
     return json.dumps(data, sort_keys=True, default=str)
 
 
@@ -92,6 +96,7 @@ class ResultCache:
     """Lookup and storage of lint results by key, for one run."""
 
     def __init__(self, folder: Path) -> None:
+        """Load the cache of ``folder``, if it can be trusted (see the module's docstring)."""
         self.folder = folder
         self.file = folder / FORMAT / "results.json"
         self._entries: dict[str, Any] = {}
@@ -106,13 +111,13 @@ class ResultCache:
 
     @staticmethod
     def key(path: str, data: bytes, settings: Settings, explicit: bool) -> str:
-        """The entry's key; "" for a file larger than max-file-size (never cached: it is
-        reported unread, and hashing it would read it all). The effective date is part of
-        it, the real one when the settings pin none."""
+        """Return the entry's key; "" for a file larger than max-file-size.
+
+        Such a file is never cached: it is reported unread, and hashing it would read it
+        all. The effective date is part of the key, the real one when the settings pin none.
+        """
         if len(data) > settings.max_file_size:
             return ""
-        import hashlib
-
         digest = hashlib.sha256(data)
         inputs = (path, str(explicit), settings.current_date().isoformat())
         digest.update(
@@ -123,8 +128,11 @@ class ResultCache:
         return digest.hexdigest()
 
     def get(self, key: str, path: str, settings: Settings, data: bytes) -> FileResult | None:
-        """The cached result for ``key``; ``data`` (the file's bytes) gives its lines, and
-        is decoded only on a hit. An entry that is not what :func:`_dump` writes is a miss."""
+        """Return the cached result for ``key``, or None.
+
+        ``data`` (the file's bytes) gives its lines, and is decoded only on a hit. An entry
+        that is not what :func:`_dump` writes is a miss.
+        """
         entry = self._entries.get(key)
         if not isinstance(entry, dict):
             return None
@@ -140,20 +148,18 @@ class ResultCache:
         return result
 
     def put(self, key: str, result: FileResult) -> None:
+        """Store ``result`` under ``key``, for :meth:`save`."""
         self._entries[key] = _dump(result)
         self._used.add(key)
         self._dirty = True
 
     def save(self) -> None:
-        """Write the cache if the run changed it (signed, atomically; errors are not
-        fatal)."""
+        """Write the cache if the run changed it (signed, atomically; errors are not fatal)."""
         if not self._dirty or self._secret is None:
             return
         body = self._body()
         if body is None:
             return
-        from persona_lint.source.write import atomic_write
-
         try:
             self.file.parent.mkdir(parents=True, exist_ok=True)
             _mark_folder(self.folder)
@@ -163,10 +169,11 @@ class ResultCache:
             pass  # a read-only tree still lints; it just is not cached
 
     def _body(self) -> bytes | None:
-        """The JSON to write: the entries this run used, then older ones up to
-        MAX_ENTRIES; only the run's own if that is too large for MAX_BYTES; else None."""
-        import json
+        """Return the JSON to write, or None when even the run's own entries are too large.
 
+        The entries this run used, then older ones up to MAX_ENTRIES; only the run's own if
+        that is too large for MAX_BYTES.
+        """
         used = {k: v for k, v in self._entries.items() if k in self._used}
         keep = dict(used)
         for k, v in self._entries.items():
@@ -181,30 +188,23 @@ class ResultCache:
 
 
 def _signed(body: bytes, secret: bytes) -> bytes:
-    """A cache file: the HMAC-SHA256 of ``body`` under ``secret`` (hex), a line break,
-    ``body``."""
-    import hmac
-
+    """Return a cache file: the HMAC-SHA256 (hex) of ``body`` under ``secret``, then ``body``."""
     return hmac.new(secret, body, "sha256").hexdigest().encode() + b"\n" + body
 
 
 def _verified(data: bytes, secret: bytes) -> bytes | None:
     """The body of a cache file signed with ``secret``; None for any other bytes."""
-    import hmac
-
     signature, _, body = data.partition(b"\n")
     expected = hmac.new(secret, body, "sha256").hexdigest().encode()
     return body if hmac.compare_digest(signature, expected) else None
 
 
 def _read_entries(file: Path, secret: bytes) -> dict[str, Any]:
-    """The entries of a cache file that this user wrote for this code; {} for anything
-    else (missing, a link or not a regular file, larger than MAX_BYTES, not signed with
-    ``secret``, not JSON, nested too deep, of another shape)."""
-    import json
+    """Return the entries of a cache file that this user wrote for this code.
 
-    from persona_lint.source.files import read_limited
-
+    {} for anything else: missing, a link or not a regular file, larger than MAX_BYTES,
+    not signed with ``secret``, not JSON, nested too deep, of another shape.
+    """
     try:
         data = read_limited(file, MAX_BYTES, follow_links=False)
     except OSError:
@@ -224,114 +224,10 @@ def _read_entries(file: Path, secret: bytes) -> dict[str, Any]:
 
 def _links_anywhere(folder: Path) -> bool:
     """Whether the cache folder, or its format folder or file, is a symbolic link."""
-    import os
-
     return any(
         os.path.islink(path)  # False, never an exception, when it cannot be looked at
         for path in (folder, folder / FORMAT, folder / FORMAT / "results.json")
     )
-
-
-# --------------------------------------------------------------------------------------
-# The secret: a random key in the user cache folder
-# --------------------------------------------------------------------------------------
-
-
-def user_secret() -> bytes | None:
-    """This user's cache secret, made on first use; None when there is none to trust: no
-    user cache folder, one inside the current directory (the tree a pull request controls),
-    a key that cannot be made or read, that is a link, not a regular file, not owned by
-    this user, or readable or writable by others."""
-    import os
-
-    folder = user_cache_folder()
-    if folder is None:
-        return None
-    try:
-        cwd = os.path.realpath(os.getcwd())
-        if os.path.commonpath([os.path.realpath(folder), cwd]) == cwd:
-            return None
-        _make_private_folder(folder)
-        try:
-            return _read_secret(folder / "key")
-        except FileNotFoundError:
-            return _make_secret(folder / "key")
-    except OSError:
-        return None
-
-
-def user_cache_folder() -> Path | None:
-    """``$XDG_CACHE_HOME/persona-lint``, else ``~/.cache/persona-lint`` (a relative
-    ``XDG_CACHE_HOME`` is ignored, as the XDG specification says); None without a home."""
-    import os
-
-    base = os.environ.get("XDG_CACHE_HOME", "")
-    if not os.path.isabs(base):
-        home = os.path.expanduser("~")
-        if not os.path.isabs(home):
-            return None
-        base = os.path.join(home, ".cache")
-    return Path(base) / "persona-lint"
-
-
-def _make_private_folder(folder: Path) -> None:
-    """Make ``folder`` (mode 0700) unless it exists; raise OSError unless it is then a
-    folder, not a link, owned by this user and writable by no one else."""
-    import errno
-    import os
-    import stat
-
-    folder.mkdir(mode=0o700, parents=True, exist_ok=True)  # (its parents: the default mode)
-    info = os.lstat(folder)
-    if not stat.S_ISDIR(info.st_mode) or not _private(info, 0o022):
-        raise OSError(errno.EPERM, "not a private folder")
-
-
-def _read_secret(path: Path) -> bytes:
-    """The key at ``path``; FileNotFoundError when there is none, another OSError when it
-    is not a private regular file of SECRET_BYTES bytes (never opened through a link)."""
-    import errno
-    import os
-    import stat
-
-    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
-    descriptor = os.open(path, flags | getattr(os, "O_CLOEXEC", 0))
-    with open(descriptor, "rb", buffering=0) as handle:
-        info = os.fstat(descriptor)
-        if not stat.S_ISREG(info.st_mode) or not _private(info, 0o077):
-            raise OSError(errno.EPERM, "not a private file")
-        secret = handle.read(SECRET_BYTES + 1)
-    if len(secret) != SECRET_BYTES:
-        raise OSError(errno.EINVAL, "not a key")
-    return secret
-
-
-def _make_secret(path: Path) -> bytes:
-    """Write a new random key at ``path`` (mode 0600; never over an existing file or
-    link), and return it."""
-    import os
-    import secrets
-
-    secret = secrets.token_bytes(SECRET_BYTES)
-    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
-    descriptor = os.open(path, flags | getattr(os, "O_CLOEXEC", 0), 0o600)
-    try:
-        with open(descriptor, "wb") as handle:
-            handle.write(secret)
-    except BaseException:
-        os.unlink(path)  # a short key would turn the cache off for good
-        raise
-    return secret
-
-
-def _private(info: Any, others: int) -> bool:
-    """Whether a file's status shows this user as its owner and none of the ``others``
-    permission bits."""
-    import os
-
-    getuid = getattr(os, "getuid", None)  # no owners to compare on Windows
-    owner_ok = getuid is None or info.st_uid == getuid()
-    return owner_ok and not info.st_mode & others
 
 
 def _mark_folder(folder: Path) -> None:
@@ -351,15 +247,11 @@ def _mark_folder(folder: Path) -> None:
 
 
 def clean(folder: Path) -> bool:
-    """Delete the cache folder; whether there was one. Raises OSError when it cannot be
-    deleted, or is a symbolic link (or lies in one): what it leads to is not ours to
-    delete, and the link itself may be a file of the checkout."""
-    import errno
-    import os
-    import shutil
+    """Delete the cache folder; return whether there was one.
 
-    from persona_lint.source.files import escape
-
+    Raises OSError when it cannot be deleted, or is a symbolic link (or lies in one): what
+    it leads to is not ours to delete, and the link itself may be a file of the checkout.
+    """
     if any(os.path.islink(path) for path in (folder, folder / FORMAT)):
         raise OSError(errno.ELOOP, "a symbolic link; not followed")
     refused = escape(folder)
@@ -398,8 +290,10 @@ def _dump(result: FileResult) -> dict[str, Any]:
 def _load(
     entry: dict[str, Any], path: str, settings: Settings, lines: tuple[str, ...]
 ) -> FileResult:
-    """The result an entry of :func:`_dump` holds; KeyError, TypeError or ValueError when
-    it is not such an entry."""
+    """Return the result an entry of :func:`_dump` holds.
+
+    Raises KeyError, TypeError or ValueError when it is not such an entry.
+    """
     facts = entry["facts"]
     if facts is not None:
         slug, line, column = facts

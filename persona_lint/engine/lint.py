@@ -14,9 +14,11 @@ from persona_lint.document.model import ComputationFailed, Document, parse_docum
 from persona_lint.engine.postprocess import cap_findings, check_corpus, finalize, suppress
 from persona_lint.engine.result import FileResult, PersonaFacts
 from persona_lint.engine.suppress import may_hold_directives
-from persona_lint.failures import describe
+from persona_lint.errors import describe
 from persona_lint.rules.context import RuleContext
+from persona_lint.rules.identity import active_slug
 from persona_lint.rules.registry import document_rules, get_rule
+from persona_lint.rules.structure import OTHER_LAYOUT_CODES, in_persona_layout
 from persona_lint.source.decode import SourceProblem, source_text
 
 
@@ -28,8 +30,9 @@ def lint_source(
     explicit: bool = True,
     defer_suppressions: bool = False,
 ) -> FileResult:
-    """Lint one file's contents: its bytes, or its text (language server, ``--fix``), which
-    takes the same decode path (:func:`persona_lint.source.decode.source_text`).
+    """Lint one file's contents: its bytes, or its text (language server, ``--fix``).
+
+    Text takes the same decode path as bytes (:func:`persona_lint.source.decode.source_text`).
 
     ``explicit``: the file was named, not found by a walk. ``defer_suppressions``: leave
     inline suppressions to :func:`check_corpus` (which must then be called), so they also
@@ -64,15 +67,16 @@ def lint_source(
 
 
 def _check(document: Document, settings: Settings) -> list[Diagnostic]:
-    """Every selected rule's findings; a rule that raises is one PL001 naming it and the
-    exception, and a shared computation that raises (for each rule asking it) is one PL001
-    naming the computation and the first rule that asked."""
+    """Return every selected rule's findings.
+
+    A rule that raises is one PL001 naming it and the exception, and a shared computation
+    that raises (for each rule asking it) is one PL001 naming the computation and the first
+    rule that asked.
+    """
     context = RuleContext(settings)
     found: list[Diagnostic] = []
     failed: list[ComputationFailed] = []
     rules = document_rules(settings.select)  # loads the rule families
-    from persona_lint.rules.structure import OTHER_LAYOUT_CODES, in_persona_layout
-
     if not in_persona_layout(document):  # a module, an older layout: no cascade
         rules = tuple(rule for rule in rules if rule.code in OTHER_LAYOUT_CODES)
     for rule in rules:
@@ -96,8 +100,6 @@ def _check(document: Document, settings: Settings) -> list[Diagnostic]:
 
 
 def _facts(document: Document) -> PersonaFacts | None:
-    from persona_lint.rules.identity import active_slug
-
     found = active_slug(document)
     if found is None:
         return None

@@ -13,7 +13,8 @@ from persona_lint.config.settings import Settings
 from persona_lint.diagnostics import Diagnostic, Severity
 from persona_lint.engine.result import FileResult
 from persona_lint.engine.suppress import apply_suppressions
-from persona_lint.failures import describe
+from persona_lint.errors import describe
+from persona_lint.rules.context import RuleContext
 from persona_lint.rules.registry import DEFAULT_OFF, corpus_rules
 
 
@@ -32,8 +33,11 @@ def finalize(diagnostics: Iterable[Diagnostic], settings: Settings) -> list[Diag
 
 
 def enabled(code: str, settings: Settings) -> bool:
-    """Whether ``code`` is selected; ``select`` None is the default selection, which leaves
-    out the rules that are off by default."""
+    """Return whether ``code`` is selected.
+
+    ``select`` None is the default selection, which leaves out the rules that are off by
+    default.
+    """
     if settings.select is None:
         return code not in DEFAULT_OFF  # the rules declared default_enabled=False
     return code in settings.select
@@ -57,8 +61,6 @@ def corpus_findings(
     results: Sequence[FileResult], settings: Settings | None = None
 ) -> dict[str, list[Diagnostic]]:
     """The cross-file rules' diagnostics, by path (before selection and suppressions)."""
-    from persona_lint.rules.context import RuleContext
-
     facts = [r.facts for r in results if r.facts is not None and not r.skipped]
     extra: dict[str, list[Diagnostic]] = {}
     context = RuleContext(settings or Settings())
@@ -105,11 +107,13 @@ MAX_FINDINGS_PER_RULE = 100
 
 
 def cap_findings(result: FileResult) -> FileResult:
-    """Keep the first :data:`MAX_FINDINGS_PER_RULE` diagnostics of each code in the file;
-    the rest of that code become one ``… and N more`` diagnostic at the first one left out,
+    """Keep the first :data:`MAX_FINDINGS_PER_RULE` diagnostics of each code in the file.
+
+    The rest of that code become one ``… and N more`` diagnostic at the first one left out,
     an error if any left out is one (the verdict never changes). One past the cap is kept
     as it is rather than summarised, which also makes capping a capped result a no-op (a
-    cached result may be capped again)."""
+    cached result may be capped again).
+    """
     counts: dict[str, int] = {}
     for diagnostic in result.diagnostics:
         counts[diagnostic.code] = counts.get(diagnostic.code, 0) + 1

@@ -1,5 +1,8 @@
-"""What linting one file gives: a light value that the cache, the formatters and the
-cross-file rules share without importing the parsers."""
+"""What linting one file gives.
+
+A light value that the cache, the formatters and the cross-file rules share without
+importing the parsers.
+"""
 
 from __future__ import annotations
 
@@ -45,6 +48,8 @@ class FileResult(NamedTuple):
 
     @property
     def needs_lines(self) -> bool:
-        """Whether diagnostics were added after linting (cross-file rules) to a file whose
-        lines were not kept: the caller reads them again to quote them."""
+        """Whether a cross-file rule added diagnostics to a file whose lines were not kept.
+
+        The caller reads them again to quote them.
+        """
         return bool(self.diagnostics) and not self.lines and self.facts is not None

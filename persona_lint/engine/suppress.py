@@ -1,5 +1,6 @@
-"""Inline suppressions: HTML comments in the Markdown (XML comments inside a block) that
-render invisibly.
+"""Inline suppressions: HTML comments in the Markdown that render invisibly.
+
+Inside an XML block, the same text is an XML comment:
 
     <!-- persona-lint: disable-next-line PL410 -->   the next line
     ... <!-- persona-lint: disable-line PL410 -->    this line
@@ -18,6 +19,7 @@ import re
 from collections.abc import Sequence
 from typing import NamedTuple
 
+from persona_lint.config.selectors import resolve_selector
 from persona_lint.diagnostics import Diagnostic, Severity
 
 _DIRECTIVE = re.compile(
@@ -27,6 +29,8 @@ _DIRECTIVE = re.compile(
 
 
 class Directive(NamedTuple):
+    """One suppression comment: its kind, its codes, where it is and the lines it covers."""
+
     kind: str
     codes: frozenset[str] | None  # None: every rule
     line: int
@@ -37,8 +41,6 @@ class Directive(NamedTuple):
 
 
 def _parse_codes(text: str) -> tuple[frozenset[str] | None, list[str]]:
-    from persona_lint.config.selectors import resolve_selector
-
     words = [w for w in re.split(r"[,\s]+", text.strip()) if w]
     if not words:
         return None, []
@@ -58,30 +60,16 @@ def may_hold_directives(text: str) -> bool:
 
 
 def find_directives(path: str, lines: Sequence[str]) -> tuple[list[Directive], list[Diagnostic]]:
-    """The suppression comments of a file, and PL006 diagnostics for unknown codes."""
+    """Return the suppression comments of a file, and PL006 diagnostics for unknown codes."""
     directives: list[Directive] = []
     problems: list[Diagnostic] = []
-    open_ranges: list[tuple[int, int, int, frozenset[str] | None]] = []
+    open_ranges: list[Directive] = []  # disable comments not yet closed by an enable
     for number, text in enumerate(lines, start=1):
-        if "persona-lint:" not in text:
-            continue
         for match in _DIRECTIVE.finditer(text):
             kind = match.group(1)
             codes, unknown = _parse_codes(match.group(2))
             column, end = match.start() + 1, match.end() + 1
-            for word in unknown:
-                problems.append(
-                    Diagnostic(
-                        path,
-                        number,
-                        column,
-                        "PL006",
-                        f"unknown rule {word!r} in a persona-lint suppression",
-                        Severity.WARNING,
-                        number,
-                        end,
-                    )
-                )
+            problems += [_unknown_code(path, number, column, end, word) for word in unknown]
             if unknown and not codes:
                 continue
             if kind == "disable-next-line":
@@ -93,27 +81,37 @@ def find_directives(path: str, lines: Sequence[str]) -> tuple[list[Directive], l
             elif kind == "disable-file":
                 directives.append(Directive(kind, codes, number, column, end, 1, len(lines)))
             elif kind == "disable":
-                open_ranges.append((number, column, end, codes))
-            else:  # enable: closes the latest open range with the same codes (or any)
-                for index in range(len(open_ranges) - 1, -1, -1):
-                    start, start_column, start_end, range_codes = open_ranges[index]
-                    if codes is None or range_codes == codes:
-                        directives.append(
-                            Directive(
-                                "disable",
-                                range_codes,
-                                start,
-                                start_column,
-                                start_end,
-                                start,
-                                number,
-                            )
-                        )
-                        del open_ranges[index]
-                        break
-    for start, column, end, codes in open_ranges:
-        directives.append(Directive("disable", codes, start, column, end, start, len(lines)))
-    return directives, problems
+                open_ranges.append(Directive(kind, codes, number, column, end, number, len(lines)))
+            else:
+                directives += _close_range(open_ranges, codes, number)
+    return directives + open_ranges, problems
+
+
+def _close_range(
+    open_ranges: list[Directive], codes: frozenset[str] | None, line: int
+) -> list[Directive]:
+    """Close the latest open range with the same codes (or any, for an enable of every rule).
+
+    Return the closed range, ending at ``line``, or nothing if no range matches.
+    """
+    for index in range(len(open_ranges) - 1, -1, -1):
+        if codes is None or open_ranges[index].codes == codes:
+            return [open_ranges.pop(index)._replace(last=line)]
+    return []
+
+
+def _unknown_code(path: str, line: int, column: int, end: int, word: str) -> Diagnostic:
+    """Return the PL006 of a suppression comment naming an unknown rule."""
+    return Diagnostic(
+        path,
+        line,
+        column,
+        "PL006",
+        f"unknown rule {word!r} in a persona-lint suppression",
+        Severity.WARNING,
+        line,
+        end,
+    )
 
 
 def apply_suppressions(
@@ -130,7 +128,9 @@ def apply_suppressions(
     directives, problems = find_directives(path, lines)
     if not directives and not problems:
         return list(diagnostics)
-    # Single-line directives by the line they cover; the others (files, ranges) are few.
+    # Single-line directives by the line they cover, so a file of thousands of them and of
+    # diagnostics costs linear time, not their product (a threat, not a speed-up); the
+    # others (files, ranges) are few in real files.
     by_line: dict[int, list[int]] = {}
     wide: list[int] = []
     for index, directive in enumerate(directives):

@@ -13,7 +13,7 @@ import os
 import stat
 from pathlib import Path
 
-from persona_lint.source.files import read_limited
+from persona_lint.source.read import read_limited
 from persona_lint.source.write import OwnerNotKept, atomic_write
 
 _BOM = b"\xef\xbb\xbf"

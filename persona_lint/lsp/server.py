@@ -58,7 +58,7 @@ from persona_lint.lsp.linting import (
 )
 from persona_lint.lsp.publishing import Publisher
 from persona_lint.lsp.transport import PersonaProtocol, serve_stdio
-from persona_lint.source.files import MARKDOWN_SUFFIXES
+from persona_lint.source.walk import MARKDOWN_SUFFIXES
 
 __all__ = ["MAX_RESOLVER_FOLDERS", "PersonaServer", "create_server", "start"]
 

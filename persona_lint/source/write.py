@@ -22,6 +22,8 @@ from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import IO, Any, TextIO, cast
 
+from persona_lint.source.read import escape
+
 
 def file_mode(destination: Path) -> int:
     """An existing file's permissions, or the default for a new file under the umask."""
@@ -52,7 +54,7 @@ def atomic_write(
     (user and group ids) is given to the new file when it differs from ours; an OSError
     (:class:`OwnerNotKept`) when that is not allowed, and the destination is left as it was.
     """
-    import tempfile
+    import tempfile  # with random and shutil: a run that writes no file needs none of them
 
     descriptor, temporary = tempfile.mkstemp(
         prefix=f".{destination.name}.", suffix=".tmp", dir=destination.parent
@@ -99,8 +101,6 @@ def open_output(destination: Path, streams: Sequence[TextIO] = ()) -> Iterator[T
 
     Raises OSError, whose ``strerror`` says why in a few words.
     """
-    from persona_lint.source.files import escape
-
     # The folder's way is checked here, the destination itself below (a link there may be
     # /dev/stdout, which leads out of the tree to this process's own output).
     refused = escape(destination.parent, strict_last=False)

@@ -29,7 +29,6 @@ Optional keys of a case:
 from __future__ import annotations
 
 import datetime
-import io
 import json
 import os
 import sys
@@ -234,7 +233,7 @@ def run_case(case: Case, tmp_path: Path) -> list[Found]:
 
 
 def _run_on_disk(case: Case, folder: Path) -> list[Found]:
-    """Lint the case's file with a real run (no cache) from `folder`, as JSON."""
+    """Lint the case's file with a real run (no cache) from `folder`."""
     assert "settings" not in case.spec, "a run from a folder takes the embedded settings"
     ((name, text, _),) = case.inputs()
     target = folder / name
@@ -243,22 +242,15 @@ def _run_on_disk(case: Case, folder: Path) -> list[Found]:
     else:
         assert case.spec["on_disk"] == "file"
         target.write_text(text, encoding="utf-8")
-    out, err = io.StringIO(), io.StringIO()
     here = Path.cwd()
     os.chdir(folder)
     try:
-        options = RunOptions(
-            paths=(Path(name),), output_format="json", isolated=True, cache_dir=None
-        )
-        run(options, out, err)
+        options = RunOptions(paths=(Path(name),), isolated=True, cache_dir=None)
+        outcome = run(options)
     finally:
         os.chdir(here)
-    files = json.loads(out.getvalue())["files"]
-    return [
-        (d["code"], d["range"]["start"]["line"], d["range"]["start"]["column"])
-        for f in files
-        for d in f["diagnostics"]
-    ]
+    assert outcome.error is None and outcome.results is not None, outcome.error
+    return [(d.code, d.line, d.column) for r in outcome.results for d in r.diagnostics]
 
 
 def expected_fix(case: Case) -> str | None:
