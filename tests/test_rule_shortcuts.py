@@ -21,15 +21,15 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from persona_lint.document.model import VERSION_COLUMNS, parse_document
-from persona_lint.rules.identity import (
+from persona_lint.document.persona import (
     active_slug,
     active_value,
-    file_stem,
     grandchild,
     identity_slug,
     persona_name,
     persona_name_text,
 )
+from persona_lint.rules.identity import file_stem
 from persona_lint.rules.template import PLACEHOLDER, may_hold_placeholder
 from persona_lint.rules.version import canonical_table, render_table
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 from conftest import CANONICAL, codes, edit, lint
 
-from persona_lint.xml.dialect import parse_block, to_strict_xml
+from persona_lint.xml.dialect import to_strict_xml
+from persona_lint.xml.parser import parse_block
 
 # (id, edited canonical persona, expected (code, line, column) diagnostics)
 CASES = [

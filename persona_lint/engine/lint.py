@@ -96,7 +96,7 @@ def _check(document: Document, settings: Settings) -> list[Diagnostic]:
 
 
 def _facts(document: Document) -> PersonaFacts | None:
-    from persona_lint.rules.identity import active_slug
+    from persona_lint.document.persona import active_slug
 
     found = active_slug(document)
     if found is None:

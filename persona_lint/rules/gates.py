@@ -9,9 +9,9 @@ from typing import NamedTuple
 from xml.etree.ElementTree import Element
 
 from persona_lint.diagnostics import Diagnostic, Severity
-from persona_lint.document.model import Document, XmlBlock
+from persona_lint.document.model import Document, XmlBlock, shared
 from persona_lint.rules.context import RuleContext
-from persona_lint.rules.identity import grandchild
+from persona_lint.document.persona import grandchild
 from persona_lint.rules.registry import Edit, finding, rule
 
 E = Severity.ERROR
@@ -31,9 +31,10 @@ class _Gates(NamedTuple):
 
 def _gates(document: Document) -> _Gates | None:
     """The persona's mandatory gates (found once per document: PL501 and PL502 ask)."""
-    return document.once("gates", _find_gates)
+    return document.once(_find_gates)
 
 
+@shared("gates")
 def _find_gates(document: Document) -> _Gates | None:
     block = document.persona_context
     if block is None or block.root is None:

@@ -14,7 +14,7 @@ from operator import attrgetter
 from xml.etree.ElementTree import Element
 
 from persona_lint.diagnostics import Diagnostic, Severity
-from persona_lint.document.model import Document, XmlBlock
+from persona_lint.document.model import Document, Shared, XmlBlock
 from persona_lint.rules.context import RuleContext
 from persona_lint.rules.registry import Edit, finding, rule
 
@@ -77,8 +77,11 @@ class _Scan:
                     self.numbered.append((block, element))
 
 
+_SEQUENCES = Shared("sequences", _Scan)
+
+
 def _scan(document: Document) -> _Scan:
-    return document.once("sequences", _Scan)
+    return document.once(_SEQUENCES)
 
 
 def _numbered_lines(text: str | None) -> list[tuple[int, str]]:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from operator import attrgetter
 
 from persona_lint.diagnostics import Diagnostic, Severity
-from persona_lint.document.model import VERSION_COLUMNS, Cell, Document
+from persona_lint.document.model import VERSION_COLUMNS, Cell, Document, shared
 from persona_lint.rules.context import RuleContext
 from persona_lint.rules.registry import Edit, finding, rule
 
@@ -34,9 +34,10 @@ _TEXT = attrgetter("text")  # a cell's text
 def _version_row(document: Document) -> tuple[Cell, ...] | None:
     """The version table's data row when the header is exactly right and there is one row
     (else None: PL302/PL303 speak), found once per document."""
-    return document.once("version_row", _find_version_row)
+    return document.once(_find_version_row)
 
 
+@shared("version_row")
 def _find_version_row(document: Document) -> tuple[Cell, ...] | None:
     table = document.version_table
     if table is None or len(table.rows) != 1:
