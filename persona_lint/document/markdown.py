@@ -25,9 +25,9 @@ if TYPE_CHECKING:
 
 
 def parse_blocks(text: str, lines: Sequence[str] | None = None) -> list[Block]:
-    """The blocks of ``text``: from the scanner when it is sure, else from markdown-it.
+    r"""The blocks of ``text``: from the scanner when it is sure, else from markdown-it.
 
-    ``lines`` is ``text.split("\\n")`` when the caller has it already. The scanner saves
+    ``lines`` is ``text.split("\n")`` when the caller has it already. The scanner saves
     markdown-it's import (54 ms of a cold one-file run of ~250 ms) and 0.6 ms per file
     (67 ms against 664 ms on the 1,000-file benchmark): see docs/performance.md.
     """

@@ -78,9 +78,9 @@ _MAX_AUTOCOMPLETED_CELLS = 0x10000
 
 
 def scan(text: str, lines: Sequence[str] | None = None) -> list[Block] | None:
-    """The blocks of ``text``, or ``None`` when it holds anything the scanner defers on.
+    r"""The blocks of ``text``, or ``None`` when it holds anything the scanner defers on.
 
-    ``lines`` is ``text.split("\\n")`` when the caller has it already.
+    ``lines`` is ``text.split("\n")`` when the caller has it already.
     """
     if "\r" in text or text.find("\0") >= 0:  # (find: "in" is slow for NUL in UCS-2)
         return None

@@ -40,9 +40,9 @@ class Table(NamedTuple):
 
 
 def split_row(line: str, line_number: int) -> tuple[Cell, ...]:
-    """Split one pipe-table row into cells with their 1-based columns.
+    r"""Split one pipe-table row into cells with their 1-based columns.
 
-    A pipe with a backslash before it is part of a cell (``a\\|b`` reads ``a|b``); a
+    A pipe with a backslash before it is part of a cell (``a\|b`` reads ``a|b``); a
     leading and a trailing pipe start and end the row.
     """
     cells: list[Cell] = []

@@ -191,8 +191,10 @@ class _Rewriter:
         self.line_total += added * count
 
     def tag(self, start: int) -> int:
-        """Pass over a start or end tag, escaping bare ``&`` and ``<`` in quoted values;
-        the position after it."""
+        """Pass over a start or end tag, escaping bare ``&`` and ``<`` in quoted values.
+
+        Returns the position after the tag.
+        """
         text = self.text
         n = len(text)
         quote = ""
@@ -217,9 +219,10 @@ class _Rewriter:
 
 
 def _stop_for(text: str, char: str, start: int) -> int:
-    """The first place from ``start`` where ``char`` ("&", '"' or "'") makes the rewriting
-    loop stop: the "<" of a tag that holds it (the tag's first quote or "&" comes before
-    any ">" or "<" after the tag's "<"), or a "&" that starts no reference; else the end.
+    """The first place from ``start`` where ``char`` ("&", '"' or "'") stops the rewriting.
+
+    That is the "<" of a tag that holds it (the tag's first quote or "&" comes before any
+    ">" or "<" after the tag's "<"), or a "&" that starts no reference; else the end.
 
     Linear over all calls of one loop: each piece of text is searched once, since a tag
     holding ``char`` holds the earlier occurrences after its "<" as well.

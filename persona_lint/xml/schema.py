@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
 from typing import Any, NamedTuple
+from xml.etree import ElementTree
 from xml.etree.ElementTree import Element
 
 CORE_SECTIONS = (
@@ -68,7 +69,7 @@ def _import_xmlschema() -> Any:
     first keeps the run to the files it was asked to lint (the built-in table is enough:
     nothing here needs a MIME type).
     """
-    import mimetypes
+    import mimetypes  # 12 ms, and needed only before xmlschema's import
 
     if not mimetypes.inited:
         known = mimetypes.knownfiles
@@ -90,10 +91,12 @@ def _load(name: str) -> Any:
 
 
 def persona_schema() -> Any:
+    """The xmlschema schema of ``<persona_context>`` blocks (persona.xsd), loaded once."""
     return _load("persona.xsd")
 
 
 def behavior_schema() -> Any:
+    """The xmlschema schema of behaviour blocks (behavior.xsd), loaded once."""
     return _load("behavior.xsd")
 
 
@@ -105,8 +108,11 @@ def validate_persona_context(root: Element) -> list[SchemaIssue]:
 
 
 def validate_behavior(root: Element) -> list[SchemaIssue]:
-    """Validate a ``<*_behavior>`` tree through the schema's stand-in root element; then
-    check the shape of its approach sections."""
+    """Validate a ``<*_behavior>`` tree; then check the shape of its approach sections.
+
+    The tree is validated through the schema's stand-in root element: each persona's
+    behaviour root has its own name.
+    """
     stand_in = Element(BEHAVIOR_STAND_IN, root.attrib)
     stand_in.text = root.text
     stand_in.extend(list(root))
@@ -129,8 +135,6 @@ class BehaviorSections(NamedTuple):
 @cache
 def behavior_sections() -> BehaviorSections:
     """Read from behavior.xsd itself, so that the schema stays the one list of names."""
-    from xml.etree import ElementTree
-
     schema = ElementTree.fromstring((schema_dir() / "behavior.xsd").read_bytes())
     declared = {
         element.get("name", ""): element.get("type", "")
