@@ -20,8 +20,8 @@ from hypothesis import strategies as st
 
 from persona_lint.document import markdown as blocks
 from persona_lint.document.markdown import markdown_blocks
-from persona_lint.document.scanner import scan
 from persona_lint.document.model import Document, parse_document
+from persona_lint.document.scanner import scan
 from persona_lint.rules import all_rules
 
 

@@ -254,9 +254,9 @@ def test_schema_errors_in_a_persona_authors_words(
     text: str, expected: tuple[str, int, int, str]
 ) -> None:
     code, line, column, message = expected
-    found = [(d.code, d.line, d.column, d.message) for d in lint(text).diagnostics]
+    found = [((d.code, d.line, d.column), d.message) for d in lint(text).diagnostics]
     assert any(
-        (c, l, k) == (code, line, column) and m.startswith(message) for c, l, k, m in found
+        place == (code, line, column) and said.startswith(message) for place, said in found
     ), found
 
 

@@ -15,7 +15,8 @@ from functools import cache, cached_property
 from typing import Any, Generic, NamedTuple, TypeVar
 from xml.etree.ElementTree import Element
 
-from persona_lint.document.markdown import Block, parse_blocks
+from persona_lint.document.blocks import Block
+from persona_lint.document.markdown import parse_blocks
 from persona_lint.document.tables import VERSION_COLUMNS, Cell, Table, read_table
 from persona_lint.xml.dialect import REFERENCE as _REFERENCE
 from persona_lint.xml.parser import ParsedXml, parse_block

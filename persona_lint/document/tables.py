@@ -11,7 +11,7 @@ import re
 from collections.abc import Sequence
 from typing import NamedTuple
 
-from persona_lint.document.markdown import Block
+from persona_lint.document.blocks import Block
 
 VERSION_COLUMNS = ("version", "last_updated", "status")
 _UNESCAPED_PIPE = re.compile(r"(?<!\\)\|")

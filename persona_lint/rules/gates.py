@@ -10,8 +10,8 @@ from xml.etree.ElementTree import Element
 
 from persona_lint.diagnostics import Diagnostic, Severity
 from persona_lint.document.model import Document, XmlBlock, shared
-from persona_lint.rules.context import RuleContext
 from persona_lint.document.persona import grandchild
+from persona_lint.rules.context import RuleContext
 from persona_lint.rules.registry import Edit, finding, rule
 
 E = Severity.ERROR
