@@ -187,11 +187,12 @@ class _Scanner:
         known, offset = self.known
         offset += sum(map(len, lines[known:number])) + number - known
         start = offset + len(line) + 1  # where the content starts
-        closing = _closing_fence(markup[0], len(markup)).search(text, start)
+        # The newline before the closing fence's line (that before the content, at least).
+        closing = _closing_fence(markup[0], len(markup)).search(text, start - 1)
         if closing is not None:
-            end = number + 1 + text.count("\n", start, closing.start())
+            end = number + 1 + text.count("\n", start, closing.start() + 1)
             self.known = (end + 1, closing.end() + 1)
-            content = text[start : closing.start()]
+            content = text[start : closing.start() + 1]
             return Block("fence", number, end + 1, info=info, markup=markup, content=content)
         end = self.count
         stop = len(text) - len(lines[-1]) if end < len(lines) else len(text)
@@ -262,8 +263,11 @@ def _ordinary(line: str) -> bool:
 
 @lru_cache(maxsize=64)  # a few marker runs per document
 def _closing_fence(marker: str, size: int) -> re.Pattern[str]:
-    """A line that closes a fence of ``size`` ``marker`` characters."""
-    return re.compile(rf"^ {{0,3}}{re.escape(marker)}{{{size},}}[ \t]*$", re.MULTILINE)
+    """A line that closes a fence of ``size`` ``marker`` characters, with its newline before.
+
+    The newline makes the search jump from line to line (a ``^`` would try every character).
+    """
+    return re.compile(rf"\n {{0,3}}{re.escape(marker)}{{{size},}}[ \t]*(?=\n|\Z)")
 
 
 def _fence_opening(line: str) -> tuple[str, str] | None:
