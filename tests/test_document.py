@@ -166,6 +166,8 @@ CODE_TEXTS = [
     "- item\n\n  ```xml\n  <a/>\n  ```\n",
     "   ```xml\n   <a/>\n  <b/>\n   ```\n",
     "text\n\n    indented code\n    more\n\nafter",
+    "text\n\n    indented code\n    last, no newline after it",
+    "- item\n\n  ```xml\n  <a/>",  # unclosed in a list, no newline at the end
     "```\nsame\n```\n\n```\nsame\n```\n",
     *(path.read_text(encoding="utf-8") for path in sorted(PERSONAS.glob("*.md"))),
 ]
@@ -175,7 +177,7 @@ CODE_TEXTS = [
 def test_each_content_line_maps_to_where_it_stands_in_the_file(text: str) -> None:
     lines = text.split("\n")
     for block in parse_document("x.md", text).code_blocks:
-        assert block.lines == block.content.split("\n"), text
+        assert list(block.lines) == block.content.split("\n"), text
         whole_lines = block.content.removesuffix("\n").split("\n") if block.content else []
         assert len(block.line_offsets) == len(whole_lines), text
         for number, content_line in enumerate(whole_lines):
