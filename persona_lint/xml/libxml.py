@@ -4,7 +4,9 @@ xmlschema is the validator of record: every message persona-lint shows comes fro
 importing xmlschema and building a schema costs about a quarter of a second per process,
 and validating one block about 1.6 ms, while libxml2 answers "valid or not" in well under a
 tenth of a millisecond. Nearly every block persona-lint sees is valid, so it asks libxml2
-first and calls xmlschema only for blocks libxml2 rejects, to say why. A differential test
+first and calls xmlschema only for blocks libxml2 rejects, to say why. Measured on the
+1,000-file benchmark (issue 17), CPU time with and without it: one file cold 130 ms against
+600 ms, 1,000 files with ``--jobs 1`` 1.4 s against 7.1 s. A differential test
 (tests/test_fastpath.py) proves that both validators give the same verdict on every fixture,
 every persona and thousands of mutations.
 
