@@ -28,9 +28,9 @@ def parse_blocks(text: str, lines: Sequence[str] | None = None) -> list[Block]:
     r"""The blocks of ``text``: from the scanner when it is sure, else from markdown-it.
 
     ``lines`` is ``text.split("\n")`` when the caller has it already. The scanner saves
-    markdown-it's import and 0.6 ms per file: whole processes of the benchmark measured
-    with and without it (issue 17), CPU time, one file cold 124-130 ms against 154-158 ms,
-    1,000 files with ``--jobs 1`` 1.3-1.7 s against 2.0-2.9 s.
+    markdown-it's import (one file cold: 130 ms of CPU against 154 ms without the
+    scanner, in the noise of a loaded machine) and 0.6 ms per file (1,000 files with
+    ``--jobs 1``: 1.3-1.7 s against 2.0-2.9 s), measured with and without it (issue 17).
     """
     blocks = scan(text, lines)
     return blocks if blocks is not None else markdown_blocks(text)
