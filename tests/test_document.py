@@ -7,7 +7,7 @@ from conftest import CANONICAL, PERSONAS, codes, edit
 from hypothesis import given
 from hypothesis import strategies as st
 
-from persona_lint.document.model import parse_document
+from persona_lint.document.model import Shared, parse_document
 from persona_lint.document.tables import Cell, split_row
 
 
@@ -198,3 +198,25 @@ def test_positions_asked_one_by_one_in_any_order_agree_with_all_positions() -> N
     assert backwards is not None and backwards.root is not None
     for element, again in reversed(list(zip(backwards.root.iter(), elements, strict=True))):
         assert backwards.parsed.position(element) == block.parsed.position(again)
+
+
+def test_shared_computations_are_kept_under_their_own_key() -> None:
+    calls: list[str] = []
+
+    def first(document: object) -> str:
+        calls.append("first")
+        return "first"
+
+    def second(document: object) -> str:
+        calls.append("second")
+        return "second"
+
+    # The same name, two computations: a string key would have mixed them up.
+    one, other = Shared("same", first), Shared("same", second)
+    document = parse_document("x.md", "# X Persona\n")
+    assert [document.once(one), document.once(other), document.once(one)] == [
+        "first",
+        "second",
+        "first",
+    ]
+    assert calls == ["first", "second"]
