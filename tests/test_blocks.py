@@ -19,8 +19,9 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from persona_lint.document import markdown as blocks
-from persona_lint.document.markdown import markdown_blocks, scan
+from persona_lint.document.markdown import markdown_blocks
 from persona_lint.document.model import Document, parse_document
+from persona_lint.document.scanner import scan
 from persona_lint.rules import all_rules
 
 

@@ -31,8 +31,8 @@ from persona_lint.engine.secret import user_cache_folder
 from persona_lint.rules.context import RuleContext
 from persona_lint.source import read, walk
 from persona_lint.source.decode import decode
-from persona_lint.xml import dialect
-from persona_lint.xml.dialect import parse_block
+from persona_lint.xml import parser
+from persona_lint.xml.parser import parse_block
 
 XINCLUDE = "http://www.w3.org/2001/XInclude"
 XSI = "http://www.w3.org/2001/XMLSchema-instance"
@@ -169,7 +169,7 @@ def test_doctype_inside_cdata_is_text_not_a_declaration() -> None:
 
 def test_parser_refuses_a_doctype_the_pre_check_missed(monkeypatch: pytest.MonkeyPatch) -> None:
     """The second line of defence: expat's own DOCTYPE and entity handlers."""
-    monkeypatch.setattr(dialect, "_find_doctype", lambda text: None)
+    monkeypatch.setattr(parser, "find_doctype", lambda text: None)
     for text, line in [
         ('<!DOCTYPE a SYSTEM "/etc/passwd">\n<a/>', 0),
         ('<?pi?>\n  <!DOCTYPE a [<!ENTITY x "y">]>\n<a>&x;</a>', 1),

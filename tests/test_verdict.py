@@ -229,7 +229,7 @@ def test_a_shared_computation_that_fails_is_one_pl001(monkeypatch: pytest.Monkey
 
 
 def test_document_once_remembers_a_failure() -> None:
-    from persona_lint.document.model import ComputationFailed
+    from persona_lint.document.model import ComputationFailed, Shared
 
     calls: list[int] = []
 
@@ -237,11 +237,12 @@ def test_document_once_remembers_a_failure() -> None:
         calls.append(1)
         raise ValueError("once")
 
+    question = Shared("key", compute)
     document = parse_document("x.md", "# X Persona\n")
     with pytest.raises(ComputationFailed) as first:
-        document.once("key", compute)
+        document.once(question)
     with pytest.raises(ComputationFailed) as second:
-        document.once("key", compute)
+        document.once(question)
     assert first.value is second.value
     assert isinstance(first.value.cause, ValueError) and first.value.key == "key"
     assert calls == [1]

@@ -11,12 +11,12 @@ from __future__ import annotations
 from persona_lint.config.settings import Settings
 from persona_lint.diagnostics import Diagnostic
 from persona_lint.document.model import ComputationFailed, Document, parse_document
+from persona_lint.document.persona import active_slug
 from persona_lint.engine.postprocess import cap_findings, check_corpus, finalize, suppress
 from persona_lint.engine.result import FileResult, PersonaFacts
 from persona_lint.engine.suppress import may_hold_directives
 from persona_lint.errors import describe
 from persona_lint.rules.context import RuleContext
-from persona_lint.rules.identity import active_slug
 from persona_lint.rules.registry import document_rules, get_rule
 from persona_lint.rules.structure import OTHER_LAYOUT_CODES, in_persona_layout
 from persona_lint.source.decode import SourceProblem, source_text

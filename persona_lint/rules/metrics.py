@@ -15,7 +15,7 @@ from typing import NamedTuple
 from xml.etree.ElementTree import Element
 
 from persona_lint.diagnostics import Diagnostic, Severity
-from persona_lint.document.model import Document, XmlBlock
+from persona_lint.document.model import Document, XmlBlock, shared
 from persona_lint.metrics import (
     Metric,
     MetricProblem,
@@ -82,9 +82,10 @@ def _offsets(raw: str) -> tuple[str, tuple[int, ...]]:
 
 def parsed_metrics(document: Document) -> list[ParsedMetric]:
     """Every metric of the document, parsed once and kept with the document."""
-    return document.once("metrics", _parse_metrics)
+    return document.once(_parse_metrics)
 
 
+@shared("metrics")
 def _parse_metrics(document: Document) -> list[ParsedMetric]:
     found: list[ParsedMetric] = []
     block = document.persona_context

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from xml.etree.ElementTree import Element
 
 from persona_lint.diagnostics import Diagnostic, Fix, LineEdit, Severity, TextEdit
-from persona_lint.document.model import Document, XmlBlock
+from persona_lint.document.model import Document, Shared, XmlBlock
 from persona_lint.rules.context import RuleContext
 from persona_lint.rules.registry import Edit, finding, rule
 
@@ -72,8 +72,11 @@ class _Scan:
                     self.numbered.append((block, element))
 
 
+_SEQUENCES = Shared("sequences", _Scan)
+
+
 def _scan(document: Document) -> _Scan:
-    return document.once("sequences", _Scan)
+    return document.once(_SEQUENCES)
 
 
 def _numbered_lines(text: str | None) -> list[tuple[int, str]]:

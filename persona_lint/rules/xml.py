@@ -11,7 +11,7 @@ import re
 from collections.abc import Iterator
 
 from persona_lint.diagnostics import Diagnostic, Fix, Severity, TextEdit
-from persona_lint.document.model import Document, XmlBlock
+from persona_lint.document.model import Document, XmlBlock, shared
 from persona_lint.rules.context import RuleContext
 from persona_lint.rules.registry import Edit, finding, rule
 from persona_lint.xml.dialect import REFERENCE as _REFERENCE
@@ -35,9 +35,10 @@ _MARKUP = re.compile(r"</?(?:[^\W\d]|:)[\w.:-]*>?|&[^\s;<&]+;|<!(?:DOCTYPE|ENTIT
 
 def xml_diagnostics(document: Document) -> list[Diagnostic]:
     """All PL2xx diagnostics of a document, computed once and kept with the document."""
-    return document.once("xml", _computed)
+    return document.once(_computed)
 
 
+@shared("xml")
 def _computed(document: Document) -> list[Diagnostic]:
     return list(_compute(document))
 

@@ -4,7 +4,9 @@ xmlschema is the validator of record: every message persona-lint shows comes fro
 importing xmlschema and building a schema costs about a quarter of a second per process,
 and validating one block about 1.6 ms, while libxml2 answers "valid or not" in well under a
 tenth of a millisecond. Nearly every block persona-lint sees is valid, so it asks libxml2
-first and calls xmlschema only for blocks libxml2 rejects, to say why. A differential test
+first and calls xmlschema only for blocks libxml2 rejects, to say why. Measured on the
+1,000-file benchmark (issue 17), CPU time with and without it: one file cold 130 ms against
+600 ms, 1,000 files with ``--jobs 1`` 1.4 s against 7.1 s. A differential test
 (tests/test_fastpath.py) proves that both validators give the same verdict on every fixture,
 every persona and thousands of mutations.
 
@@ -23,7 +25,8 @@ from persona_lint.xml.schema import BEHAVIOR_STAND_IN, schema_dir
 
 @cache
 def _parser() -> Any:
-    from lxml import etree
+    """libxml2's parser, with everything that could reach out turned off."""
+    from lxml import etree  # 40 ms to import: only runs that validate a block pay it
 
     return etree.XMLParser(
         resolve_entities=False,
@@ -37,7 +40,8 @@ def _parser() -> Any:
 
 @cache
 def _schema(name: str) -> Any:
-    from lxml import etree
+    """The compiled XSD ``name`` (from the package's schema folder)."""
+    from lxml import etree  # 40 ms to import: only runs that validate a block pay it
 
     with open(schema_dir() / name, "rb") as handle:
         document = etree.parse(handle, _parser())
@@ -64,7 +68,7 @@ def is_valid(strict_xml: str, schema: str, *, behavior: bool = False) -> bool | 
         # xmlschema; such blocks are rare, so the validator of record decides them.
         return None
     try:
-        from lxml import etree
+        from lxml import etree  # 40 ms to import: only runs that validate a block pay it
     except ImportError:  # pragma: no cover - lxml is a dependency; stay correct without it
         return None
     try:

@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
 from typing import Any, NamedTuple
+from xml.etree import ElementTree
 from xml.etree.ElementTree import Element
 
 CORE_SECTIONS = (
@@ -68,7 +69,7 @@ def _import_xmlschema() -> Any:
     first keeps the run to the files it was asked to lint (the built-in table is enough:
     nothing here needs a MIME type).
     """
-    import mimetypes
+    import mimetypes  # 12 ms, and needed only before xmlschema's import
 
     if not mimetypes.inited:
         known = mimetypes.knownfiles
@@ -90,10 +91,12 @@ def _load(name: str) -> Any:
 
 
 def persona_schema() -> Any:
+    """The xmlschema schema of ``<persona_context>`` blocks (persona.xsd), loaded once."""
     return _load("persona.xsd")
 
 
 def behavior_schema() -> Any:
+    """The xmlschema schema of behaviour blocks (behavior.xsd), loaded once."""
     return _load("behavior.xsd")
 
 
@@ -105,8 +108,11 @@ def validate_persona_context(root: Element) -> list[SchemaIssue]:
 
 
 def validate_behavior(root: Element) -> list[SchemaIssue]:
-    """Validate a ``<*_behavior>`` tree through the schema's stand-in root element; then
-    check the shape of its approach sections."""
+    """Validate a ``<*_behavior>`` tree; then check the shape of its approach sections.
+
+    The tree is validated through the schema's stand-in root element: each persona's
+    behaviour root has its own name.
+    """
     stand_in = Element(BEHAVIOR_STAND_IN, root.attrib)
     stand_in.text = root.text
     stand_in.extend(list(root))
@@ -129,8 +135,6 @@ class BehaviorSections(NamedTuple):
 @cache
 def behavior_sections() -> BehaviorSections:
     """Read from behavior.xsd itself, so that the schema stays the one list of names."""
-    from xml.etree import ElementTree
-
     schema = ElementTree.fromstring((schema_dir() / "behavior.xsd").read_bytes())
     declared = {
         element.get("name", ""): element.get("type", "")
@@ -195,19 +199,20 @@ def _approach_issues(section: Element, known: list[Element]) -> Iterator[SchemaI
 
 
 def _validate(schema: Any, root: Element, root_name: str = "") -> list[SchemaIssue]:
+    """Validate ``root``; its issues, at most MAX_SCHEMA_ERRORS and a note when stopped."""
     crowded = _crowded(root, root_name)
     if crowded:
         return crowded
     issues: list[SchemaIssue] = []
+    translator = _Translator(root, root_name or f"<{root.tag}>")
     for error in schema.iter_errors(root, use_location_hints=False):
-        issue = _translate(error, root, root_name or f"<{root.tag}>")
+        issue = translator.issue(error)
         if issue is None:
             continue
         if len(issues) == MAX_SCHEMA_ERRORS:
-            where = root_name or f"<{root.tag}>"
             message = (
-                f"{where}: validation stopped after {MAX_SCHEMA_ERRORS} schema errors; "
-                "fix these and run again"
+                f"{translator.root_name}: validation stopped after {MAX_SCHEMA_ERRORS} "
+                "schema errors; fix these and run again"
             )
             issues.append(SchemaIssue(issue.code, root, message))
             break
@@ -241,6 +246,7 @@ def _crowded(root: Element, root_name: str) -> list[SchemaIssue]:
 
 
 def _allowed_children(group: Any) -> list[str]:
+    """The names of the elements a content model (an XsdGroup) declares, in its order."""
     names = []
     try:
         for particle in group.iter_elements():
@@ -252,58 +258,96 @@ def _allowed_children(group: Any) -> list[str]:
     return names
 
 
-def _translate(error: Any, root: Element, root_name: str) -> SchemaIssue | None:
-    from xmlschema.validators.exceptions import XMLSchemaChildrenValidationError
+_XSI = "{http://www.w3.org/2001/XMLSchema-instance}"
 
-    element = error.elem if isinstance(error.elem, Element) else root
-    where = root_name if element is root else f"<{element.tag}>"
-    reason = str(error.reason or "")
-    if isinstance(error, XMLSchemaChildrenValidationError):
-        expected = [getattr(e, "name", None) for e in (error.expected or [])]
-        expected_names = [e for e in expected if e]
-        if not expected_names and None in expected:
-            return None  # the lax tail of persona_context: check_tail says it better
-        allowed = _allowed_children(error.validator)
-        child = error.invalid_child
-        listing = " or ".join(f"<{n}>" for n in expected_names)
-        if child is None:
-            return SchemaIssue("PL210", element, f"{where} is missing {listing}")
-        if child.tag not in allowed:
-            choices = ", ".join(f"<{n}>" for n in allowed)
-            hint = (
-                f"expected {listing}" if len(expected_names) == 1 else f"expected one of {choices}"
-            )
-            return SchemaIssue("PL211", child, f"unknown element <{child.tag}> in {where}; {hint}")
-        if any(
-            n in allowed and allowed.index(n) < allowed.index(child.tag) for n in expected_names
-        ):
-            return SchemaIssue(
-                "PL210", element, f"{where} is missing {listing} (before <{child.tag}>)"
-            )
-        place = f"expected {listing} here" if listing else "nothing more is allowed here"
-        return SchemaIssue("PL212", child, f"<{child.tag}> is out of place in {where}; {place}")
-    if "length cannot be lesser" in reason or "value length" in reason:
-        return SchemaIssue("PL213", element, f"{where} is empty")
-    if "attribute" in reason:
-        if "missing required attribute" in reason:
-            attribute = reason.split("'")[1] if "'" in reason else "?"
-            return SchemaIssue("PL214", element, f"{where} is missing the attribute {attribute}=")
-        if "not allowed" in reason:
-            attribute = reason.split("'")[1] if "'" in reason else "?"
-            return SchemaIssue(
-                "PL214", element, f"attribute {attribute}= is not allowed on {where}"
-            )
-    if "character data" in reason:
-        return SchemaIssue("PL216", element, f"{where} holds elements, so it cannot also hold text")
-    if "must be one of" in reason:
-        allowed_values = reason.split("one of", 1)[1].strip(" []").replace("'", "")
-        value = (element.text or "").strip()
-        return SchemaIssue(
-            "PL216", element, f"{where} is {value!r}; expected one of {allowed_values}"
+
+class _Translator:
+    """Turns xmlschema's errors into issues, from their structured fields.
+
+    The error's class, its validator (the facet, attribute group or content model that
+    failed) and the element say what went wrong; xmlschema's English ``reason`` is shown
+    only for errors persona-lint has no words of its own for.
+    """
+
+    def __init__(self, root: Element, root_name: str) -> None:
+        """Translate errors of the tree ``root``, called ``root_name`` in messages."""
+        from xmlschema.validators import (  # xmlschema is imported only to validate
+            XsdAttributeGroup,
+            XsdEnumerationFacets,
+            XsdGroup,
+            XsdMinLengthFacet,
         )
-    if "has no child" in reason or "not complete" in reason:
-        return SchemaIssue("PL210", element, f"{where} is incomplete")
-    return SchemaIssue("PL216", element, f"{where}: {reason}")
+        from xmlschema.validators.exceptions import XMLSchemaChildrenValidationError
+
+        self.root = root
+        self.root_name = root_name
+        self.children_error = XMLSchemaChildrenValidationError
+        self.min_length = XsdMinLengthFacet
+        self.enumeration = XsdEnumerationFacets
+        self.attribute_group = XsdAttributeGroup
+        self.group = XsdGroup
+        # How many attribute errors each element had so far: xmlschema reports the missing
+        # required attributes first, then each attribute it does not declare, in order.
+        self.attribute_errors: dict[Element, int] = {}
+
+    def issue(self, error: Any) -> SchemaIssue | None:
+        """The issue of one xmlschema error; None when another check says it better."""
+        element = error.elem if isinstance(error.elem, Element) else self.root
+        where = self.root_name if element is self.root else f"<{element.tag}>"
+        validator = error.validator
+        if isinstance(error, self.children_error):
+            return _children_issue(error, element, where)
+        if isinstance(validator, self.min_length):
+            return SchemaIssue("PL213", element, f"{where} is empty")
+        if isinstance(validator, self.attribute_group):
+            return self.attribute_issue(error, validator, element, where)
+        if isinstance(validator, self.group) and not validator.mixed:
+            message = f"{where} holds elements, so it cannot also hold text"
+            return SchemaIssue("PL216", element, message)
+        if isinstance(validator, self.enumeration):
+            allowed = ", ".join(str(value) for value in validator.enumeration)
+            value = (element.text or "").strip()
+            return SchemaIssue("PL216", element, f"{where} is {value!r}; expected one of {allowed}")
+        return SchemaIssue("PL216", element, f"{where}: {error.reason or ''}")
+
+    def attribute_issue(
+        self, error: Any, group: Any, element: Element, where: str
+    ) -> SchemaIssue | None:
+        """A missing required attribute, or one the element's type does not declare."""
+        missing = [name for name in group.iter_required() if name not in element.attrib]
+        undeclared = [name for name in element.attrib if name not in group]
+        count = self.attribute_errors.get(element, 0)
+        self.attribute_errors[element] = count + 1
+        if count < len(missing):
+            return SchemaIssue(
+                "PL214", element, f"{where} is missing the attribute {missing[count]}="
+            )
+        count -= len(missing)
+        if count < len(undeclared) and not undeclared[count].startswith(_XSI):
+            message = f"attribute {undeclared[count]}= is not allowed on {where}"
+            return SchemaIssue("PL214", element, message)
+        return SchemaIssue("PL216", element, f"{where}: {error.reason or ''}")
+
+
+def _children_issue(error: Any, element: Element, where: str) -> SchemaIssue | None:
+    """A child element missing, unknown or out of place (error.validator: the content model)."""
+    expected = [getattr(e, "name", None) for e in (error.expected or [])]
+    expected_names = [e for e in expected if e]
+    if not expected_names and None in expected:
+        return None  # the lax tail of persona_context: check_tail says it better
+    allowed = _allowed_children(error.validator)
+    child = error.invalid_child
+    listing = " or ".join(f"<{n}>" for n in expected_names)
+    if child is None:
+        return SchemaIssue("PL210", element, f"{where} is missing {listing}")
+    if child.tag not in allowed:
+        choices = ", ".join(f"<{n}>" for n in allowed)
+        hint = f"expected {listing}" if len(expected_names) == 1 else f"expected one of {choices}"
+        return SchemaIssue("PL211", child, f"unknown element <{child.tag}> in {where}; {hint}")
+    if any(n in allowed and allowed.index(n) < allowed.index(child.tag) for n in expected_names):
+        return SchemaIssue("PL210", element, f"{where} is missing {listing} (before <{child.tag}>)")
+    place = f"expected {listing} here" if listing else "nothing more is allowed here"
+    return SchemaIssue("PL212", child, f"<{child.tag}> is out of place in {where}; {place}")
 
 
 def check_tail(root: Element) -> list[SchemaIssue]:
