@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from cases import documents
 from conftest import CANONICAL, PERSONAS, ROOT, SHARED, needs_shared
 from hostile.inputs import HOSTILE, Hostile
 from hypothesis import HealthCheck, example, given, settings
@@ -22,7 +23,6 @@ from persona_lint.document import markdown as blocks
 from persona_lint.document.markdown import markdown_blocks
 from persona_lint.document.model import Document, parse_document
 from persona_lint.document.scanner import scan
-from persona_lint.rules import all_rules
 
 
 def assert_agree(text: str) -> bool:
@@ -46,12 +46,7 @@ def markdown_files() -> list[Path]:
 
 
 def rule_examples() -> list[tuple[str, str]]:
-    found = []
-    for rule in all_rules():
-        for name, edit in (("fails", rule.fails), ("passes", rule.passes)):
-            if edit is not None:
-                found.append((f"{rule.code}-{name}", edit.apply(CANONICAL)))
-    return found
+    return documents()  # the documents of the rule cases, tests/rules/*.toml
 
 
 FILES = markdown_files()

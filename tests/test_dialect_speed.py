@@ -14,12 +14,12 @@ import time
 from xml.etree.ElementTree import Element
 
 import pytest
-from conftest import CANONICAL, PERSONAS, SHARED
+from cases import documents
+from conftest import PERSONAS, SHARED
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from persona_lint.document.model import parse_document
-from persona_lint.rules import all_rules
 from persona_lint.xml import dialect, parser
 from persona_lint.xml.dialect import to_strict_xml
 from persona_lint.xml.explain import find_doctype
@@ -67,10 +67,7 @@ def xml_blocks() -> list[tuple[str, str]]:
     paths += sorted((SHARED / "reference").glob("*.md"))
     paths += sorted((SHARED / "corpus").glob("**/*.md"))
     texts = [(path.name, path.read_text(encoding="utf-8")) for path in paths]
-    for rule in all_rules():
-        for edit in (rule.fails, rule.passes):
-            if edit is not None:
-                texts.append((f"{rule.code}-example", edit.apply(CANONICAL)))
+    texts += documents()  # the documents of the rule cases, tests/rules/*.toml
     return [
         (f"{name}:{block.code.content_line}", block.code.content)
         for name, text in texts

@@ -150,14 +150,6 @@ def _option_value(value: object) -> str:
     return json.dumps(value)
 
 
-def _has_example(rule: Rule) -> bool:
-    """Whether the docstring shows its own example (then the declared edits are not)."""
-    return any(
-        (heading := _HEADING.match(line)) is not None and heading.group(2) == "Example"
-        for line in rule.doc.splitlines()
-    )
-
-
 def _facts(rule: Rule) -> list[tuple[str, str]]:
     """What the rule declares, as (label, value) pairs."""
     facts = [("Default severity", str(rule.severity)), ("Summary", rule.summary)]
@@ -173,8 +165,6 @@ def help_text(rule: Rule) -> str:
     if rule.options:
         lines += ["", _OPTIONS]
         lines += [f"    {name} = {_option_value(v)}" for name, v in rule.options.items()]
-    if not _has_example(rule):
-        lines += _examples(rule, "Example that fails (an edit of the canonical persona):")
     return "\n".join(lines).strip() + "\n"
 
 
@@ -185,16 +175,6 @@ def render_rule(rule: Rule) -> str:
     return "\n".join(lines) + "\n\n" + help_text(rule)
 
 
-def _examples(rule: Rule, fails_label: str) -> list[str]:
-    """The declared failing and passing edits, indented as code."""
-    lines = []
-    for label, example in ((fails_label, rule.fails), ("Example that passes:", rule.passes)):
-        if example is not None:
-            lines += ["", label, ""]
-            lines += ["    " + line for line in example.replace.splitlines() or [""]]
-    return lines
-
-
 def _options_markdown(rule: Rule) -> list[str]:
     """The rule's options as a Markdown list (none: nothing)."""
     if not rule.options:
@@ -203,24 +183,10 @@ def _options_markdown(rule: Rule) -> list[str]:
     return ["", _OPTIONS, "", *items]
 
 
-def _examples_markdown(rule: Rule) -> list[str]:
-    """The declared failing and passing edits as fenced blocks.
-
-    Only when the docstring shows no example of its own.
-    """
-    if _has_example(rule):
-        return []
-    out = []
-    for label, example in (("Fails", rule.fails), ("Passes", rule.passes)):
-        if example is not None:
-            out += ["", f"{label}:", "", "```", example.replace, "```"]
-    return out
-
-
 def help_markdown(rule: Rule, heading_level: int = 2) -> str:
     """The rule's documentation as Markdown (the docstring and its options, no title)."""
     body = [doc_markdown(rule, heading_level), *_options_markdown(rule)]
-    return "\n".join(body + _examples_markdown(rule)).strip() + "\n"
+    return "\n".join(body).strip() + "\n"
 
 
 def hover_markdown(rule: Rule) -> str:

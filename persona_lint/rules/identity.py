@@ -21,7 +21,7 @@ from persona_lint.document.persona import (
     persona_name_text,
 )
 from persona_lint.rules.context import RuleContext
-from persona_lint.rules.registry import Edit, finding, rule
+from persona_lint.rules.registry import finding, rule
 
 E, W = Severity.ERROR, Severity.WARNING
 TITLE_SUFFIX = " Persona"
@@ -32,8 +32,6 @@ TITLE_SUFFIX = " Persona"
     "title-format",
     E,
     "the H1 title does not read '<Name> Persona'",
-    fails=Edit("# Backend Engineer Persona", "# Backend Engineer"),
-    passes=Edit("# Backend Engineer Persona", "# Backend Engineer Persona"),
 )
 def title_format(document: Document, context: RuleContext) -> Iterator[Diagnostic]:
     """The first level-1 heading does not read `<Name> Persona`.
@@ -78,8 +76,6 @@ def title_format(document: Document, context: RuleContext) -> Iterator[Diagnosti
     "title-name-mismatch",
     E,
     "the title's <Name> differs from persona_identity/name",
-    fails=Edit("# Backend Engineer Persona", "# Backend Developer Persona"),
-    passes=Edit("# Backend Engineer Persona", "# Backend Engineer Persona"),
 )
 def title_name_mismatch(document: Document, context: RuleContext) -> Iterator[Diagnostic]:
     """The `<Name>` of the title differs from `persona_identity/name`.
@@ -129,8 +125,6 @@ def title_name_mismatch(document: Document, context: RuleContext) -> Iterator[Di
     "active-slug-format",
     E,
     "persona_context/@active is not kebab-case",
-    fails=Edit('active="backend-engineer"', 'active="Backend_Engineer"'),
-    passes=Edit('active="backend-engineer"', 'active="backend-engineer"'),
 )
 def active_slug_format(document: Document, context: RuleContext) -> Iterator[Diagnostic]:
     """The `active` attribute of `persona_context` is not kebab-case.
@@ -174,8 +168,6 @@ def active_slug_format(document: Document, context: RuleContext) -> Iterator[Dia
     "active-slug-mismatch",
     E,
     "persona_context/@active is not the slug of persona_identity/name",
-    fails=Edit('active="backend-engineer"', 'active="backend-dev"'),
-    passes=Edit('active="backend-engineer"', 'active="backend-engineer"'),
 )
 def active_slug_mismatch(document: Document, context: RuleContext) -> Iterator[Diagnostic]:
     """The `active` attribute of `persona_context` is not the slug of `persona_identity/name`.
@@ -226,8 +218,6 @@ def active_slug_mismatch(document: Document, context: RuleContext) -> Iterator[D
     "behavior-root-name",
     E,
     "the behaviour block's root is not <slug_behavior>",
-    fails=Edit("backend_engineer_behavior>", "backend_behavior>"),
-    passes=Edit("backend_engineer_behavior>", "backend_engineer_behavior>"),
 )
 def behavior_root_name(document: Document, context: RuleContext) -> Iterator[Diagnostic]:
     """The behaviour block's root is not `<slug_behavior>`.
@@ -278,8 +268,6 @@ def behavior_root_name(document: Document, context: RuleContext) -> Iterator[Dia
     "usage-persona",
     E,
     "the Usage line does not name --persona <slug>",
-    fails=Edit("`--persona backend-engineer`", "`--persona backend`"),
-    passes=Edit("`--persona backend-engineer`", "`--persona backend-engineer`"),
 )
 def usage_persona(document: Document, context: RuleContext) -> Iterator[Diagnostic]:
     """The Usage line does not name `--persona <slug>`.

@@ -26,7 +26,7 @@ from persona_lint.metrics import (
     subject_key,
 )
 from persona_lint.rules.context import RuleContext
-from persona_lint.rules.registry import Edit, finding, rule
+from persona_lint.rules.registry import finding, rule
 from persona_lint.rules.template import PLACEHOLDER
 
 E, W = Severity.ERROR, Severity.WARNING
@@ -136,14 +136,6 @@ def _value_problems(document: Document, kind: str, code: str) -> Iterator[Diagno
     "unmeasurable-metric",
     W,
     "a success metric has no measurable threshold",
-    fails=Edit(
-        "<metric>Error rate < 0.1% for production traffic</metric>",
-        "<metric>Error rate kept low</metric>",
-    ),
-    passes=Edit(
-        "<metric>Error rate < 0.1% for production traffic</metric>",
-        "<metric>Error rate < 0.5% for production traffic</metric>",
-    ),
 )
 def unmeasurable_metric(document: Document, context: RuleContext) -> Iterator[Diagnostic]:
     """A success metric has no measurable threshold.
@@ -189,8 +181,6 @@ def unmeasurable_metric(document: Document, context: RuleContext) -> Iterator[Di
     "percentage-range",
     E,
     "a percentage outside 0-100",
-    fails=Edit("API documentation coverage > 95%", "API documentation coverage > 120%"),
-    passes=Edit("API documentation coverage > 95%", "API documentation coverage > 99%"),
 )
 def percentage_range(document: Document, context: RuleContext) -> Iterator[Diagnostic]:
     """A metric's percentage threshold lies outside 0-100.
@@ -221,14 +211,6 @@ def percentage_range(document: Document, context: RuleContext) -> Iterator[Diagn
     "score-scale",
     E,
     "a score above its scale",
-    fails=Edit(
-        "<metric>API documentation coverage > 95%</metric>",
-        "<metric>User satisfaction score > 6/5</metric>",
-    ),
-    passes=Edit(
-        "<metric>API documentation coverage > 95%</metric>",
-        "<metric>User satisfaction score > 4.5/5</metric>",
-    ),
 )
 def score_scale(document: Document, context: RuleContext) -> Iterator[Diagnostic]:
     """A ratio threshold is above its own scale.
@@ -259,12 +241,6 @@ def score_scale(document: Document, context: RuleContext) -> Iterator[Diagnostic
     "negative-value",
     E,
     "a negative duration, size or count",
-    fails=Edit(
-        "Database query performance < 100ms average", "Database query performance < -100ms average"
-    ),
-    passes=Edit(
-        "Database query performance < 100ms average", "Database query performance < 120ms average"
-    ),
 )
 def negative_value(document: Document, context: RuleContext) -> Iterator[Diagnostic]:
     """A duration, size, rate or count threshold is negative.
@@ -295,8 +271,6 @@ def negative_value(document: Document, context: RuleContext) -> Iterator[Diagnos
     "malformed-comparison",
     E,
     "a metric's comparison cannot be read",
-    fails=Edit("API response time < 200ms", "API response time << 200ms"),
-    passes=Edit("API response time < 200ms", "API response time <= 200ms"),
 )
 def malformed_comparison(document: Document, context: RuleContext) -> Iterator[Diagnostic]:
     """A metric's comparison cannot be read.
@@ -338,13 +312,6 @@ def malformed_comparison(document: Document, context: RuleContext) -> Iterator[D
     "contradictory-metrics",
     E,
     "two metrics on one subject that cannot both hold",
-    fails=Edit(
-        "<metric>API documentation coverage > 95%</metric>", "<metric>Error rate > 5%</metric>"
-    ),
-    passes=Edit(
-        "<metric>API documentation coverage > 95%</metric>",
-        "<metric>Error rate < 0.05% for payment traffic</metric>",
-    ),
 )
 def contradictory_metrics(document: Document, context: RuleContext) -> Iterator[Diagnostic]:
     """Two metrics on one subject cannot both hold.

@@ -54,19 +54,6 @@ CORPUS_FAMILY = "corpus"
 NO_OPTIONS: Mapping[str, Any] = MappingProxyType({})
 
 
-class Edit(NamedTuple):
-    """Replace every occurrence of ``find`` in the canonical persona with ``replace``."""
-
-    find: str
-    replace: str
-
-    def apply(self, text: str) -> str:
-        """``text`` with the edit made; a ValueError when ``find`` is not in it."""
-        if self.find not in text:
-            raise ValueError(f"example edit does not apply: {self.find!r} not found")
-        return text.replace(self.find, self.replace)
-
-
 class Rule(NamedTuple):
     """A registered rule: its declaration and its check."""
 
@@ -76,8 +63,6 @@ class Rule(NamedTuple):
     summary: str
     check: DocumentCheck | None = None
     check_all: CorpusCheck | None = None
-    fails: Edit | None = None
-    passes: Edit | None = None
     # ``--fix`` can repair it without changing what the persona means: its diagnostics
     # carry their fix when it has one for them.
     fixable: bool = False
@@ -131,8 +116,6 @@ def rule(
     severity: Severity,
     summary: str,
     *,
-    fails: Edit | None = None,
-    passes: Edit | None = None,
     fixable: bool = False,
     default_enabled: bool = True,
     options: Mapping[str, Any] | None = None,
@@ -148,8 +131,6 @@ def rule(
                 severity,
                 summary,
                 check=check,
-                fails=fails,
-                passes=passes,
                 fixable=fixable,
                 default_enabled=default_enabled,
                 options=declared,

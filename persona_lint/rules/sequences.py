@@ -12,7 +12,7 @@ from xml.etree.ElementTree import Element
 from persona_lint.diagnostics import Diagnostic, Fix, LineEdit, Severity, TextEdit
 from persona_lint.document.model import Document, Shared, XmlBlock
 from persona_lint.rules.context import RuleContext
-from persona_lint.rules.registry import Edit, finding, rule
+from persona_lint.rules.registry import finding, rule
 
 E, W = Severity.ERROR, Severity.WARNING
 _NUMBERED = re.compile(r"^(\s*)(\d+)\.(?=\s)")
@@ -116,8 +116,6 @@ def _numbering_problem(numbers: list[int]) -> int | None:
     "numbering",
     E,
     "numbered lines or steps do not run 1..N",
-    fails=Edit("3. Data consistency", "4. Data consistency"),
-    passes=Edit("3. Data consistency", "3. Data consistency"),
     fixable=True,
 )
 def numbering(document: Document, context: RuleContext) -> Iterator[Diagnostic]:
@@ -216,8 +214,6 @@ def _chains(document: Document) -> list[tuple[XmlBlock, Element, str]]:
     "empty-arrow-stage",
     E,
     "an arrow chain has an empty stage",
-    fails=Edit("Requirements analysis → API design", "Requirements analysis → → API design"),
-    passes=Edit("Requirements analysis → API design", "Requirements analysis → API design"),
 )
 def empty_arrow_stage(document: Document, context: RuleContext) -> Iterator[Diagnostic]:
     """An arrow chain has an empty stage.
@@ -284,8 +280,6 @@ def _text_lines(text: str) -> Iterator[tuple[int, str]]:
     "mixed-arrows",
     W,
     "arrow chains mix → and ->",
-    fails=Edit("Unit testing → Integration testing", "Unit testing -> Integration testing"),
-    passes=Edit("Unit testing → Integration testing", "Unit testing → Integration testing"),
 )
 def mixed_arrows(document: Document, context: RuleContext) -> Iterator[Diagnostic]:
     """The arrow chains of a document mix `→` and `->`.
@@ -345,16 +339,6 @@ def _item_key(child: Element) -> tuple[str, str, tuple[tuple[str, str], ...]]:
     "duplicate-item",
     E,
     "the same item appears twice in a list",
-    fails=Edit(
-        "<tool>Redis for caching and session management</tool>",
-        "<tool>Redis for caching and session management</tool>\n"
-        "      <tool>redis for caching and session management</tool>",
-    ),
-    passes=Edit(
-        "<tool>Redis for caching and session management</tool>",
-        "<tool>Redis for caching and session management</tool>\n"
-        "      <tool>Memcached for hot keys</tool>",
-    ),
 )
 def duplicate_item(document: Document, context: RuleContext) -> Iterator[Diagnostic]:
     """The same item appears twice in a list.

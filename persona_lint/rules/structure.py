@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from persona_lint.diagnostics import Diagnostic, Severity
 from persona_lint.document.model import Document, XmlBlock
 from persona_lint.rules.context import RuleContext
-from persona_lint.rules.registry import Edit, finding, rule
+from persona_lint.rules.registry import finding, rule
 
 E, W = Severity.ERROR, Severity.WARNING
 
@@ -227,8 +227,6 @@ def not_a_persona(document: Document, context: RuleContext) -> Iterator[Diagnost
     "missing-persona-context",
     E,
     "no ```xml block with a <persona_context> root",
-    fails=Edit("```xml\n<persona_context", "```\n<persona_context"),
-    passes=Edit("```xml\n<persona_context", "```xml\n<persona_context"),
 )
 def missing_persona_context(document: Document, context: RuleContext) -> Iterator[Diagnostic]:
     """The document has no fenced `xml` block whose root is `<persona_context>`.
@@ -285,8 +283,6 @@ def _lacks_persona_context(document: Document) -> bool:
     "missing-behavior-block",
     E,
     "no ```xml block with a <slug_behavior> root",
-    fails=Edit("```xml\n<backend_engineer_behavior>", "```\n<backend_engineer_behavior>"),
-    passes=Edit("```xml\n<backend_engineer_behavior>", "```xml\n<backend_engineer_behavior>"),
 )
 def missing_behavior_block(document: Document, context: RuleContext) -> Iterator[Diagnostic]:
     """The document has no fenced `xml` block whose root is `<slug_behavior>`.
@@ -337,8 +333,6 @@ def missing_behavior_block(document: Document, context: RuleContext) -> Iterator
     "missing-title",
     E,
     "no '# <Name> Persona' title",
-    fails=Edit("# Backend Engineer Persona", "Backend Engineer Persona"),
-    passes=Edit("# Backend Engineer Persona", "# Backend Engineer Persona"),
 )
 def missing_title(document: Document, context: RuleContext) -> Iterator[Diagnostic]:
     """The document has no level-1 heading.
@@ -372,10 +366,6 @@ def missing_title(document: Document, context: RuleContext) -> Iterator[Diagnost
     "legacy-layout",
     E,
     "the document uses the old <persona name=...> layout, not <persona_context>",
-    fails=Edit('<persona_context active="backend-engineer">', '<persona name="backend-engineer">'),
-    passes=Edit(
-        '<persona_context active="backend-engineer">', '<persona_context active="backend-engineer">'
-    ),
 )
 def legacy_layout(document: Document, context: RuleContext) -> Iterator[Diagnostic]:
     """The persona's XML root is not `<persona_context>`.
@@ -462,8 +452,6 @@ def _legacy_root(document: Document) -> tuple[XmlBlock, str] | None:
     "missing-usage",
     E,
     "no '**Usage**:' line",
-    fails=Edit("**Usage**: Automatically", "Usage: Automatically"),
-    passes=Edit("**Usage**: Automatically", "**Usage**: Automatically"),
 )
 def missing_usage(document: Document, context: RuleContext) -> Iterator[Diagnostic]:
     """The document has no paragraph starting with `**Usage**:`.

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from persona_lint.diagnostics import Diagnostic, Severity
 from persona_lint.document.model import Document
 from persona_lint.rules.context import RuleContext
-from persona_lint.rules.registry import Edit, finding, rule
+from persona_lint.rules.registry import finding, rule
 
 # {persona_name}; {senior|expert}; TODO, TBD, FIXME as words of their own.
 PLACEHOLDER = re.compile(
@@ -23,8 +23,6 @@ PLACEHOLDER = re.compile(
     "template-placeholder",
     Severity.WARNING,
     "an unfilled template placeholder",
-    fails=Edit('active="backend-engineer"', 'active="{persona_name}"'),
-    passes=Edit('active="backend-engineer"', 'active="backend-engineer"'),
 )
 def template_placeholder(document: Document, context: RuleContext) -> Iterator[Diagnostic]:
     """Text or an attribute still holds a template placeholder.

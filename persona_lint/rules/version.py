@@ -16,7 +16,7 @@ from operator import attrgetter
 from persona_lint.diagnostics import Diagnostic, Fix, LineEdit, Severity, TextEdit
 from persona_lint.document.model import VERSION_COLUMNS, Cell, Document
 from persona_lint.rules.context import RuleContext
-from persona_lint.rules.registry import Edit, finding, rule
+from persona_lint.rules.registry import finding, rule
 
 E, W = Severity.ERROR, Severity.WARNING
 # The regular expression published with SemVer 2.0.0 (semver.org).
@@ -84,10 +84,6 @@ def _replace_cell(document: Document, cell: Cell, text: str) -> Fix:
     "version-table-missing",
     E,
     "the version table is missing or not the first block",
-    fails=Edit(
-        "| version | last_updated | status |", "Intro.\n\n| version | last_updated | status |"
-    ),
-    passes=Edit("| version | last_updated | status |", "| version | last_updated | status |"),
 )
 def version_table_missing(document: Document, context: RuleContext) -> Iterator[Diagnostic]:
     """The document does not open with its version table.
@@ -141,8 +137,6 @@ def version_table_missing(document: Document, context: RuleContext) -> Iterator[
     "version-table-columns",
     E,
     "the version table's columns are not exactly version | last_updated | status",
-    fails=Edit("| version | last_updated | status |", "| version | updated | status |"),
-    passes=Edit("| version | last_updated | status |", "| version | last_updated | status |"),
 )
 def version_table_columns(document: Document, context: RuleContext) -> Iterator[Diagnostic]:
     """The version table's columns are not exactly `version`, `last_updated`, `status`.
@@ -190,11 +184,6 @@ def version_table_columns(document: Document, context: RuleContext) -> Iterator[
     "version-table-rows",
     E,
     "the version table does not have exactly one data row",
-    fails=Edit(
-        "| 1.0.0   | 2025-07-11   | stable |",
-        "| 1.0.0   | 2025-07-11   | stable |\n| 0.9.0   | 2025-07-01   | draft  |",
-    ),
-    passes=Edit("| 1.0.0   | 2025-07-11   | stable |", "| 1.0.0   | 2025-07-11   | stable |"),
 )
 def version_table_rows(document: Document, context: RuleContext) -> Iterator[Diagnostic]:
     """The version table does not have exactly one data row.
@@ -250,8 +239,6 @@ def version_table_rows(document: Document, context: RuleContext) -> Iterator[Dia
     "version-semver",
     E,
     "version is not SemVer 2.0.0",
-    fails=Edit("| 1.0.0   |", "| 1.0     |"),
-    passes=Edit("| 1.0.0   |", "| 1.0.1   |"),
 )
 def version_semver(document: Document, context: RuleContext) -> Iterator[Diagnostic]:
     """The `version` cell is not a SemVer 2.0.0 version.
@@ -287,8 +274,6 @@ def version_semver(document: Document, context: RuleContext) -> Iterator[Diagnos
     "last-updated-date",
     E,
     "last_updated is not a real YYYY-MM-DD date",
-    fails=Edit("| 2025-07-11   |", "| 2025-02-30   |"),
-    passes=Edit("| 2025-07-11   |", "| 2025-02-28   |"),
 )
 def last_updated_date(document: Document, context: RuleContext) -> Iterator[Diagnostic]:
     """The `last_updated` cell is not a real `YYYY-MM-DD` date.
@@ -328,8 +313,6 @@ def last_updated_date(document: Document, context: RuleContext) -> Iterator[Diag
     "last-updated-future",
     E,
     "last_updated is later than today",
-    fails=Edit("| 2025-07-11   |", "| 2999-07-11   |"),
-    passes=Edit("| 2025-07-11   |", "| 2025-07-12   |"),
 )
 def last_updated_future(document: Document, context: RuleContext) -> Iterator[Diagnostic]:
     """The `last_updated` date is later than today.
@@ -372,8 +355,6 @@ def last_updated_future(document: Document, context: RuleContext) -> Iterator[Di
     "status-value",
     E,
     "status is not one of the allowed values",
-    fails=Edit("| stable |", "| final  |"),
-    passes=Edit("| stable |", "| review |"),
 )
 def status_value(document: Document, context: RuleContext) -> Iterator[Diagnostic]:
     """The `status` cell is not one of the allowed values.
@@ -448,8 +429,6 @@ def table_layout(document: Document) -> tuple[int, tuple[str, str, str]] | None:
     "version-table-layout",
     W,
     "the version table is not in the canonical aligned layout",
-    fails=Edit("| 1.0.0   | 2025-07-11   | stable |", "| 1.0.0 | 2025-07-11 | stable |"),
-    passes=Edit("| 1.0.0   | 2025-07-11   | stable |", "| 1.0.1   | 2025-07-11   | stable |"),
     fixable=True,
 )
 def version_table_layout(document: Document, context: RuleContext) -> Iterator[Diagnostic]:

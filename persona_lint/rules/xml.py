@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from persona_lint.diagnostics import Diagnostic, Fix, Severity, TextEdit
 from persona_lint.document.model import Document, XmlBlock, shared
 from persona_lint.rules.context import RuleContext
-from persona_lint.rules.registry import Edit, finding, rule
+from persona_lint.rules.registry import finding, rule
 from persona_lint.xml.dialect import REFERENCE as _REFERENCE
 from persona_lint.xml.dialect import to_strict_xml
 from persona_lint.xml.libxml import is_valid
@@ -95,8 +95,6 @@ def _only(code: str, document: Document) -> Iterator[Diagnostic]:
     "xml-syntax",
     E,
     "an ```xml block is not well-formed",
-    fails=Edit("</perspective>", "</perspectiv>"),
-    passes=Edit("</perspective>", "</perspective>"),
 )
 def xml_syntax(document: Document, context: RuleContext) -> Iterator[Diagnostic]:
     """An ```` ```xml ```` block is not well-formed in the persona dialect.
@@ -185,10 +183,6 @@ def nesting_depth(document: Document, context: RuleContext) -> Iterator[Diagnost
     "missing-element",
     E,
     "a required element is missing",
-    fails=Edit("<experience_level>Senior</experience_level>", ""),
-    passes=Edit(
-        "<experience_level>Senior</experience_level>", "<experience_level>Expert</experience_level>"
-    ),
 )
 def missing_element(document: Document, context: RuleContext) -> Iterator[Diagnostic]:
     """A section lacks an element the schema requires.
@@ -234,8 +228,6 @@ def missing_element(document: Document, context: RuleContext) -> Iterator[Diagno
     "unknown-element",
     E,
     "an element the schema does not know",
-    fails=Edit("<perspective>", "<favorite_color>blue</favorite_color>\n    <perspective>"),
-    passes=Edit("<perspective>", "<perspective>"),
 )
 def unknown_element(document: Document, context: RuleContext) -> Iterator[Diagnostic]:
     """An element is not allowed where it stands.
@@ -274,8 +266,6 @@ def unknown_element(document: Document, context: RuleContext) -> Iterator[Diagno
     "misplaced-element",
     E,
     "a known element in the wrong place",
-    fails=Edit("</perspective>", "</perspective>\n    <name>Backend Engineer</name>"),
-    passes=Edit("</perspective>", "</perspective>"),
 )
 def misplaced_element(document: Document, context: RuleContext) -> Iterator[Diagnostic]:
     """A known element is repeated or after the place where it belongs.
@@ -316,10 +306,6 @@ def misplaced_element(document: Document, context: RuleContext) -> Iterator[Diag
     "empty-element",
     E,
     "an element with empty or whitespace-only text",
-    fails=Edit("<gate>API design and documentation compliance</gate>", "<gate>  </gate>"),
-    passes=Edit(
-        "<gate>API design and documentation compliance</gate>", "<gate>API design review</gate>"
-    ),
 )
 def empty_element(document: Document, context: RuleContext) -> Iterator[Diagnostic]:
     """An element has empty or whitespace-only text.
@@ -354,8 +340,6 @@ def empty_element(document: Document, context: RuleContext) -> Iterator[Diagnost
     "invalid-attribute",
     E,
     "a missing or unexpected attribute",
-    fails=Edit(' active="backend-engineer"', ""),
-    passes=Edit(' active="backend-engineer"', ' active="backend-engineer"'),
 )
 def invalid_attribute(document: Document, context: RuleContext) -> Iterator[Diagnostic]:
     """An attribute is missing or not defined by the schema.
@@ -386,14 +370,6 @@ def invalid_attribute(document: Document, context: RuleContext) -> Iterator[Diag
     "section-layout",
     E,
     "persona-specific sections and error_handling_philosophy out of place",
-    fails=Edit(
-        "</error_handling_philosophy>",
-        "</error_handling_philosophy>\n  <notes><note>Keep it short</note></notes>",
-    ),
-    passes=Edit(
-        "  <error_handling_philosophy>",
-        "  <notes><note>Keep it short</note></notes>\n  <error_handling_philosophy>",
-    ),
 )
 def section_layout(document: Document, context: RuleContext) -> Iterator[Diagnostic]:
     """Persona-specific sections and `error_handling_philosophy` are out of place.
@@ -432,8 +408,6 @@ def section_layout(document: Document, context: RuleContext) -> Iterator[Diagnos
     "invalid-content",
     E,
     "an element's content does not match its type",
-    fails=Edit(">Senior<", ">Guru<"),
-    passes=Edit(">Senior<", ">Expert<"),
 )
 def invalid_content(document: Document, context: RuleContext) -> Iterator[Diagnostic]:
     """An element's content does not match its type.

@@ -209,6 +209,16 @@ def all_cases() -> Iterator[Case]:
         yield from load_file(path)[1]
 
 
+def documents() -> list[tuple[str, str]]:
+    """Every document of every case, named by the case's id (and its index when several)."""
+    found = []
+    for case in all_cases():
+        inputs = case.inputs()
+        for index, (_, text, _) in enumerate(inputs):
+            found.append((case.id if len(inputs) == 1 else f"{case.id}:{index}", text))
+    return found
+
+
 def run_case(case: Case, tmp_path: Path) -> list[Found]:
     """Every diagnostic the case's input gets, in report order.
 
