@@ -37,6 +37,7 @@ lint: $(STAMP)
 
 docs: $(STAMP)
 	$(BIN)/python -m persona_lint.rules.docs > docs/rules.md
+	$(BIN)/python -m persona_lint.config.readme README.md
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .persona_lint_cache

@@ -615,14 +615,14 @@ marks = [time.time()]
 from persona_lint.cli import main
 marks.append(time.time())
 try:
-    import persona_lint.run, persona_lint.linter
+    import persona_lint.engine.run, persona_lint.engine.lint
     from persona_lint.rules import all_rules
     list(all_rules())
 except Exception:
     pass
 marks.append(time.time())
 try:
-    from persona_lint.fastpath import _schema
+    from persona_lint.xml.libxml import _schema
     _schema("persona.xsd"), _schema("behavior.xsd")
 except Exception:
     pass

@@ -31,8 +31,8 @@ from hostile.inputs import CANONICAL, HOSTILE  # noqa: E402
 
 
 def measure(name: str) -> dict[str, object]:
-    from persona_lint.linter import lint_source
-    from persona_lint.settings import Settings
+    from persona_lint.config.settings import Settings
+    from persona_lint.engine.lint import lint_source
 
     settings = Settings()
     # Warm up both validators: the libxml2 fast path (valid persona) and xmlschema, which is

@@ -15,8 +15,8 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def main() -> None:
-    from persona_lint.linter import lint_source
-    from persona_lint.settings import Settings
+    from persona_lint.config.settings import Settings
+    from persona_lint.engine.lint import lint_source
 
     files = sorted((ROOT / "personas").glob("*.md"))
     data = [(str(f), f.read_bytes()) for f in files]

@@ -34,8 +34,11 @@ LARGE_SIZE = 100 * 1024
 
 
 def large_persona() -> str:
-    """A different persona of about 100 KB: the canonical one renamed, with extra
-    persona-specific sections before ``error_handling_philosophy``."""
+    """Return a different persona of about 100 KB.
+
+    The canonical one renamed, with extra persona-specific sections before
+    ``error_handling_philosophy``.
+    """
     text = (
         CANONICAL.replace("Backend Engineer", "Platform Engineer")
         .replace("backend-engineer", "platform-engineer")
@@ -70,6 +73,7 @@ def variant(text: str, index: int) -> str:
 
 
 def summary(label: str, samples: list[float]) -> str:
+    """Return the median and 95th percentile of ``samples`` (seconds) in milliseconds."""
     p95 = statistics.quantiles(samples, n=20)[18]
     return (
         f"{label}: median {statistics.median(samples) * 1000:.1f} ms, "
@@ -81,14 +85,17 @@ class Timer:
     """Resolves a future when the diagnostics of one version of one document arrive."""
 
     def __init__(self) -> None:
+        """Wait for nothing yet."""
         self.waiting: dict[tuple[str, int], asyncio.Future[None]] = {}
 
     def expect(self, uri: str, version: int) -> asyncio.Future[None]:
+        """Return a future resolved when this version's diagnostics arrive."""
         future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
         self.waiting[(uri, version)] = future
         return future
 
     def published(self, params: types.PublishDiagnosticsParams) -> None:
+        """Resolve the future waiting for these diagnostics, if any."""
         future = self.waiting.pop((params.uri, params.version or 0), None)
         if future is not None and not future.done():
             future.set_result(None)
@@ -97,6 +104,7 @@ class Timer:
 async def edit_and_time(
     client: LanguageClient, timer: Timer, uri: str, text: str, edits: int
 ) -> list[float]:
+    """Send ``edits`` whole-text changes; return each one's time to its diagnostics."""
     samples = []
     for index in range(edits):
         version = index + 2
@@ -116,6 +124,7 @@ async def edit_and_time(
 
 
 async def bench_server(documents: dict[str, str], folder: Path, edits: int) -> None:
+    """Time the server's re-check of each document after each of ``edits`` changes."""
     client = LanguageClient("bench-server", "1")
     timer = Timer()
 
@@ -158,8 +167,10 @@ async def bench_server(documents: dict[str, str], folder: Path, edits: int) -> N
 
 
 async def bench_burst(folder: Path, same_slug: bool) -> None:
-    """Open OPENED personas at once; time until the last diagnostics (once every document
-    has some and a second passes without more)."""
+    """Open OPENED personas at once; time until the last diagnostics.
+
+    The last diagnostics: once every document has some and a second passes without more.
+    """
     client = LanguageClient("bench-server", "1")
     seen: set[str] = set()
     counted = 0
@@ -204,8 +215,10 @@ async def bench_burst(folder: Path, same_slug: bool) -> None:
 
 
 def bench_in_process(documents: dict[str, str], edits: int) -> None:
-    from persona_lint.linter import check_corpus, lint_source
-    from persona_lint.settings import Settings
+    """Time the same lint in process, for comparison."""
+    # Imported here: the client of the server measurements runs without the linter loaded.
+    from persona_lint.config.settings import Settings
+    from persona_lint.engine.lint import check_corpus, lint_source
 
     settings = Settings()
     results = {
@@ -225,6 +238,7 @@ def bench_in_process(documents: dict[str, str], edits: int) -> None:
 
 
 def main() -> None:
+    """Run every measurement and print the figures."""
     edits = int(sys.argv[1]) if len(sys.argv) > 1 else EDITS
     documents = {"backend-engineer.md": CANONICAL, "platform-engineer.md": large_persona()}
     with tempfile.TemporaryDirectory() as folder:

@@ -43,11 +43,12 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from persona_lint.atomic import open_output
 from persona_lint.diagnostics import Diagnostic
+from persona_lint.engine.result import FileResult
 from persona_lint.errors import RunError
-from persona_lint.result import FileResult
 from persona_lint.rules.registry import NOT_CHECKED
+from persona_lint.source.read import escape, read_capped
+from persona_lint.source.write import open_output
 
 FORMAT_VERSION = 1
 # The largest baseline read: about 100,000 entries (an entry takes about 110 bytes).
@@ -60,12 +61,15 @@ class BaselineError(RunError):
 
 @dataclass(frozen=True, order=True)
 class Entry:
+    """One recorded diagnostic: its file, its code and where it is (:func:`fingerprint`)."""
+
     path: str
     code: str
     fingerprint: str
 
 
 def fingerprint(code: str, line_text: str, occurrence: int) -> str:
+    """Return the fingerprint of the ``occurrence``-th (code, stripped line text) of a file."""
     material = "\0".join((code, line_text, str(occurrence)))
     return hashlib.sha256(material.encode("utf-8", "surrogatepass")).hexdigest()[:20]
 
@@ -99,11 +103,12 @@ def entries_of(result: FileResult, root: Path) -> Iterator[tuple[Diagnostic, Ent
 
 
 def load(file: Path) -> list[Entry]:
-    """The entries of a baseline file: a regular file of at most :data:`MAX_SIZE` bytes,
-    not reached through a link out of the current directory (a pull request may plant
-    one, to ``/dev/zero`` say)."""
-    from persona_lint.files import escape, read_capped
+    """Return the entries of a baseline file.
 
+    The file must be a regular file of at most :data:`MAX_SIZE` bytes, not reached through
+    a link out of the current directory (a pull request may plant one, to ``/dev/zero``
+    say); BaselineError otherwise.
+    """
     refused = escape(file)
     if refused is not None:
         raise BaselineError(f"{file}: {refused}")
@@ -140,14 +145,17 @@ def load(file: Path) -> list[Entry]:
 
 
 def dump(entries: Iterable[Entry]) -> str:
+    """Return the text of a baseline file holding ``entries`` (sorted, stable)."""
     rows = [dataclasses.asdict(entry) for entry in sorted(entries)]
     document = {"version": FORMAT_VERSION, "tool": "persona-lint", "entries": rows}
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
 
 
 def write(file: Path, results: Sequence[FileResult], previous: Sequence[Entry] = ()) -> int:
-    """Record every diagnostic of ``results`` in ``file`` (atomically), keeping the
-    entries of ``previous`` for files this run did not lint. Returns the entry count."""
+    """Record every diagnostic of ``results`` in ``file`` (atomically); return the entry count.
+
+    The entries of ``previous`` for files this run did not lint are kept.
+    """
     root = file.absolute().parent
     linted = {_relative(r.path, root) for r in results}
     entries = [e for e in previous if e.path not in linted]
@@ -167,6 +175,8 @@ def write(file: Path, results: Sequence[FileResult], previous: Sequence[Entry] =
 
 @dataclass(frozen=True)
 class Filtered:
+    """The results with the baseline's diagnostics hidden, and what the baseline says."""
+
     results: list[FileResult]
     hidden: int  # diagnostics hidden by the baseline
     stale: list[Entry]  # entries for linted files that matched nothing

@@ -5,7 +5,7 @@ asks the ``git`` command line (no library, no new dependency) what the tree of `
 holds, which files were renamed since (staged or committed: ``git diff-index --cached -M``),
 and reads the previous content of each persona whose content differs. What the rules need
 of it, the version table's values and a digest of the content, becomes the file's
-:class:`~persona_lint.settings.PreviousVersion`; the rules PL310 and PL311 compare it with
+:class:`~persona_lint.config.settings.PreviousVersion`; the rules PL310 and PL311 compare it with
 the document and stay pure.
 
 **git runs nothing the repository's content chose.** A pull request controls every file
@@ -42,9 +42,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
 
+from persona_lint.config.settings import PreviousVersion
 from persona_lint.errors import RunError
-from persona_lint.files import read_limited
-from persona_lint.settings import PreviousVersion
+from persona_lint.source.read import read_limited
 
 # Configuration given to every git command. On the command line, it wins over every
 # configuration file (the system's, the user's and the repository's).
@@ -81,25 +81,33 @@ class _Repository:
 
 @dataclass
 class ChangeTracker:
-    """Answers "what was this file at REF?" for the files of one run, in the git
-    repository of the working directory."""
+    """Answers "what was this file at REF?" for the files of one run.
+
+    In the git repository of the working directory.
+    """
 
     ref: str
     git: str = "git"
     _repository_found: _Repository | None = field(default=None, init=False, repr=False)
 
     def __post_init__(self) -> None:
+        """Refuse a REF that is empty, looks like an option or holds a NUL or line break."""
         if not self.ref.strip() or self.ref.startswith("-") or any(c in self.ref for c in "\0\n"):
             raise ChangeError(f"--changed-since: {self.ref!r} is not a git revision")
 
     def check(self, path: Path) -> None:
-        """Fail early (ChangeError) when the working directory is not in a git repository,
-        REF is unknown there, or ``path`` lies outside the repository."""
+        """Fail early (ChangeError) when ``--changed-since`` cannot work for ``path``.
+
+        It cannot when the working directory is not in a git repository, REF is unknown
+        there, or ``path`` lies outside the repository.
+        """
         self._relative(path, self._repository().top)
 
     def previous(self, path: Path, *, limit: int, changed: bool = False) -> PreviousVersion | None:
-        """The file at REF, or None when it is new since REF, did not change, or was larger
-        than ``limit`` bytes at REF (nothing is compared then).
+        """Return what the file was at REF.
+
+        None when it is new since REF, did not change, or was larger than ``limit`` bytes
+        at REF (nothing is compared then).
 
         ``changed``: the content to lint does not come from ``path`` (standard input), so
         compare it with REF even when the file on disk did not change.
@@ -123,8 +131,11 @@ class ChangeTracker:
     def _run(
         self, repository: _Repository | None, *args: str
     ) -> subprocess.CompletedProcess[bytes]:
-        """``git ARGS`` with the neutral configuration: in ``repository``, named
-        explicitly, or (None) in the repository git finds from the working directory."""
+        """Run ``git ARGS`` with the neutral configuration.
+
+        In ``repository``, named explicitly, or (None) in the repository git finds from the
+        working directory.
+        """
         where: list[str] = []
         if repository is not None:
             where = [f"--git-dir={repository.git_dir}", f"--work-tree={repository.top}"]
@@ -221,8 +232,11 @@ class ChangeTracker:
 
 
 def _environment(repository: _Repository | None) -> dict[str, str]:
-    """The user's environment, minus what could page, prompt, fetch, lock or read a
-    pathspec as a pattern; and, once the repository is known, no search for another."""
+    """Return the environment of a git command.
+
+    The user's, minus what could page, prompt, fetch, lock or read a pathspec as a
+    pattern; and, once the repository is known, no search for another.
+    """
     environment = {
         **os.environ,
         "GIT_OPTIONAL_LOCKS": "0",  # write nothing to the repository
@@ -253,8 +267,7 @@ def _parse_tree(output: bytes) -> dict[str, _Blob]:
 
 
 def _parse_renames(output: bytes) -> dict[str, str]:
-    """``git diff-index --name-status -z -M`` output: the path at REF of each renamed
-    path."""
+    """Return the path at REF of each renamed path, from ``git diff-index -z -M`` output."""
     fields = [os.fsdecode(part) for part in output.split(b"\0")]
     renamed: dict[str, str] = {}
     index = 0
@@ -270,8 +283,11 @@ def _parse_renames(output: bytes) -> dict[str, str]:
 
 
 def _same_content(path: Path, blob: _Blob, object_format: str) -> bool:
-    """Whether the file holds exactly the content at REF: its git object id, computed
-    here, so that git never reads the working tree (nor runs a filter on it)."""
+    """Return whether the file holds exactly the content at REF.
+
+    Its git object id is computed here, so that git never reads the working tree (nor
+    runs a filter on it).
+    """
     try:
         data = read_limited(path, blob.size)
     except OSError:
@@ -285,9 +301,10 @@ def _same_content(path: Path, blob: _Blob, object_format: str) -> bool:
 
 def _facts(ref: str, data: bytes, renamed_from: str | None) -> PreviousVersion | None:
     """What the change-aware rules need of the file's content at REF."""
-    from persona_lint.document import parse_document
+    # markdown-it and the XML parsers: only for a file that changed since REF.
+    from persona_lint.document.model import parse_document
     from persona_lint.rules.version import content_digest, version_cell
-    from persona_lint.source import SourceProblem, decode
+    from persona_lint.source.decode import SourceProblem, decode
 
     text = decode(data)
     if isinstance(text, SourceProblem):

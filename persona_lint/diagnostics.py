@@ -3,6 +3,11 @@
 Lines and columns are 1-based and count characters (Unicode code points), as editors
 show them. Conversions to other conventions (LSP's 0-based UTF-16 positions, SARIF
 regions) happen at the edges, in the formatters and the language server.
+
+A rule that can repair what it reports attaches the repair to the diagnostic (ruff's
+``set_fix``): a :class:`Fix`, the text edits to make and how safe they are. The fix engine
+(:mod:`persona_lint.fix.engine`) applies the fixes the diagnostics carry; nothing else
+knows how a rule repairs its findings.
 """
 
 from __future__ import annotations
@@ -19,7 +24,53 @@ class Severity(enum.Enum):
     WARNING = "warning"
 
     def __str__(self) -> str:
+        """The lower-case name users write in configuration (``error``, ``warning``)."""
         return self.value
+
+
+class Applicability(enum.Enum):
+    """How far a fix may be trusted (ruff's applicability).
+
+    ``SAFE``: it changes how a persona is written, never what it says; ``--fix`` and the
+    editor's "fix all" apply it.
+    """
+
+    SAFE = "safe"
+
+
+@dataclass(frozen=True)
+class TextEdit:
+    """Replace characters ``column`` up to ``end_column`` (1-based, exclusive) of ``line``."""
+
+    line: int
+    column: int
+    end_column: int
+    text: str
+
+
+@dataclass(frozen=True)
+class LineEdit:
+    """Replace lines ``first``..``last`` (1-based, inclusive) with ``lines``.
+
+    ``last == first - 1`` inserts the lines before line ``first``.
+    """
+
+    first: int
+    last: int
+    lines: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Fix:
+    """The edits that repair one diagnostic, and how far they may be trusted."""
+
+    edits: tuple[TextEdit | LineEdit, ...]
+    applicability: Applicability = Applicability.SAFE
+
+    @classmethod
+    def safe(cls, *edits: TextEdit | LineEdit) -> Fix:
+        """A fix that only changes how the persona is written."""
+        return cls(edits, Applicability.SAFE)
 
 
 @dataclass(frozen=True, order=True)
@@ -27,7 +78,9 @@ class Diagnostic:
     """One finding at one place in one file.
 
     Ordered by path, then position, then code, so sorting a run's diagnostics gives the
-    order people read them in.
+    order people read them in. ``fix`` is the rule's repair, when it has one for this
+    finding; it takes no part in comparisons and is not kept by the result cache (``--fix``
+    and the language server lint afresh).
     """
 
     path: str
@@ -40,6 +93,7 @@ class Diagnostic:
     end_column: int | None = field(compare=False, default=None)
     # Structured extra data (for example a parsed metric), shown in JSON output.
     data: tuple[tuple[str, Any], ...] | None = field(compare=False, default=None)
+    fix: Fix | None = field(compare=False, default=None, repr=False)
 
     @property
     def end(self) -> tuple[int, int] | None:
@@ -50,4 +104,5 @@ class Diagnostic:
 
     @property
     def is_error(self) -> bool:
+        """Whether this diagnostic fails the run."""
         return self.severity is Severity.ERROR

@@ -20,8 +20,8 @@ import datetime
 import re
 from pathlib import Path
 
+from persona_lint.document.persona import behavior_root, slugify
 from persona_lint.errors import RunError
-from persona_lint.rules.identity import behavior_root, slugify
 from persona_lint.rules.version import render_table
 
 # An XML name (ASCII letters, digits, "_" after the first), for the behaviour root.

@@ -3,9 +3,10 @@ after a change that must not change what persona-lint reports.
 
 ``python scripts/golden_dump.py > before.txt`` on the old code, the same on the new, then
 ``diff before.txt after.txt``. Inputs: ``personas/``, ``../shared/reference`` and
-``../shared/corpus`` (every ``.md``), the rules' failing and passing examples, and seeded
-mutations of the canonical persona (the mutations of tests/test_properties.py, drawn with
-``random.Random`` so the dump is the same on every run). Each input is linted twice: with the
+``../shared/corpus`` (every ``.md``), the documents of the rule cases
+(tests/rules/*.toml), and seeded mutations of the canonical persona (the mutations of
+tests/test_properties.py, drawn with ``random.Random`` so the dump is the same on every
+run). Each input is linted twice: with the
 default selection and with every rule selected.
 """
 
@@ -18,14 +19,16 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
+sys.path.insert(0, str(ROOT / "tests" / "rules"))
 
 import datetime  # noqa: E402
 
+from cases import documents  # noqa: E402
 from test_properties import MARKUP, Mutation, mutate  # noqa: E402
 
-from persona_lint.linter import check_corpus, lint_source  # noqa: E402
-from persona_lint.rules.registry import RULES, all_rules  # noqa: E402
-from persona_lint.settings import Settings  # noqa: E402
+from persona_lint.config.settings import Settings  # noqa: E402
+from persona_lint.engine.lint import check_corpus, lint_source  # noqa: E402
+from persona_lint.rules.registry import all_rules  # noqa: E402
 
 TODAY = datetime.date(2026, 11, 26)
 
@@ -35,13 +38,14 @@ def _inputs(mutations: int) -> list[tuple[str, bytes]]:
     shared = ROOT.parent / "shared"
     for folder in (ROOT / "personas", shared / "reference", shared / "corpus"):
         for path in sorted(folder.rglob("*.md")):
-            inputs.append((path.relative_to(ROOT.parent).as_posix(), path.read_bytes()))
-    canonical = (ROOT / "personas" / "backend-engineer.md").read_text(encoding="utf-8")
-    for code, rule in sorted(RULES.items()):
-        for kind, example in (("fails", rule.fails), ("passes", rule.passes)):
-            if example is not None:
-                text = example.apply(canonical)
-                inputs.append((f"example/{code}/{kind}/backend-engineer.md", text.encode()))
+            inputs.append(
+                (
+                    path.relative_to(ROOT.parent).as_posix().replace(ROOT.name, "project", 1),
+                    path.read_bytes(),
+                )
+            )
+    for name, text in documents():  # the rule cases, tests/rules/*.toml
+        inputs.append((f"case/{name}/backend-engineer.md", text.encode("utf-8", "surrogatepass")))
     chance = random.Random(20261206)
     kinds = ["delete", "duplicate", "swap", "insert_line", "insert_text", "insert_bytes"]
     for number in range(mutations):

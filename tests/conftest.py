@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 from hypothesis import settings as hypothesis_settings
 
+from persona_lint.config.settings import Settings
 from persona_lint.diagnostics import Diagnostic
-from persona_lint.linter import FileResult, check_corpus, lint_source
-from persona_lint.settings import Settings
+from persona_lint.engine.lint import FileResult, check_corpus, lint_source
 
 ROOT = Path(__file__).resolve().parents[1]
 PERSONAS = ROOT / "personas"

@@ -13,15 +13,16 @@ import sys
 from pathlib import Path
 
 import pytest
+from cases import documents
 from conftest import CANONICAL, PERSONAS, ROOT, SHARED, needs_shared
 from hostile.inputs import HOSTILE, Hostile
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from persona_lint import blocks
-from persona_lint.blocks import markdown_blocks, scan
-from persona_lint.document import Document, parse_document
-from persona_lint.rules import all_rules
+from persona_lint.document import markdown as blocks
+from persona_lint.document.markdown import markdown_blocks
+from persona_lint.document.model import Document, parse_document
+from persona_lint.document.scanner import scan
 
 
 def assert_agree(text: str) -> bool:
@@ -45,12 +46,7 @@ def markdown_files() -> list[Path]:
 
 
 def rule_examples() -> list[tuple[str, str]]:
-    found = []
-    for rule in all_rules():
-        for name, edit in (("fails", rule.fails), ("passes", rule.passes)):
-            if edit is not None:
-                found.append((f"{rule.code}-{name}", edit.apply(CANONICAL)))
-    return found
+    return documents()  # the documents of the rule cases, tests/rules/*.toml
 
 
 FILES = markdown_files()
@@ -112,7 +108,7 @@ def test_documents_are_the_same_on_both_paths(monkeypatch: pytest.MonkeyPatch) -
 def test_the_fast_path_does_not_import_markdown_it() -> None:
     probe = (
         "import sys\n"
-        "from persona_lint.document import parse_document\n"
+        "from persona_lint.document.model import parse_document\n"
         f"document = parse_document('x.md', open({str(PERSONAS / 'backend-engineer.md')!r}).read())\n"
         "assert document.persona_context is not None\n"
         "print('markdown_it' in sys.modules)\n"

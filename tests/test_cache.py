@@ -24,13 +24,14 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from test_properties import Mutation, _mutation, mutate
 
-import persona_lint.settings
-from persona_lint import cache as cache_module
-from persona_lint.cache import ResultCache
+import persona_lint.config.settings
+from persona_lint.cli.check import execute
+from persona_lint.config.settings import Settings
 from persona_lint.diagnostics import Diagnostic
-from persona_lint.result import FileResult
-from persona_lint.run import RunOptions, run
-from persona_lint.settings import Settings
+from persona_lint.engine import cache as cache_module
+from persona_lint.engine.cache import ResultCache
+from persona_lint.engine.result import FileResult
+from persona_lint.engine.run import RunOptions
 
 # The documented cap of the cache file (README, "Result cache").
 MAX_BYTES = 16 * 1024 * 1024
@@ -369,9 +370,9 @@ def assert_no_cache(tree: Path, env: Mapping[str, str]) -> None:
 # The clock persona-lint reads (Settings.current_date) is set to the first argument.
 FAKE_TODAY = """\
 import datetime, sys, types
-import persona_lint.settings
+import persona_lint.config.settings
 day = datetime.date.fromisoformat(sys.argv.pop(1))
-persona_lint.settings.datetime = types.SimpleNamespace(date=types.SimpleNamespace(today=lambda: day))
+persona_lint.config.settings.datetime = types.SimpleNamespace(date=types.SimpleNamespace(today=lambda: day))
 from persona_lint.cli import main
 sys.argv[0] = "persona-lint"
 main()
@@ -466,8 +467,8 @@ def run_on(folder: Path, cache: Path | None, clock: str) -> tuple[int, str, str]
     clock_module = types.SimpleNamespace(date=types.SimpleNamespace(today=lambda: day))
     stdout, stderr = io.StringIO(), io.StringIO()
     options = RunOptions(paths=(folder,), output_format="json", cache_dir=cache, jobs=1)
-    with mock.patch.object(persona_lint.settings, "datetime", clock_module):
-        code = run(options, stdout, stderr)
+    with mock.patch.object(persona_lint.config.settings, "datetime", clock_module):
+        code = execute(options, stdout, stderr)
     return code, stdout.getvalue(), stderr.getvalue()
 
 

@@ -16,8 +16,8 @@ from click.testing import CliRunner, Result
 from conftest import CANONICAL, TODAY, edit, lint
 
 from persona_lint.cli import main
+from persona_lint.config.settings import PreviousVersion
 from persona_lint.rules.version import SemVer, content_digest
-from persona_lint.settings import PreviousVersion
 
 PERSONA = "personas/backend-engineer.md"
 NEW_GATE = (
@@ -389,7 +389,7 @@ def test_fix_raises_the_patch_version_and_sets_today(repo: Path) -> None:
 
 
 def previous(text: str = CANONICAL, ref: str = "origin/main") -> PreviousVersion:
-    from persona_lint.document import parse_document
+    from persona_lint.document.model import parse_document
     from persona_lint.rules.version import version_cell
 
     document = parse_document("x.md", text)

@@ -312,3 +312,22 @@ def test_rules_listing_has_a_header_for_every_column() -> None:
     lines = run("rules").stdout.splitlines()
     assert lines[0].split() == ["code", "name", "severity", "flags", "summary"]
     assert lines[1].startswith("PL001  internal-error ")
+
+
+def test_a_run_returns_its_result_and_prints_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The engine returns what the run gave; only the command line prints (issue 17)."""
+    from persona_lint.engine.run import RunOptions
+    from persona_lint.engine.run import run as run_lint
+
+    (tmp_path / "backend-engineer.md").write_text(edit("| 1.0.0   |", "| 1.0     |"))
+    monkeypatch.chdir(tmp_path)
+    paths = (Path("backend-engineer.md"), Path("missing.md"))
+    outcome = run_lint(RunOptions(paths=paths, cache_dir=None, isolated=True))
+    assert capsys.readouterr() == ("", "")
+    assert outcome.error is None
+    assert outcome.missing == [Path("missing.md")]
+    assert outcome.results is not None
+    found = [(d.code, d.line, d.column) for r in outcome.results for d in r.diagnostics]
+    assert found == [("PL304", 3, 3)]

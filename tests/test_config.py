@@ -14,9 +14,13 @@ from conftest import CANONICAL, ROOT, cli, edit, lint, triples
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from persona_lint.config import KEYS, ConfigError, Resolver, command_line_layer, load_file
-from persona_lint.globs import GlobPattern
-from persona_lint.toml_lines import key_lines
+from persona_lint.config.errors import ConfigError
+from persona_lint.config.globs import GlobPattern
+from persona_lint.config.keys import KEYS
+from persona_lint.config.loader import command_line_layer, load_file
+from persona_lint.config.readme import keys_table, with_keys_table
+from persona_lint.config.resolver import Resolver
+from persona_lint.config.toml_lines import key_lines
 
 BAD_VERSION = edit("| 1.0.0   |", "| 1.0     |")  # PL304 at 3:3
 
@@ -100,6 +104,25 @@ class TestDiscovery:
         selected = "PL001, PL002, PL003, PL004, PL100, PL304"
         assert f"select            {selected}    [command line]" in shown.stdout
 
+    def test_show_settings_of_globs_and_per_file_ignores(self, tmp_path: Path) -> None:
+        # An empty glob is a valid one; showing it used to end in an internal error (exit 2:
+        # "AttributeError: 'str' object has no attribute 'pattern'").
+        tree(
+            tmp_path,
+            {
+                ".persona-lint.toml": 'exclude = ["", "drafts"]\n'
+                '[per-file-ignores]\n"legacy/*.md" = ["PL304", "PL7"]\n'
+            },
+        )
+        result = cli("config", "x.md", cwd=tmp_path)
+        assert result.returncode == 0, result.stderr
+        lines = {line.split()[0]: line for line in result.stdout.splitlines()[1:]}
+        origin = f"[{tmp_path / '.persona-lint.toml'}]"
+        assert lines["exclude"] == f"  exclude           , drafts    {origin}"
+        assert lines["per-file-ignores"] == (
+            f"  per-file-ignores  legacy/*.md -> PL304, PL701, PL702, PL703, PL704    {origin}"
+        )
+
 
 def settings_with(tmp_path: Path, toml: str, name: str = "backend-engineer.md") -> object:
     (tmp_path / ".persona-lint.toml").write_text(toml, encoding="utf-8")
@@ -108,7 +131,7 @@ def settings_with(tmp_path: Path, toml: str, name: str = "backend-engineer.md") 
 
 class TestKeys:
     def test_select_extend_select_ignore(self, tmp_path: Path) -> None:
-        from persona_lint.settings import Settings
+        from persona_lint.config.settings import Settings
 
         s = settings_with(
             tmp_path, 'select = ["PL3"]\nextend-select = ["title-format"]\nignore = ["PL304"]\n'
@@ -121,8 +144,8 @@ class TestKeys:
         ]
 
     def test_severity_override_and_off(self, tmp_path: Path) -> None:
-        from persona_lint.linter import lint_source
-        from persona_lint.settings import Settings
+        from persona_lint.config.settings import Settings
+        from persona_lint.engine.lint import lint_source
 
         s = settings_with(tmp_path, 'severity = { PL304 = "warning", "file-name-slug" = "off" }\n')
         assert isinstance(s, Settings)
@@ -372,11 +395,22 @@ class TestRunFlags:
         ]
 
 
-def test_readme_documents_every_key() -> None:
+def test_readme_table_of_keys_is_generated_from_the_keys() -> None:
+    # The README's table is keys.KEYS rendered (`make docs` rewrites it): one row per key,
+    # in the table's order, inside the Configuration section.
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     section = readme.split("## Configuration", 1)[1].split("\n## ", 1)[0]
-    documented = set(re.findall(r"^\| `([a-z-]+)` \|", section, re.MULTILINE))
-    assert documented == set(KEYS)
+    assert keys_table() in section
+    assert with_keys_table(readme) == readme
+    documented = re.findall(r"^\| `([a-z-]+)` \|", section, re.MULTILINE)
+    assert documented == [key.name for key in KEYS]
+
+
+def test_readme_table_rewrite_replaces_a_stale_table() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    stale = readme.replace("| `strict` |", "| `strict-mode` |", 1)
+    assert stale != readme
+    assert with_keys_table(stale) == readme
 
 
 def test_readme_example_configuration_is_valid(tmp_path: Path) -> None:
@@ -652,7 +686,7 @@ class TestKeyLines:
 
 
 # The globs before issue 15: translated to a regular expression (which backtracks). The
-# automaton of persona_lint.globs must match exactly the same paths on small inputs.
+# automaton of persona_lint.config.globs must match exactly the same paths on small inputs.
 @cache
 def reference_glob(pattern: str) -> re.Pattern[str]:
     out = []

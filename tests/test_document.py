@@ -7,8 +7,8 @@ from conftest import CANONICAL, PERSONAS, codes, edit
 from hypothesis import given
 from hypothesis import strategies as st
 
-from persona_lint import document as document_module
-from persona_lint.document import Cell, _split_row_general, parse_document, split_row
+from persona_lint.document.model import Shared, parse_document
+from persona_lint.document.tables import Cell, split_row
 
 
 def test_canonical_parts_have_exact_positions() -> None:
@@ -150,13 +150,8 @@ def test_split_row_finds_each_cell_where_it_is(
             assert line[cell.column - 1 :].startswith(cell.text)
 
 
-@given(st.text(st.sampled_from("| ab1\t-:"), max_size=30))
-def test_split_row_without_backslash_is_the_general_split(line: str) -> None:
-    assert split_row(line, 3) == _split_row_general(line, 3)
-
-
-# Code blocks whose content is taken verbatim (proved from the text, not split), and code
-# blocks that markdown-it reads with indentation or block quote markers removed.
+# Code blocks whose content is the file's lines as they are, and code blocks that
+# markdown-it reads with indentation or block quote markers removed.
 CODE_TEXTS = [
     CANONICAL,
     CANONICAL.replace("</backend_engineer_behavior>\n```", "</backend_engineer_behavior>"),
@@ -171,39 +166,57 @@ CODE_TEXTS = [
     "- item\n\n  ```xml\n  <a/>\n  ```\n",
     "   ```xml\n   <a/>\n  <b/>\n   ```\n",
     "text\n\n    indented code\n    more\n\nafter",
+    "text\n\n    indented code\n    last, no newline after it",
+    "- item\n\n  ```xml\n  <a/>",  # unclosed in a list, no newline at the end
     "```\nsame\n```\n\n```\nsame\n```\n",
     *(path.read_text(encoding="utf-8") for path in sorted(PERSONAS.glob("*.md"))),
 ]
 
 
 @pytest.mark.parametrize("text", CODE_TEXTS)
-def test_code_blocks_are_the_same_with_and_without_the_verbatim_proof(
-    text: str, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    fast = parse_document("x.md", text).code_blocks
-    for block in fast:
-        assert block.lines == block.content.split("\n"), text
-    monkeypatch.setattr(document_module, "_verbatim_lines", lambda *_: None)
-    general = parse_document("x.md", text).code_blocks
-    assert fast == general, text
-    assert [b.lines for b in fast] == [b.lines for b in general], text
+def test_each_content_line_maps_to_where_it_stands_in_the_file(text: str) -> None:
+    lines = text.split("\n")
+    for block in parse_document("x.md", text).code_blocks:
+        assert list(block.lines) == block.content.split("\n"), text
+        whole_lines = block.content.removesuffix("\n").split("\n") if block.content else []
+        assert len(block.line_offsets) == len(whole_lines), text
+        for number, content_line in enumerate(whole_lines):
+            line, column = block.to_file(number, 0)
+            assert lines[line - 1][column - 1 :] == content_line, text
 
 
-def test_persona_code_blocks_take_the_verbatim_proof() -> None:
-    for block in parse_document("x.md", CANONICAL).code_blocks:
-        assert block.verbatim is not None
-
-
-def test_positions_near_the_top_and_further_down_agree() -> None:
-    # _TextPositions.get looks at the first elements one by one, then indexes all.
+def test_positions_asked_one_by_one_in_any_order_agree_with_all_positions() -> None:
+    # _TextPositions reads start tags from the text only as far as asked.
     block = parse_document("x.md", CANONICAL).persona_context
     assert block is not None and block.root is not None
     elements = list(block.root.iter())
     fresh = parse_document("x.md", CANONICAL).persona_context
     assert fresh is not None and fresh.root is not None
     for element, again in zip(elements, fresh.root.iter(), strict=True):
-        assert block.parsed.position(element) == fresh.parsed.positions[id(again)]
+        assert block.parsed.position(element) == fresh.parsed.positions[again]
     backwards = parse_document("x.md", CANONICAL).persona_context
     assert backwards is not None and backwards.root is not None
     for element, again in reversed(list(zip(backwards.root.iter(), elements, strict=True))):
         assert backwards.parsed.position(element) == block.parsed.position(again)
+
+
+def test_shared_computations_are_kept_under_their_own_key() -> None:
+    calls: list[str] = []
+
+    def first(document: object) -> str:
+        calls.append("first")
+        return "first"
+
+    def second(document: object) -> str:
+        calls.append("second")
+        return "second"
+
+    # The same name, two computations: a string key would have mixed them up.
+    one, other = Shared("same", first), Shared("same", second)
+    document = parse_document("x.md", "# X Persona\n")
+    assert [document.once(one), document.once(other), document.once(one)] == [
+        "first",
+        "second",
+        "first",
+    ]
+    assert calls == ["first", "second"]

@@ -10,15 +10,15 @@ from pathlib import Path
 from xml.etree import ElementTree
 
 import pytest
+from cases import documents as case_documents
 from conftest import CANONICAL, PERSONAS, SHARED
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from persona_lint.dialect import to_strict_xml
-from persona_lint.document import parse_document
-from persona_lint.fastpath import is_valid
-from persona_lint.rules import all_rules
-from persona_lint.schema import BEHAVIOR_STAND_IN, behavior_schema, persona_schema, schema_dir
+from persona_lint.document.model import parse_document
+from persona_lint.xml.dialect import to_strict_xml
+from persona_lint.xml.libxml import is_valid
+from persona_lint.xml.schema import BEHAVIOR_STAND_IN, behavior_schema, persona_schema, schema_dir
 
 
 def xmlschema_valid(root: ElementTree.Element, behavior: bool) -> bool:
@@ -143,10 +143,7 @@ def documents() -> list[tuple[str, str]]:
     corpus = SHARED / "corpus" / "persona-context"
     if corpus.is_dir():
         found += [(p.name, p.read_text(encoding="utf-8")) for p in sorted(corpus.glob("*.md"))]
-    for rule in all_rules():
-        for edit in (rule.fails, rule.passes):
-            if edit is not None:
-                found.append((f"{rule.code}-example", edit.apply(CANONICAL)))
+    found += case_documents()  # the documents of the rule cases, tests/rules/*.toml
     return found
 
 

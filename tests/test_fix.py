@@ -3,8 +3,10 @@ writes that keep permissions and never overwrite a file changed underneath."""
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import stat
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -14,15 +16,17 @@ from hypothesis import given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
-from persona_lint import fix
 from persona_lint.cli import main
-from persona_lint.config import resolve_selector
-from persona_lint.diagnostics import Diagnostic
-from persona_lint.document import Document
-from persona_lint.fix import FIXERS, TextEdit, fix_text, unified_diff
-from persona_lint.rules import all_rules, get_rule
+from persona_lint.config.selectors import resolve_selector
+from persona_lint.config.settings import Settings
+from persona_lint.diagnostics import Diagnostic, Fix, TextEdit
+from persona_lint.document.model import Document
+from persona_lint.fix import output
+from persona_lint.fix.engine import fix_text
+from persona_lint.fix.output import unified_diff
+from persona_lint.rules import RULES, all_rules, get_rule
 from persona_lint.rules.context import RuleContext
-from persona_lint.settings import Settings
+from persona_lint.rules.registry import fixable_codes
 
 PATH = "backend-engineer.md"
 STRICT = Settings(today=TODAY, select=frozenset(resolve_selector("ALL")))
@@ -50,9 +54,34 @@ def folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 # -- Each fix. ------------------------------------------------------------------------------
 
 
-def test_every_fixable_rule_has_a_fixer_and_says_so() -> None:
-    assert {r.code for r in all_rules() if r.fixable} == set(FIXERS)
-    assert sorted(FIXERS) == ["PL220", "PL308", "PL310", "PL311", "PL701"]
+def test_the_fixable_rules_are_derived_from_their_declarations() -> None:
+    assert {r.code for r in all_rules() if r.fixable} == fixable_codes()
+    assert sorted(fixable_codes()) == ["PL220", "PL308", "PL310", "PL311", "PL701"]
+
+
+def test_a_fixable_rule_attaches_its_fix_to_the_diagnostic() -> None:
+    broken = edit("      3. Data consistency", "      4. Data consistency")
+    [found] = lint(broken).diagnostics
+    assert found.fix == Fix.safe(TextEdit(24, 7, 8, "3"))
+    assert found.fix.applicability.value == "safe"
+    assert all(d.fix is None for d in lint(edit("| stable |", "| final  |")).diagnostics)
+
+
+def with_fix(
+    monkeypatch: pytest.MonkeyPatch,
+    code: str,
+    make: Callable[[Document, Diagnostic], Fix | None],
+) -> None:
+    """Make rule ``code`` attach the fix ``make`` gives instead of its own."""
+    rule = RULES[code]
+    check = rule.check
+    assert check is not None
+
+    def replaced(document: Document, context: RuleContext) -> Iterator[Diagnostic]:
+        for diagnostic in check(document, context):
+            yield dataclasses.replace(diagnostic, fix=make(document, diagnostic))
+
+    monkeypatch.setitem(RULES, code, rule._replace(check=replaced))
 
 
 def test_renumber_decision_priorities() -> None:
@@ -211,14 +240,12 @@ def test_fixes_and_remaining_diagnostics_together(folder: Path) -> None:
 
 
 def test_a_fix_that_adds_a_diagnostic_is_rejected(monkeypatch: pytest.MonkeyPatch) -> None:
-    def breaks_the_xml(
-        document: Document, diagnostic: Diagnostic, context: RuleContext
-    ) -> tuple[TextEdit, ...]:
+    def breaks_the_xml(document: Document, diagnostic: Diagnostic) -> Fix:
         line = document.lines[diagnostic.line - 1]
         end = line.index("</step>") + 1
-        return (TextEdit(diagnostic.line, end, end + 1, "/x"),)  # </step> -> /x/step>
+        return Fix.safe(TextEdit(diagnostic.line, end, end + 1, "/x"))  # </step> -> /x/step>
 
-    monkeypatch.setitem(FIXERS, "PL701", breaks_the_xml)
+    with_fix(monkeypatch, "PL701", breaks_the_xml)
     broken = edit("<step>4. Build authentication", "<step>5. Build authentication")
     broken = edit("| 1.0.0   |", "|1.0.0|", broken)
     outcome = fix_text(PATH, broken, SETTINGS)
@@ -230,7 +257,7 @@ def test_a_fix_that_adds_a_diagnostic_is_rejected(monkeypatch: pytest.MonkeyPatc
 
 
 def test_rejected_fixes_are_reported(folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setitem(FIXERS, "PL701", lambda document, diagnostic, context: None)
+    with_fix(monkeypatch, "PL701", lambda document, diagnostic: None)
     Path(PATH).write_text(edit("<step>4. Build authentication", "<step>5. Build authentication"))
     result = lint_cli("--fix", PATH)
     assert result.exit_code == 1
@@ -375,7 +402,7 @@ def test_a_file_changed_underneath_is_not_overwritten(
     def someone_saves(path: Path) -> None:
         Path(path).write_text(theirs)
 
-    monkeypatch.setattr(fix, "_before_replace", someone_saves)
+    monkeypatch.setattr(output, "_before_replace", someone_saves)
     result = lint_cli("--fix", PATH)
     assert result.exit_code == 2
     assert result.stderr == (
@@ -489,7 +516,7 @@ def test_strict_fix_of_every_showcase_persona(persona: Path) -> None:
     assert lint(once.text, persona.name, select=STRICT.select).diagnostics == ()
     assert fix_text(persona.name, once.text, STRICT).text == once.text
     # Escaping changes no element's text: the XML blocks read the same in the dialect.
-    from persona_lint.document import parse_document
+    from persona_lint.document.model import parse_document
 
     def texts(source: str) -> list[list[str]]:
         return [
@@ -525,3 +552,60 @@ def test_fix_renumbers_and_lays_out_anything(
     outcome = fix_text(PATH, text, SETTINGS)
     assert outcome.text == CANONICAL
     assert fix_text(PATH, outcome.text, SETTINGS).text == CANONICAL
+
+
+# -- One placement engine for --add-noqa and the language server. ------------------------------
+
+INSIDE_A_TAG = edit(
+    '<persona_context active="backend-engineer">',
+    '<persona_context\n    active="backend-engineers"\n  >',
+)
+
+
+def test_add_noqa_inside_a_tag_spanning_lines_suppresses_around_the_tag(folder: Path) -> None:
+    assert [c for c, _, _ in codes(INSIDE_A_TAG)] == ["PL404"]
+    Path(PATH).write_text(INSIDE_A_TAG)
+    result = lint_cli("--add-noqa", PATH)
+    assert result.stdout.splitlines()[0] == "suppressed 1 diagnostic in 1 file"
+    lines = Path(PATH).read_text().split("\n")
+    assert lines[9:13] == [
+        "<!-- persona-lint: disable PL404 -->",
+        "<persona_context",
+        '    active="backend-engineers"',
+        "  > <!-- persona-lint: enable PL404 -->",
+    ]
+    assert lint_cli(PATH).exit_code == 0
+
+
+def test_add_noqa_and_the_quick_fix_place_a_suppression_alike(folder: Path) -> None:
+    from persona_lint.engine.lint import lint_source
+    from persona_lint.lsp.edits import suppression_fix
+
+    heading = edit("# Backend Engineer Persona", "# Backend Developer Persona")
+    for text in (heading, INSIDE_A_TAG):
+        Path(PATH).write_text(text)
+        lint_cli("--add-noqa", PATH)
+        by_cli = Path(PATH).read_text()
+        document = lint_source(PATH, text, SETTINGS).document
+        assert document is not None
+        (found,) = lint(text).diagnostics
+        quick = suppression_fix(document, found.line, found.code)
+        lines = text.split("\n")
+        for change in sorted(quick.changes, key=lambda c: c.start, reverse=True):
+            (line, column), (end_line, end_column) = change.start, change.end
+            assert line == end_line
+            lines[line] = lines[line][:column] + change.text + lines[line][end_column:]
+        assert "\n".join(lines) == by_cli
+
+
+# -- Fixes are computed when the rules report; cached results carry none. --------------------
+
+
+def test_fix_after_a_cached_run_lints_afresh(folder: Path) -> None:
+    Path(PATH).write_text(MESSY)
+    cache = ["--cache-dir", str(folder / "cache")]
+    assert command(*cache, PATH).exit_code == 1  # fills the cache
+    assert command(*cache, PATH).exit_code == 1  # served from it: no fixes in there
+    result = command(*cache, "--fix", PATH)
+    assert result.stdout.splitlines()[0] == "fixed 2 diagnostics in 1 file"
+    assert Path(PATH).read_text() == CANONICAL

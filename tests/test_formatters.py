@@ -26,14 +26,15 @@ from conftest import CANONICAL, PERSONAS, ROOT, SETTINGS, SHARED, edit
 from lxml import etree
 
 from persona_lint.diagnostics import Diagnostic, Severity
+from persona_lint.engine.lint import check_corpus, lint_source
 from persona_lint.formatters import FORMAT_NAMES, Report, get_formatter, write_report
 from persona_lint.formatters import json_report as json_module
 from persona_lint.formatters.common import artifact_uri, fingerprints
 from persona_lint.formatters.github import escape_data, escape_property
-from persona_lint.formatters.sarif import utf16_column
+from persona_lint.formatters.sarif import Utf16Columns
 from persona_lint.formatters.text import SNIPPET_BEFORE, SNIPPET_WIDTH, caret_span, display
-from persona_lint.linter import check_corpus, lint_source
 from persona_lint.rules import all_rules
+from persona_lint.rules.docs import help_markdown, help_text
 
 SNAPSHOTS = Path(__file__).parent / "snapshots"
 SARIF_SCHEMA = SHARED / "schemas" / "sarif-schema-2.1.0.json"
@@ -318,11 +319,15 @@ def test_sarif_is_valid_and_exact() -> None:
         assert entry["name"] == rule.name
         assert entry["shortDescription"] == {"text": rule.summary}
         assert entry["fullDescription"] == {"text": rule.doc}
+        assert entry["help"] == {"text": help_text(rule), "markdown": help_markdown(rule)}
         assert entry["helpUri"] == rule.help_uri
         configuration: dict[str, object] = {"level": str(rule.severity)}
         if not rule.default_enabled:
             configuration["enabled"] = False
         assert entry["defaultConfiguration"] == configuration
+    layout = next(r for r in driver["rules"] if r["id"] == "PL308")["help"]
+    assert "\n## Example\n```markdown\n| version |" in layout["markdown"]
+    assert "\nExample\n    | version |" in layout["text"] and "`" not in layout["text"]
     assert run["columnKind"] == "utf16CodeUnits"
     summary = [
         (
@@ -376,11 +381,13 @@ def test_sarif_uris_are_percent_encoded() -> None:
 
 
 def test_utf16_column() -> None:
-    assert utf16_column("a🚀b🚀c", 1) == 1
-    assert utf16_column("a🚀b🚀c", 3) == 4
-    assert utf16_column("a🚀b🚀c", 5) == 7
-    assert utf16_column("a🚀", 9) == 10
-    assert utf16_column(None, 4) == 4
+    columns = Utf16Columns({"p.md": ("a🚀b🚀c", "a🚀")})
+    assert columns("p.md", 1, 1) == 1
+    assert columns("p.md", 1, 3) == 4
+    assert columns("p.md", 1, 5) == 7
+    assert columns("p.md", 2, 9) == 10
+    assert columns("p.md", 3, 4) == 4  # no such line
+    assert columns("other.md", 1, 4) == 4  # no such file
 
 
 # --- github -----------------------------------------------------------------------------------

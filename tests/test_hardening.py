@@ -24,14 +24,15 @@ from conftest import CANONICAL, codes, edit, lint
 from hostile.audit import Audit, run_audited, strace_usable, system_calls
 from hostile.inputs import FIRST_GATE, HOSTILE, Hostile
 
-from persona_lint import dialect, files
-from persona_lint.cache import user_cache_folder
+from persona_lint.config.settings import DEFAULT_MAX_FILE_SIZE
 from persona_lint.diagnostics import Diagnostic
-from persona_lint.dialect import parse_block
-from persona_lint.document import Document
+from persona_lint.document.model import Document
+from persona_lint.engine.secret import user_cache_folder
 from persona_lint.rules.context import RuleContext
-from persona_lint.settings import DEFAULT_MAX_FILE_SIZE
-from persona_lint.source import decode
+from persona_lint.source import read, walk
+from persona_lint.source.decode import decode
+from persona_lint.xml import parser
+from persona_lint.xml.parser import parse_block
 
 XINCLUDE = "http://www.w3.org/2001/XInclude"
 XSI = "http://www.w3.org/2001/XMLSchema-instance"
@@ -168,7 +169,7 @@ def test_doctype_inside_cdata_is_text_not_a_declaration() -> None:
 
 def test_parser_refuses_a_doctype_the_pre_check_missed(monkeypatch: pytest.MonkeyPatch) -> None:
     """The second line of defence: expat's own DOCTYPE and entity handlers."""
-    monkeypatch.setattr(dialect, "_find_doctype", lambda text: None)
+    monkeypatch.setattr(parser, "find_doctype", lambda text: None)
     for text, line in [
         ('<!DOCTYPE a SYSTEM "/etc/passwd">\n<a/>', 0),
         ('<?pi?>\n  <!DOCTYPE a [<!ENTITY x "y">]>\n<a>&x;</a>', 1),
@@ -428,7 +429,7 @@ LIMIT = [h for h in HOSTILE if h.kind in ("xml", "limit")]
 @pytest.mark.parametrize("hostile", LIMIT, ids=[h.name for h in LIMIT])
 def test_costliest_shapes_at_the_size_limit_still_finish(hostile: Hostile) -> None:
     """Linear, so bounded by max-file-size; figures in benchmarks/bench_hostile.py."""
-    from persona_lint.linter import lint_source
+    from persona_lint.engine.lint import lint_source
 
     data = hostile.make().encode()
     assert len(data) <= DEFAULT_MAX_FILE_SIZE
@@ -658,11 +659,12 @@ def test_unreadable_folder_is_a_diagnostic(tmp_path: Path) -> None:
 
 
 def run_in_process(*paths: Path) -> tuple[int, str]:
-    from persona_lint.run import RunOptions, run
+    from persona_lint.cli.check import execute
+    from persona_lint.engine.run import RunOptions
 
     out, err = io.StringIO(), io.StringIO()
     options = RunOptions(paths=tuple(paths), output_format="concise", cache_dir=None, isolated=True)
-    code = run(options, out, err)
+    code = execute(options, out, err)
     return code, out.getvalue() + err.getvalue()
 
 
@@ -692,15 +694,15 @@ def test_file_that_vanishes_mid_run(tmp_path: Path, monkeypatch: pytest.MonkeyPa
     write(tree, "a.md", CANONICAL)
     write(tree, "b.md", CANONICAL)
     write(tree, "backend-engineer.md", CANONICAL)
-    real_discover = files.discover
+    real_discover = walk.discover
 
-    def discover(paths: list[Path], prune: files.Prune) -> Iterator[files.Candidate]:
+    def discover(paths: list[Path], prune: walk.Prune) -> Iterator[walk.Candidate]:
         for candidate in real_discover(paths, prune):
             if candidate.path.name == "b.md":
                 candidate.path.unlink()  # found by the walk, gone before it is read
             yield candidate
 
-    monkeypatch.setattr("persona_lint.run.discover", discover)
+    monkeypatch.setattr("persona_lint.engine.run.discover", discover)
     monkeypatch.chdir(tmp_path)
     code, output = run_in_process(Path("tree"))
     assert code == 1  # an error, not a usage error
@@ -723,7 +725,7 @@ def test_file_replaced_by_a_pipe_between_check_and_open(
 
     monkeypatch.setattr(os, "open", swap_then_open)
     with pytest.raises(OSError, match="replaced"):
-        files.read_limited(path, 100)  # O_NONBLOCK: the open returns instead of blocking
+        read.read_limited(path, 100)  # O_NONBLOCK: the open returns instead of blocking
 
 
 @pytest.mark.parametrize(
@@ -735,7 +737,7 @@ def test_read_limited_reads_at_most_one_byte_past_the_limit(
 ) -> None:
     path = tmp_path / "x.md"
     path.write_bytes(bytes(range(256)) * (size // 256) + b"x" * (size % 256))
-    data = files.read_limited(path, limit)
+    data = read.read_limited(path, limit)
     assert data == path.read_bytes()[:expected]
 
 
@@ -752,7 +754,7 @@ def test_read_limited_reads_what_a_file_grew_by_after_its_size_was_taken(
         return result
 
     monkeypatch.setattr(os, "fstat", grow_then_fstat)
-    assert files.read_limited(path, 150_000) == b"x" * 10 + b"y" * 149_991
+    assert read.read_limited(path, 150_000) == b"x" * 10 + b"y" * 149_991
 
 
 # --- The run's own files: configuration and cache ---------------------------------------

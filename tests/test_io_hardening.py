@@ -270,7 +270,8 @@ def test_baseline_over_the_size_cap_is_not_read(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from persona_lint import baseline
-    from persona_lint.run import RunOptions, run
+    from persona_lint.cli.check import execute
+    from persona_lint.engine.run import RunOptions
 
     write(tmp_path / PATH, BROKEN)
     entries = [{"path": PATH, "code": "PL304", "fingerprint": f"{n:020d}"} for n in range(30)]
@@ -281,7 +282,7 @@ def test_baseline_over_the_size_cap_is_not_read(
     options = RunOptions(
         paths=(Path(PATH),), cache_dir=None, isolated=True, baseline=Path("baseline.json")
     )
-    assert run(options, out, err) == 2
+    assert execute(options, out, err) == 2
     assert err.getvalue() == (
         "persona-lint: error: baseline.json: cannot read the baseline: larger than 1,000 bytes\n"
     )

@@ -1,15 +1,17 @@
-"""Tests for persona_lint.metrics: the corpus table, exact structures, problems, properties."""
+"""Tests for the metric grammar (persona_lint.metrics): the corpus table, exact structures, problems, properties."""
 
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import json
 import re
 from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import given, settings
+from conftest import CANONICAL, lint, triples
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from persona_lint import metrics
@@ -24,6 +26,7 @@ from persona_lint.metrics import (
     normalise,
     parse_metric,
 )
+from persona_lint.metrics.parse import parse_text
 
 HERE = Path(__file__).parent
 TABLE_PATH = HERE / "data" / "corpus_metrics.json"
@@ -371,8 +374,8 @@ def test_a_text_is_read_once_in_a_bounded_cache() -> None:
     first = parse_metric(text)
     assert parse_metric(text) is first
     assert parse_metric(normalise(f"  {text}\n")) is first  # the same normalised text
-    assert metrics._parse.cache_info().maxsize is not None
-    metrics._parse.cache_clear()
+    assert parse_text.cache_info().maxsize is not None
+    parse_text.cache_clear()
     again = parse_metric(text)
     assert again == first
     assert again is not first
@@ -381,7 +384,7 @@ def test_a_text_is_read_once_in_a_bounded_cache() -> None:
     assert isinstance(negative, Metric)
     found = check_value(negative)
     assert found is not None
-    metrics._parse.cache_clear()
+    parse_text.cache_clear()
     assert check_value(negative) == found
 
 
@@ -430,6 +433,40 @@ def test_contradicts(a: str, b: str) -> None:
 def test_does_not_contradict(a: str, b: str) -> None:
     assert not contradicts(parsed(a), parsed(b))
     assert not contradicts(parsed(b), parsed(a))
+
+
+# What PL606 reports: every pair of metrics that contradicts() finds.
+METRIC_POOL = [
+    "Error rate < 0.1% for production traffic",
+    "Error rate > 5%",
+    "error  rate > 1%",
+    "Error rate < 2%",
+    "API response time < 200ms",
+    "API response time > 1 s",
+    "Zero high-severity vulnerabilities",
+    "Deployment frequency > 10/day",
+    "Deployment frequency < 7/week",
+]
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.sampled_from(METRIC_POOL), min_size=1, max_size=6))
+@example(["Error rate < 0.1% for production traffic", "Error rate > 5%", "error  rate > 1%"])
+def test_contradictions_are_every_pair_that_contradicts(pool: list[str]) -> None:
+    """PL606 compares only metrics that share a subject: it reports every pair that
+    contradicts() finds among all pairs."""
+    metrics_xml = "\n      ".join(f"<metric>{text}</metric>" for text in pool)
+    start = CANONICAL.index("<success_metrics>") + len("<success_metrics>")
+    end = CANONICAL.index("</success_metrics>")
+    text = CANONICAL[:start] + "\n      " + metrics_xml + "\n    " + CANONICAL[end:]
+    line = CANONICAL[:start].count("\n") + 2  # the first metric's line
+    expected = set()
+    parsed = [parse_metric(metric) for metric in pool]
+    for (i, a), (j, b) in itertools.combinations(enumerate(parsed), 2):
+        if isinstance(a, Metric) and isinstance(b, Metric) and contradicts(a, b):
+            expected |= {line + i, line + j}
+    found = {line for code, line, _ in triples(lint(text).diagnostics) if code == "PL606"}
+    assert found == expected
 
 
 # --------------------------------------------------------------------------- printing

@@ -23,11 +23,11 @@ from conftest import CANONICAL, ROOT, SETTINGS, SHARED, edit, lint
 from lxml import etree
 
 from persona_lint.diagnostics import Diagnostic, Severity
+from persona_lint.engine.lint import check_corpus, lint_source
+from persona_lint.engine.postprocess import MAX_FINDINGS_PER_RULE, cap_findings
+from persona_lint.engine.result import FileResult
 from persona_lint.formatters import FORMAT_NAMES, Report, get_formatter
 from persona_lint.formatters.text import SNIPPET_WIDTH, snippet
-from persona_lint.linter import check_corpus, lint_source
-from persona_lint.postprocess import MAX_FINDINGS_PER_RULE, cap_findings
-from persona_lint.result import FileResult
 
 SARIF_SCHEMA = SHARED / "schemas" / "sarif-schema-2.1.0.json"
 USAGE = "**Usage**: Automatically"

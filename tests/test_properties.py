@@ -20,10 +20,11 @@ from conftest import CANONICAL
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from persona_lint.dialect import parse_block, to_strict_xml
-from persona_lint.linter import lint_source
-from persona_lint.settings import Settings
-from persona_lint.source import SourceProblem, decode
+from persona_lint.config.settings import Settings
+from persona_lint.engine.lint import lint_source
+from persona_lint.source.decode import SourceProblem, decode
+from persona_lint.xml.dialect import to_strict_xml
+from persona_lint.xml.parser import parse_block
 
 LINES = CANONICAL.split("\n")
 MARKUP = [

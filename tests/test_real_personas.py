@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from conftest import CANONICAL, ROOT, SHARED, cli, lint, needs_shared, triples
 
-from persona_lint.settings import DEFAULT_GATE_TOPICS
+from persona_lint.config.settings import DEFAULT_GATE_TOPICS
 
 pytestmark = needs_shared
 CORPUS = SHARED / "corpus"

@@ -22,8 +22,8 @@ from lsp.client import Client, start_client, stop_client
 from lsprotocol import types
 
 from persona_lint.diagnostics import Diagnostic
-from persona_lint.fix import fix_one
-from persona_lint.linter import check_corpus, lint_source
+from persona_lint.engine.lint import check_corpus, lint_source
+from persona_lint.fix.engine import fix_one
 from persona_lint.lsp.edits import (
     Change,
     open_markup,
@@ -31,9 +31,9 @@ from persona_lint.lsp.edits import (
     suppression_fix,
     text_change,
 )
+from persona_lint.lsp.server import MAX_RESOLVER_FOLDERS, create_server
 from persona_lint.rules import get_rule
-from persona_lint.rules.docs import render_rule
-from persona_lint.server import MAX_RESOLVER_FOLDERS, create_server
+from persona_lint.rules.docs import hover_markdown
 
 UTF8 = types.PositionEncodingKind.Utf8
 UTF16 = types.PositionEncodingKind.Utf16
@@ -119,8 +119,8 @@ async def client(tmp_path: Path) -> AsyncIterator[Client]:
 @pytest.mark.asyncio
 @pytest.mark.parametrize(
     ("offered", "negotiated"),
-    [(None, UTF16), ([UTF16], UTF16), ([UTF16, UTF32], UTF32), ([UTF8, UTF16], UTF8)],
-    ids=["default", "utf-16-only", "utf-32-offered", "utf-8-preferred"],
+    [(None, UTF16), ([UTF16], UTF16), ([UTF32, UTF16], UTF32), ([UTF8, UTF16], UTF8)],
+    ids=["default", "utf-16-only", "utf-32-preferred", "utf-8-preferred"],
 )
 async def test_ranges_use_the_negotiated_encoding(
     tmp_path: Path, offered: list[str] | None, negotiated: str
@@ -190,8 +190,7 @@ async def test_hover_shows_the_rule_documentation(client: Client, tmp_path: Path
     rule = get_rule("PL201")
     assert rule is not None
     assert hover.contents.value.startswith("### PL201 (xml-syntax)\n")
-    for line in render_rule(rule).splitlines()[1:]:
-        assert line in hover.contents.value
+    assert hover_markdown(rule) in hover.contents.value
     assert f"({DOCS}#pl201-xml-syntax)" in hover.contents.value
     nothing = await client.text_document_hover_async(
         types.HoverParams(
@@ -695,6 +694,39 @@ async def test_a_toml_error_is_one_diagnostic_in_the_file_and_in_each_persona(
     client.save(persona)
     assert list((await client.next_diagnostics(uri)).diagnostics) == []
     assert [d.code for d in (await client.next_diagnostics(persona)).diagnostics] == ["PL304"]
+
+
+@pytest.mark.slow
+@pytest.mark.asyncio
+async def test_a_pyproject_error_is_a_diagnostic_at_its_line(
+    client: Client, tmp_path: Path
+) -> None:
+    """The error names ``pyproject.toml [tool.persona-lint]:N``: placed by the line the
+    loader gives, not by parsing its message (which missed this form)."""
+    config = tmp_path / "pyproject.toml"
+    text = '[project]\nname = "x"\n\n[tool.persona-lint]\nignor = ["PL304"]\n'
+    config.write_text(text, encoding="utf-8")
+    message = (
+        f"invalid persona-lint configuration: {config} [tool.persona-lint]:5: unknown key "
+        "'ignor'; did you mean 'ignore'?"
+    )
+    uri = client.open(config, text, language="toml")
+    assert list((await client.next_diagnostics(uri)).diagnostics) == [
+        types.Diagnostic(
+            range=types.Range(
+                start=types.Position(line=4, character=0),
+                end=types.Position(line=4, character=17),
+            ),
+            message=message,
+            severity=ERROR,
+            source="persona-lint",
+        )
+    ]
+    persona = client.open(tmp_path / "backend-engineer.md", DEFECTS)
+    found = list((await client.next_diagnostics(persona)).diagnostics)
+    assert [(d.message, d.range.start) for d in found] == [
+        (message, types.Position(line=0, character=0))
+    ]
 
 
 @pytest.mark.slow

@@ -22,9 +22,9 @@ from conftest import CANONICAL, SETTINGS, cli, edit, triples
 from lsp.client import start_client, stop_client
 from lsprotocol import types
 
-from persona_lint.document import parse_document
-from persona_lint.linter import lint_source
-from persona_lint.postprocess import check_corpus
+from persona_lint.document.model import parse_document
+from persona_lint.engine.lint import lint_source
+from persona_lint.engine.postprocess import check_corpus
 
 NOT_A_PERSONA = (
     "not a persona document: no version table, no '# <Name> Persona' title and "
@@ -154,15 +154,15 @@ def test_only_severity_naming_the_code_or_a_suppression_changes_it(tmp_path: Pat
     ("setup", "message"),
     [
         (
-            "import persona_lint.run as run\n"
+            "import persona_lint.cli.report as report\n"
             "def broken(results):\n    raise KeyError('planted')\n"
-            "run.summary = broken",
+            "report.summary = broken",
             "persona-lint: internal error while writing the report: KeyError: 'planted'",
         ),
         (
-            "import persona_lint.run as run\n"
+            "import persona_lint.engine.jobs as jobs\n"
             "def broken(path, limit):\n    raise RuntimeError('planted \\x1b[2J')\n"
-            "run.read_limited = broken",
+            "jobs.read_limited = broken",
             "persona-lint: internal error while linting backend-engineer.md: "
             "RuntimeError: planted \\x1b[2J",
         ),
@@ -211,7 +211,7 @@ def test_a_shared_computation_that_fails_is_one_pl001(monkeypatch: pytest.Monkey
     """A bug in the schema tail check, which every PL2xx rule asks for through the one
     shared XML computation, is one PL001 naming the computation and its first asker."""
     import persona_lint.rules.xml as xml
-    from persona_lint.failures import MAX_MESSAGE
+    from persona_lint.errors import MAX_MESSAGE
 
     start = "tail \x1b]8;;http://x\x07 "  # an OSC 8 link: escaped, never obeyed
 
@@ -229,7 +229,7 @@ def test_a_shared_computation_that_fails_is_one_pl001(monkeypatch: pytest.Monkey
 
 
 def test_document_once_remembers_a_failure() -> None:
-    from persona_lint.document import ComputationFailed
+    from persona_lint.document.model import ComputationFailed, Shared
 
     calls: list[int] = []
 
@@ -237,11 +237,12 @@ def test_document_once_remembers_a_failure() -> None:
         calls.append(1)
         raise ValueError("once")
 
+    question = Shared("key", compute)
     document = parse_document("x.md", "# X Persona\n")
     with pytest.raises(ComputationFailed) as first:
-        document.once("key", compute)
+        document.once(question)
     with pytest.raises(ComputationFailed) as second:
-        document.once("key", compute)
+        document.once(question)
     assert first.value is second.value
     assert isinstance(first.value.cause, ValueError) and first.value.key == "key"
     assert calls == [1]
@@ -384,9 +385,10 @@ def test_the_walk_reports_an_entry_it_cannot_tell(tmp_path: Path) -> None:
 
 
 def test_one_definition_of_a_markdown_file(tmp_path: Path) -> None:
-    from persona_lint import files, server
+    from persona_lint.lsp import server
+    from persona_lint.source import walk
 
-    assert vars(server)["MARKDOWN_SUFFIXES"] is files.MARKDOWN_SUFFIXES  # imported, not copied
+    assert vars(server)["MARKDOWN_SUFFIXES"] is walk.MARKDOWN_SUFFIXES  # imported, not copied
     broken = edit("| 1.0.0   |", "| 1.0     |")
     for name in ("a.md", "b.markdown", "C.MD", "d.txt"):
         write(tmp_path, f"personas/{name}", broken)
@@ -394,7 +396,7 @@ def test_one_definition_of_a_markdown_file(tmp_path: Path) -> None:
     found = sorted({line.split(":")[0] for line in done.stdout.splitlines()[:-1]})
     assert found == ["personas/C.MD", "personas/a.md", "personas/b.markdown"]
     assert done.stdout.splitlines()[-1].startswith("3 files checked:")
-    assert [files.is_markdown(n) for n in ("x.md", "x.MARKDOWN", "x.mdx", "md")] == [
+    assert [walk.is_markdown(n) for n in ("x.md", "x.MARKDOWN", "x.mdx", "md")] == [
         True,
         True,
         False,
@@ -406,12 +408,12 @@ def test_one_definition_of_a_markdown_file(tmp_path: Path) -> None:
 # reads it again and must not skip it in silence.
 CHANGED_BEFORE_THE_FIX = """
 from pathlib import Path
-import persona_lint.run as run
-original = run._edit_files
-def racing(options, results, *rest):
+import persona_lint.engine.edits as edits
+original = edits.edit_files
+def racing(results, **options):
     Path("backend-engineer.md").write_bytes(Path("replacement").read_bytes())
-    return original(options, results, *rest)
-run._edit_files = racing
+    return original(results, **options)
+edits.edit_files = racing
 """
 
 

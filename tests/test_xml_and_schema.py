@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 from conftest import CANONICAL, codes, edit, lint
 
-from persona_lint.dialect import parse_block, to_strict_xml
+from persona_lint.xml.dialect import to_strict_xml
+from persona_lint.xml.parser import parse_block
 
 # (id, edited canonical persona, expected (code, line, column) diagnostics)
 CASES = [
@@ -207,4 +208,62 @@ def test_unclosed_start_tag_is_reported_at_the_tag(broken: str) -> None:
             5,
             "start tag <broken is never closed: '>' is missing before the next '<'",
         )
+    ]
+
+
+# Each kind of schema error xmlschema reports, told apart by the error's validator (the
+# facet, attribute group or content model that failed), not by its English message.
+SCHEMA_MESSAGES = [
+    (
+        "missing-required-attribute",
+        edit('<persona_context active="backend-engineer">', "<persona_context>"),
+        ("PL214", 10, 1, "<persona_context> is missing the attribute active="),
+    ),
+    (
+        "undeclared-attributes",
+        edit("<persona_identity>", '<persona_identity tone="calm" b="x">'),
+        ("PL214", 12, 3, "attribute tone= is not allowed on <persona_identity>"),
+    ),
+    (
+        "enumeration",
+        edit(
+            "<experience_level>Senior</experience_level>",
+            "<experience_level>Guru</experience_level>",
+        ),
+        ("PL216", 15, 5, "<experience_level> is 'Guru'; expected one of Junior, Intermediate"),
+    ),
+    (
+        "text-between-children",
+        edit("<persona_identity>", "<persona_identity>stray text"),
+        ("PL216", 12, 3, "<persona_identity> holds elements, so it cannot also hold text"),
+    ),
+    (
+        "min-length",
+        edit("<gate>Database schema and transaction integrity</gate>", "<gate> </gate>"),
+        ("PL213", 41, 7, "<gate> is empty"),
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [case[1:] for case in SCHEMA_MESSAGES],
+    ids=[case[0] for case in SCHEMA_MESSAGES],
+)
+def test_schema_errors_in_a_persona_authors_words(
+    text: str, expected: tuple[str, int, int, str]
+) -> None:
+    code, line, column, message = expected
+    found = [((d.code, d.line, d.column), d.message) for d in lint(text).diagnostics]
+    assert any(
+        place == (code, line, column) and said.startswith(message) for place, said in found
+    ), found
+
+
+def test_every_undeclared_attribute_is_named_once() -> None:
+    text = edit("<persona_identity>", '<persona_identity tone="calm" b="x">')
+    messages = [d.message for d in lint(text).diagnostics if d.code == "PL214"]
+    assert messages == [
+        "attribute tone= is not allowed on <persona_identity>",
+        "attribute b= is not allowed on <persona_identity>",
     ]

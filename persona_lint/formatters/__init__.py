@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, NamedTuple, TextIO
 if TYPE_CHECKING:
     # Only for annotations: the CLI imports FORMAT_NAMES, which must stay cheap.
     from persona_lint.diagnostics import Diagnostic
-    from persona_lint.result import FileResult
+    from persona_lint.engine.result import FileResult
 
 
 class Report(NamedTuple):
@@ -31,18 +31,22 @@ class Report(NamedTuple):
 
     @property
     def files_checked(self) -> int:
+        """The number of files linted (not skipped)."""
         return sum(1 for r in self.results if not r.skipped)
 
     @property
     def files_skipped(self) -> int:
+        """The number of files a folder walk skipped (not Markdown personas)."""
         return sum(1 for r in self.results if r.skipped)
 
     @property
     def errors(self) -> int:
+        """The number of error diagnostics."""
         return sum(1 for r in self.results for d in r.diagnostics if d.is_error)
 
     @property
     def warnings(self) -> int:
+        """The number of warning diagnostics."""
         return sum(1 for r in self.results for d in r.diagnostics if not d.is_error)
 
 
@@ -99,7 +103,7 @@ def write_report(
         return
     if report.color:
         report = report._replace(color=False)
-    from persona_lint.atomic import open_output
+    from persona_lint.source.write import open_output
 
     streams = (stdout,) if stderr is None else (stdout, stderr)
     with open_output(Path(destination), streams) as handle:

@@ -1,5 +1,8 @@
-"""What several machine formats share: paths as URIs, rule lookup, source lines, the
-JSON shape of a diagnostic and the stable fingerprint of a finding."""
+"""What several machine formats share.
+
+Paths as URIs, rule lookup, source lines, the JSON shape of a diagnostic and the stable
+fingerprint of a finding.
+"""
 
 from __future__ import annotations
 
@@ -34,8 +37,11 @@ def posix_path(path: str) -> str:
 
 
 def artifact_uri(path: str) -> str:
-    """A URI for ``path``: a relative reference for a relative path (resolved by SARIF
-    consumers against the checkout), a ``file://`` URI for an absolute one."""
+    """Return a URI for ``path``.
+
+    A relative reference for a relative path (resolved by SARIF consumers against the
+    checkout), a ``file://`` URI for an absolute one.
+    """
     # ``quote`` keeps only unreserved characters and "/": a ":" in the first segment
     # would otherwise read as a URI scheme, a "%" or "#" as an escape or a fragment. It
     # quotes the name's bytes (os.fsencode), so a name that is not UTF-8 stays exact.
@@ -47,11 +53,13 @@ def artifact_uri(path: str) -> str:
 
 
 def rule_name(code: str) -> str | None:
+    """Return the name of the rule ``code`` (None for a code no rule has)."""
     rule = get_rule(code)
     return rule.name if rule is not None else None
 
 
 def rule_uri(code: str) -> str | None:
+    """Return the address of the rule's documentation (None for a code no rule has)."""
     rule = get_rule(code)
     return rule.help_uri if rule is not None else None
 
@@ -62,6 +70,7 @@ def source_lines(report: Report) -> dict[str, tuple[str, ...]]:
 
 
 def source_line(lines: tuple[str, ...] | None, number: int) -> str | None:
+    """Return the 1-based line ``number`` of ``lines`` (None when there is no such line)."""
     if lines is None or not 1 <= number <= len(lines):
         return None
     return lines[number - 1]
@@ -93,6 +102,7 @@ def to_json(value: object) -> JsonValue:
 
 
 def data_object(data: tuple[tuple[str, object], ...]) -> dict[str, JsonValue]:
+    """Return a diagnostic's data (key, value pairs) as a JSON object."""
     return {str(key): to_json(value) for key, value in data}
 
 

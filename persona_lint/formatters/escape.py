@@ -1,14 +1,14 @@
-"""What a hostile file name or message must not smuggle into a report.
+r"""What a hostile file name or message must not smuggle into a report.
 
 A pull request chooses its file names, and git stores any bytes in them: ESC, newlines,
 bytes that are not UTF-8 (Python keeps them as lone surrogates, ``os.fsdecode``), names
 such as ``::stop-commands::x.md``. Every format writes them escaped:
 
 - machine formats (``json``, ``json-lines``, ``gitlab``, ``sarif`` messages) write each
-  byte that is not UTF-8 as the four characters ``\\xNN``: a lone surrogate is not valid
+  byte that is not UTF-8 as the four characters ``\xNN``: a lone surrogate is not valid
   JSON for strict parsers, nor encodable in UTF-8;
 - human formats (``full``, ``concise``, ``github``, ``junit``) also write control
-  characters (C0, DEL, C1) and the bidirectional overrides as ``\\xNN`` / ``\\uNNNN``, so
+  characters (C0, DEL, C1) and the bidirectional overrides as ``\xNN`` / ``\uNNNN``, so
   nothing moves the cursor, opens an OSC-8 link or starts a workflow command;
 - in a path (where the name must stay lossless) a backslash is doubled too on systems where
   it is an ordinary character of names, so no two names are written alike.
@@ -46,25 +46,32 @@ def _escape(match: re.Match[str]) -> str:
 
 
 def json_text(text: str) -> str:
-    """``text`` with every byte that was not UTF-8 (a lone surrogate) as ``\\xNN``."""
+    r"""Return ``text`` with every byte that was not UTF-8 (a lone surrogate) as ``\xNN``."""
     return _UNENCODABLE.sub(_escape, text)
 
 
 def json_path(path: str) -> str:
-    """A path as the machine formats write it: :func:`json_text`, and on POSIX a
-    backslash doubled, so the escape is lossless."""
+    """Return a path as the machine formats write it.
+
+    As :func:`json_text`, and on POSIX a backslash doubled, so the escape is lossless.
+    """
     return _UNENCODABLE_PATH.sub(_escape, path)
 
 
 def human_text(text: str) -> str:
-    """``text`` safe for a terminal or a CI log: no control character, no bidirectional
-    override, no lone surrogate."""
+    """Return ``text`` safe for a terminal or a CI log.
+
+    No control character, no bidirectional override, no lone surrogate.
+    """
     return _UNSAFE.sub(_escape, text)
 
 
 def human_path(path: str, *, starts_line: bool = True) -> str:
-    """A path as the human formats write it: :func:`human_text` losslessly (backslashes
-    doubled on POSIX), and when it ``starts_line``, ``./`` before a name starting with
-    ``::``, which at the start of a line of a GitHub Actions log is a workflow command."""
+    """Return a path as the human formats write it.
+
+    As :func:`human_text`, losslessly (backslashes doubled on POSIX), and when it
+    ``starts_line``, ``./`` before a name starting with ``::``, which at the start of a
+    line of a GitHub Actions log is a workflow command.
+    """
     path = _UNSAFE_PATH.sub(_escape, path)
     return "./" + path if starts_line and path.startswith("::") else path

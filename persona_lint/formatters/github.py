@@ -1,12 +1,13 @@
-"""``github``: GitHub Actions workflow commands, which the runner turns into annotations
-on the pull request's changed lines::
+r"""``github``: GitHub Actions workflow commands.
+
+The runner turns them into annotations on the pull request's changed lines::
 
     ::error file=PATH,line=L,col=C,endLine=L2,endColumn=C2,title=CODE (name)::MESSAGE
 
 ``::warning`` for warnings; ``endLine`` only when the diagnostic has a range, and
 ``endColumn`` only when that range ends on its first line, as GitHub requires
 (``endColumn`` is exclusive, as everywhere in persona-lint). Values are escaped as the
-runner unescapes them: ``%`` ``\\r`` ``\\n`` everywhere, and ``:`` ``,`` in properties.
+runner unescapes them: ``%`` ``\r`` ``\n`` everywhere, and ``:`` ``,`` in properties.
 """
 
 from __future__ import annotations
@@ -20,12 +21,16 @@ from persona_lint.formatters.escape import human_path, human_text
 
 
 def escape_data(text: str) -> str:
-    """``%``, CR and LF as the runner unescapes them; every other control character
-    (ESC...) as visible ``\\xNN`` text, since the runner has no escape for them."""
+    r"""Return a workflow command's message, escaped.
+
+    ``%``, CR and LF as the runner unescapes them; every other control character (ESC...)
+    as visible ``\xNN`` text, since the runner has no escape for them.
+    """
     return human_text(text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A"))
 
 
 def escape_property(text: str) -> str:
+    """Return a workflow command's property value, escaped (``:`` and ``,`` too)."""
     return escape_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
@@ -51,5 +56,6 @@ def command(diagnostic: Diagnostic) -> str:
 
 
 def github(report: Report, out: TextIO) -> None:
+    """Write one workflow command per diagnostic."""
     for diagnostic in report.diagnostics:
         out.write(command(diagnostic) + "\n")

@@ -1,5 +1,6 @@
-"""``gitlab``: a GitLab Code Quality report (a subset of the Code Climate issue format),
-shown in merge requests when a job publishes it as ``artifacts:reports:codequality``.
+"""``gitlab``: a GitLab Code Quality report (a subset of the Code Climate issue format).
+
+GitLab shows it in merge requests when a job publishes it as ``artifacts:reports:codequality``.
 
 A JSON array with one issue per diagnostic: ``description``, ``check_name`` (the code),
 ``fingerprint``, ``severity`` (error: ``major``, warning: ``minor``) and ``location``:
@@ -58,4 +59,5 @@ def _place(diagnostic: Diagnostic) -> dict[str, object]:
 
 
 def gitlab(report: Report, out: TextIO) -> None:
+    """Write the Code Quality report of a run."""
     out.write(json.dumps(code_quality(report), indent=2, allow_nan=False) + "\n")

@@ -1,9 +1,11 @@
-"""``json``: the whole run as one document, described by ``schemas/report.schema.json``;
-``json-lines``: one diagnostic object per line, the same object as in ``json``.
+r"""``json``: the whole run as one document; ``json-lines``: one diagnostic per line.
+
+``json`` is described by ``schemas/report.schema.json``; each line of ``json-lines`` is the
+same diagnostic object as in ``json``.
 
 The document's ``version`` changes only when a field is removed, renamed or changes
 meaning; fields may be added without a version change (and to the schema with them).
-Output is ASCII (other characters as ``\\u`` escapes), so it is valid whatever the
+Output is ASCII (other characters as ``\u`` escapes), so it is valid whatever the
 encoding of the stream it is written to.
 """
 
@@ -46,9 +48,11 @@ def report_json(report: Report) -> dict[str, object]:
 
 
 def json_report(report: Report, out: TextIO) -> None:
+    """Write the run as one JSON document."""
     out.write(json.dumps(report_json(report), indent=2, allow_nan=False) + "\n")
 
 
 def json_lines(report: Report, out: TextIO) -> None:
+    """Write one JSON diagnostic object per line."""
     for diagnostic in report.diagnostics:
         out.write(json.dumps(diagnostic_json(diagnostic), allow_nan=False) + "\n")

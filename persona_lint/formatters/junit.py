@@ -1,5 +1,6 @@
-"""``junit``: JUnit XML, the test report format Jenkins, GitLab, Azure Pipelines and most
-CI servers show.
+"""``junit``: JUnit XML.
+
+The test report format Jenkins, GitLab, Azure Pipelines and most CI servers show.
 
 ``<testsuites>`` holds one ``<testsuite name="persona-lint">`` with one ``<testcase>`` per
 linted file (``classname="persona-lint"``, ``name`` = the path); files skipped by a
@@ -75,6 +76,7 @@ def junit_tree(report: Report) -> ET.Element:
 
 
 def junit(report: Report, out: TextIO) -> None:
+    """Write the JUnit XML report of a run."""
     tree = junit_tree(report)
     ET.indent(tree)
     body = ET.tostring(tree, encoding="us-ascii", xml_declaration=False).decode("ascii")

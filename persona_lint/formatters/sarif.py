@@ -31,6 +31,7 @@ from persona_lint.formatters.common import (
 )
 from persona_lint.formatters.escape import json_text
 from persona_lint.rules import Rule, all_rules
+from persona_lint.rules.docs import help_markdown, help_text
 
 SARIF_VERSION = "2.1.0"
 SARIF_SCHEMA = (
@@ -42,22 +43,24 @@ FINGERPRINT_KEY = "personaLint/v1"
 _ASTRAL = re.compile("[\U00010000-\U0010ffff]")
 
 
-def utf16_column(line: str | None, column: int) -> int:
-    """The 1-based UTF-16 column of 1-based code-point ``column`` in ``line``."""
-    if line is None:
-        return column
-    return column + sum(1 for char in line[: column - 1] if ord(char) > 0xFFFF)
+class Utf16Columns:
+    """The UTF-16 column (SARIF's) of a code point column (persona-lint's), in many lines.
 
-
-class _Utf16Columns:
-    """:func:`utf16_column` for many columns of the same lines: the characters outside
-    the Basic Multilingual Plane of each line are found once, then counted by bisection."""
+    A character outside the Basic Multilingual Plane (most emoji) is two UTF-16 code units.
+    The characters outside it are found once per line, then counted by bisection: many
+    diagnostics on one long line cost one scan of it.
+    """
 
     def __init__(self, lines: dict[str, tuple[str, ...]]) -> None:
+        """Convert columns in these lines, by path."""
         self._lines = lines
         self._astral: dict[tuple[str, int], list[int]] = {}
 
     def __call__(self, path: str, number: int, column: int) -> int:
+        """Return the UTF-16 column of ``column`` in line ``number`` of ``path``.
+
+        Both columns are 1-based; where the line is unknown, the column is unchanged.
+        """
         place = (path, number)
         astral = self._astral.get(place)
         if astral is None:
@@ -74,7 +77,7 @@ def _rule(rule: Rule) -> dict[str, object]:
         "name": rule.name,
         "shortDescription": {"text": rule.summary},
         "fullDescription": {"text": doc},
-        "help": {"text": doc, "markdown": doc},
+        "help": {"text": help_text(rule), "markdown": help_markdown(rule)},
         "helpUri": rule.help_uri,
         "defaultConfiguration": {"level": str(rule.severity)}
         if rule.default_enabled
@@ -83,7 +86,7 @@ def _rule(rule: Rule) -> dict[str, object]:
     }
 
 
-def _region(diagnostic: Diagnostic, columns: _Utf16Columns) -> dict[str, int]:
+def _region(diagnostic: Diagnostic, columns: Utf16Columns) -> dict[str, int]:
     path = diagnostic.path
     region = {
         "startLine": diagnostic.line,
@@ -102,7 +105,7 @@ def sarif_log(report: Report) -> dict[str, object]:
     """The SARIF log of a run, as Python data."""
     rules = list(all_rules())
     index = {rule.code: number for number, rule in enumerate(rules)}
-    columns = _Utf16Columns(source_lines(report))
+    columns = Utf16Columns(source_lines(report))
     results = []
     for diagnostic, fingerprint in fingerprints(report):
         result: dict[str, object] = {"ruleId": diagnostic.code}
@@ -142,4 +145,5 @@ def sarif_log(report: Report) -> dict[str, object]:
 
 
 def sarif(report: Report, out: TextIO) -> None:
+    """Write the SARIF log of a run."""
     out.write(json.dumps(sarif_log(report), indent=2, allow_nan=False) + "\n")

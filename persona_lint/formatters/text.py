@@ -1,6 +1,8 @@
-"""Human formats: ``concise`` (one line per diagnostic, the compiler convention that
-editors' problem matchers and Vim's errorformat read) and ``full`` (each diagnostic with
-the offending line and a caret under the column, like ruff).
+"""Human formats: ``concise`` and ``full``.
+
+``concise`` writes one line per diagnostic, the compiler convention that editors' problem
+matchers and Vim's errorformat read; ``full`` each diagnostic with the offending line and a
+caret under the column, like ruff.
 
 Columns count code points, but a terminal draws East Asian wide characters (CJK, most
 emoji) two cells wide, combining marks in no cell and a tab up to the next tab stop. The
@@ -52,7 +54,7 @@ def _severity(diagnostic: Diagnostic, color: bool) -> str:
 
 
 def concise_line(diagnostic: Diagnostic, color: bool = False) -> str:
-    """``path:line:col: severity: message [CODE]``"""
+    """Return a diagnostic as ``path:line:col: severity: message [CODE]``."""
     place = f"{human_path(diagnostic.path)}:{diagnostic.line}:{diagnostic.column}:"
     return (
         f"{_paint(place, _BOLD, color)} {_severity(diagnostic, color)}: "
@@ -61,6 +63,7 @@ def concise_line(diagnostic: Diagnostic, color: bool = False) -> str:
 
 
 def concise(report: Report, out: TextIO) -> None:
+    """Write one line per diagnostic."""
     for diagnostic in report.diagnostics:
         out.write(concise_line(diagnostic, report.color) + "\n")
 
@@ -128,8 +131,10 @@ def caret_span(line: str, diagnostic: Diagnostic) -> tuple[str, int, int]:
 
 
 def snippet(line: str, diagnostic: Diagnostic) -> tuple[str, int, int]:
-    """:func:`caret_span` of at most :data:`SNIPPET_WIDTH` characters of ``line`` around
-    the diagnostic's column, with ``…`` where the line was cut."""
+    """Return :func:`caret_span` of a window of ``line`` around the diagnostic's column.
+
+    At most :data:`SNIPPET_WIDTH` characters, with ``…`` where the line was cut.
+    """
     if len(line) <= SNIPPET_WIDTH:
         return caret_span(line, diagnostic)
     first = min(max(diagnostic.column, 1) - 1, len(line))
@@ -148,6 +153,7 @@ def snippet(line: str, diagnostic: Diagnostic) -> tuple[str, int, int]:
 
 
 def full(report: Report, out: TextIO) -> None:
+    """Write each diagnostic with its line and a caret under its column."""
     color = report.color
     lines_by_path = {r.path: r.lines for r in report.results if r.lines}
     for diagnostic in report.diagnostics:

@@ -1,5 +1,6 @@
-"""Which open documents hold which active slug: what keeps the server's cross-file check
-(PL801, duplicate slugs) incremental.
+"""Which open documents hold which active slug.
+
+What keeps the server's cross-file check (PL801, duplicate slugs) incremental.
 
 Linting all open documents together on every open or edit costs their number each time:
 2,000 open personas took 161 s to open. The index answers the two questions an edit asks
@@ -18,9 +19,11 @@ class SlugIndex:
     """slug key -> the open documents (URIs) holding it, in the order they took it."""
 
     def __init__(self) -> None:
+        """Start with no slug held."""
         self._holders: dict[SlugKey, dict[str, None]] = {}
 
     def __len__(self) -> int:
+        """Return how many slugs are held."""
         return len(self._holders)
 
     def holders(self, key: SlugKey | None) -> list[str]:
@@ -28,8 +31,11 @@ class SlugIndex:
         return list(self._holders.get(key, ())) if key is not None else []
 
     def move(self, uri: str, old: SlugKey | None, new: SlugKey | None) -> set[str]:
-        """Record that ``uri`` holds ``new`` (None: no slug, or closed) instead of ``old``;
-        the other documents whose PL801 findings this may change."""
+        """Record that ``uri`` holds ``new`` instead of ``old``.
+
+        None is no slug (or a closed document). Returns the other documents whose PL801
+        findings this may change.
+        """
         if old == new:
             return set()
         touched: set[str] = set()

@@ -1,5 +1,7 @@
-"""The language server's side of JSON-RPC: what pygls does, with a bounded reader and an
-error response for every request the server cannot serve.
+"""The language server's side of JSON-RPC: pygls', bounded and answering every request.
+
+What pygls does, with a bounded reader and an error response for every request the server
+cannot serve.
 
 pygls reads a header line with ``readline()`` (no limit) and then exactly the
 ``Content-Length`` it announced: ``Content-Length: 99999999999999`` asks for 100 TB and
@@ -21,6 +23,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
+import threading
 from collections.abc import Awaitable, Callable, Generator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -33,6 +36,8 @@ from pygls.exceptions import (
     JsonRpcInvalidRequest,
     JsonRpcServerNotInitialized,
 )
+from pygls.io_ import StdoutWriter, run_async
+from pygls.lsp.server import LanguageServer
 from pygls.protocol import LanguageServerProtocol, lsp_method
 
 logger = logging.getLogger(__name__)
@@ -47,7 +52,6 @@ _PYGLS_CONTENT_LENGTH = re.compile(rb"Content-Length: (\d+)\r\n")
 _CONTENT_LENGTH = re.compile(rb"content-length\s*:", re.IGNORECASE)
 # What a refused header becomes: a header pygls does not know, and so ignores.
 _IGNORED_HEADER = b"X-Refused-Content-Length: \r\n"
-_UTF32 = types.PositionEncodingKind.Utf32
 
 
 def refused_header(line: bytes) -> str | None:
@@ -64,23 +68,30 @@ def refused_header(line: bytes) -> str | None:
 
 
 class BoundedReader:
-    """Standard input for pygls' message loop, read in a thread like pygls does, in
-    bounded pieces. ``refused`` is called (on the event loop) with a short reason for each
-    header line refused."""
+    """Standard input for pygls' message loop, read in bounded pieces.
+
+    Read in a thread, like pygls does. ``refused`` is called (on the event loop) with a short reason
+    for each header line refused.
+    """
 
     def __init__(
         self, stdin: BinaryIO, executor: ThreadPoolExecutor, refused: Callable[[str], None]
     ) -> None:
+        """Read ``stdin`` in ``executor``; tell ``refused`` of each header line refused."""
         self.stdin = stdin
         self.executor = executor
         self.refused = refused
         self.loop = asyncio.get_running_loop()
 
     def readline(self) -> Awaitable[bytes]:
+        """Read one header line, at most :data:`MAX_HEADER_LINE` bytes of it."""
         return self.loop.run_in_executor(self.executor, self._readline)
 
     def readexactly(self, n: int) -> Awaitable[bytes]:
-        # n is at most MAX_MESSAGE_BYTES: larger lengths never reach pygls.
+        """Read a message body of ``n`` bytes.
+
+        ``n`` is at most :data:`MAX_MESSAGE_BYTES`: larger lengths never reach pygls.
+        """
         return self.loop.run_in_executor(self.executor, self.stdin.read, n)
 
     def _readline(self) -> bytes:
@@ -94,8 +105,11 @@ class BoundedReader:
 
 @dataclass(frozen=True)
 class Refused:
-    """A message the server does not serve: answered with ``error`` when it is a request
-    (it has an ``id``), dropped when it is a notification."""
+    """A message the server does not serve.
+
+    Answered with ``error`` when it is a request (it has an ``id``), dropped when it is a
+    notification.
+    """
 
     id: int | str | None
     method: str
@@ -103,12 +117,12 @@ class Refused:
 
 
 class PersonaProtocol(LanguageServerProtocol):
-    """pygls' protocol, answering every request it cannot serve, and preferring UTF-32
-    positions (our columns count code points)."""
+    """pygls' protocol, answering every request it cannot serve."""
 
     initialize_received = False
 
     def structure_message(self, data: dict[str, Any]) -> Any:
+        """Return pygls' message, or a :class:`Refused` one when its parameters are invalid."""
         try:
             return super().structure_message(data)
         except JsonRpcException:  # pygls: the message does not fit the protocol's types
@@ -122,6 +136,7 @@ class PersonaProtocol(LanguageServerProtocol):
             return Refused(message_id, method, error)
 
     def handle_message(self, message: Any) -> None:
+        """Handle a message as pygls does, unless it is refused: then answer the error."""
         refusal = message if isinstance(message, Refused) else self._refusal(message)
         if refusal is None:
             super().handle_message(message)
@@ -151,16 +166,35 @@ class PersonaProtocol(LanguageServerProtocol):
     def lsp_initialize(
         self, params: types.InitializeParams
     ) -> Generator[Any, Any, types.InitializeResult]:
+        """Note that ``initialize`` came, then answer it as pygls does.
+
+        Requests before it are refused. The position encoding is pygls' choice: the first
+        the client offers that it knows.
+        """
         self.initialize_received = True
-        # pygls takes the client's first supported encoding; ours is UTF-32 when offered.
-        general = params.capabilities.general
-        if (
-            general is not None
-            and general.position_encodings
-            and _UTF32 in general.position_encodings
-        ):
-            general.position_encodings = [
-                _UTF32,
-                *(e for e in general.position_encodings if e != _UTF32),
-            ]
         return (yield from super().lsp_initialize(params))
+
+
+def serve_stdio(
+    server: LanguageServer, stdin: BinaryIO, stdout: BinaryIO, refused: Callable[[str], None]
+) -> None:
+    """Run pygls' stdio loop for ``server`` with :class:`BoundedReader` as its reader.
+
+    ``refused`` is told of each header line refused. Returns when the client exits or the
+    connection is lost.
+    """
+    server._stop_event = stop = threading.Event()
+    server.protocol.set_writer(StdoutWriter(stdout))
+
+    async def serve() -> None:
+        reader = BoundedReader(stdin, server.thread_pool, refused)
+        await run_async(stop, reader, server.protocol, logger, server.report_server_error)
+
+    try:
+        asyncio.run(serve())
+    except BrokenPipeError:
+        logger.error("the connection to the client is lost; shutting down")
+    except (KeyboardInterrupt, SystemExit):
+        pass
+    finally:
+        server.shutdown()  # type: ignore[no-untyped-call]

@@ -1,14 +1,16 @@
-"""PL0xx (files) and PL1xx (document structure): is this a readable persona document with
-all its parts?"""
+"""PL0xx (files) and PL1xx (document structure) rules.
+
+They answer one question: is this a readable persona document with all its parts?
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
 from persona_lint.diagnostics import Diagnostic, Severity
-from persona_lint.document import Document, XmlBlock
+from persona_lint.document.model import Document, XmlBlock
 from persona_lint.rules.context import RuleContext
-from persona_lint.rules.registry import Edit, finding, rule
+from persona_lint.rules.registry import finding, rule
 
 E, W = Severity.ERROR, Severity.WARNING
 
@@ -21,64 +23,137 @@ E, W = Severity.ERROR, Severity.WARNING
 def internal_error(document: Document, context: RuleContext) -> Iterator[Diagnostic]:
     """A rule raised an exception on this file.
 
-    Why: a bug in one rule must not hide every other diagnostic, nor the other files of the
-    run. The failing rule is named with the exception and its message (escaped, at most 200
-    characters: it may quote the file); a computation several rules share is reported once.
-    PL001 is reported whatever the selection: a file with a bug is a file not checked.
-    Please report it with the file (or a reduced copy).
+    ## What it does
+    Reports a bug in persona-lint itself: a rule raised an exception while checking this file.
+    The diagnostic names the failing rule, the exception and its message (escaped, at most 200
+    characters, because it may quote the file). A computation several rules share is reported
+    once. PL001 is reported whatever the selection: a file with a bug is a file not checked.
+
+    ## Why is this bad?
+    A bug in one rule must not hide every other diagnostic, nor the other files of the run,
+    and it must not pass silently either: the rule that failed did not check the persona, so
+    the AI tool may be loading a persona nobody checked.
+
+    ## Example
+    ```text
+    a.md:1:1: error: internal error in rule PL404 (active-slug-mismatch): KeyError: 'x' [PL001]
+    ```
+
+    ## Use instead
+    Please report it with the file (or a reduced copy that still fails). There is nothing to
+    change in the persona.
     """
     return iter(())
 
 
 @rule("PL002", "encoding", E, "the file is not UTF-8 text")
 def encoding(document: Document, context: RuleContext) -> Iterator[Diagnostic]:
-    """The file's bytes are not UTF-8 text: invalid UTF-8, a NUL byte, UTF-16 or UTF-32
-    (with or without a byte order mark), a control character (C0 other than tab and line
-    breaks, DEL, C1: they could drive the terminal through a quoted message), or a binary
-    file (an image renamed ``.md``). Reported at the first offending character; nothing of
-    the file is echoed.
+    """The file's bytes are not UTF-8 text.
 
-    Why: persona documents are read by tools and models as UTF-8 text.
+    ## What it does
+    Checks that the file is UTF-8 text. It reports invalid UTF-8, a NUL byte, UTF-16 or
+    UTF-32 (with or without a byte order mark), a control character (C0 other than tab and
+    line breaks, DEL, C1: they could drive the terminal through a quoted message), or a binary
+    file (an image renamed `.md`). The diagnostic points at the first offending character;
+    nothing of the file is echoed. A UTF-8 byte order mark is accepted and ignored.
 
-    Fails: a file saved as UTF-16, or one holding a ``0xff`` byte.
+    ## Why is this bad?
+    Persona documents are read by tools and models as UTF-8 text: a file in another encoding
+    is garbled or rejected when the AI tool loads it, and none of the other rules can check it.
 
-    Passes: the same text saved as UTF-8 (a byte order mark is accepted and ignored).
+    ## Example
+    A persona saved as UTF-16, or one holding a `0xff` byte:
+    ```text
+    | version | last_updated | status |   (saved as UTF-16 LE with a byte order mark)
+    ```
+
+    ## Use instead
+    The same text saved as UTF-8:
+    ```text
+    | version | last_updated | status |   (saved as UTF-8)
+    ```
     """
     return iter(())
 
 
 @rule("PL003", "file-too-large", E, "the file is larger than max-file-size")
 def file_too_large(document: Document, context: RuleContext) -> Iterator[Diagnostic]:
-    """The file is larger than the ``max-file-size`` setting (1 MiB by default), so it is
-    not parsed at all.
+    """The file is larger than the `max-file-size` setting, so it is not parsed at all.
 
-    Why: a persona is a few kilobytes; a huge file is a mistake or an attack, and parsing it
-    would slow every run.
+    ## What it does
+    Checks the file's size against the `max-file-size` setting (1 MiB by default). A larger
+    file is reported and not parsed.
+
+    ## Why is this bad?
+    A persona is a few kilobytes. A huge file is a mistake (a log or a data dump saved as
+    `.md`) or an attack, parsing it would slow every run, and an AI tool that loads it as a
+    persona would fill its context with it.
+
+    ## Example
+    ```text
+    personas/backend-engineer.md   3.2 MiB (a pasted log after the Usage line)
+    ```
+
+    ## Use instead
+    ```text
+    personas/backend-engineer.md   9 KiB
+    ```
+    Or raise `max-file-size` in the configuration if the file really is a persona.
     """
     return iter(())
 
 
 @rule("PL004", "unreadable-file", E, "the file could not be read")
 def unreadable_file(document: Document, context: RuleContext) -> Iterator[Diagnostic]:
-    """The file could not be read: permission denied, it vanished during the run, it is a
-    named pipe or a device (never opened), a symbolic link (to a file or a folder) pointing
-    outside the linted tree (never followed), a link loop, or a folder that cannot be
-    listed.
+    """The file could not be read.
 
-    Why: a file that is silently skipped is a file that is never checked.
+    ## What it does
+    Reports a file that could not be read: permission denied, it vanished during the run, it
+    is a named pipe or a device (never opened), a symbolic link (to a file or a folder)
+    pointing outside the linted tree (never followed), a link loop, or a folder that cannot
+    be listed.
+
+    ## Why is this bad?
+    A file that is silently skipped is a file that is never checked, yet the AI tool may still
+    load it as a persona.
+
+    ## Example
+    ```text
+    personas/backend-engineer.md -> /home/me/drafts/backend.md   (a link out of the tree)
+    ```
+
+    ## Use instead
+    ```text
+    personas/backend-engineer.md   (a regular, readable file inside the tree)
+    ```
     """
     return iter(())
 
 
 @rule("PL005", "unused-suppression", W, "an inline suppression suppresses nothing")
 def unused_suppression(document: Document, context: RuleContext) -> Iterator[Diagnostic]:
-    """A ``<!-- persona-lint: disable... -->`` comment that suppresses no diagnostic.
+    """An inline suppression comment suppresses no diagnostic.
 
-    Why: stale suppressions pile up and hide future problems (like ruff's unused noqa).
+    ## What it does
+    Checks every `<!-- persona-lint: disable... -->` comment (`disable-next-line`,
+    `disable-line`, `disable-file`, `disable`) and reports those that suppress no diagnostic.
 
-    Fails: ``<!-- persona-lint: disable-next-line PL305 -->`` above a valid version row.
+    ## Why is this bad?
+    Stale suppressions pile up and hide future problems (like ruff's unused `noqa`): the day
+    the line really breaks, the comment silences the report and the AI tool loads the broken
+    persona.
 
-    Passes: the same comment removed.
+    ## Example
+    A suppression above a version row that is valid:
+    ```markdown
+    <!-- persona-lint: disable-next-line PL305 -->
+    | 1.0.0   | 2025-07-11   | stable |
+    ```
+
+    ## Use instead
+    ```markdown
+    | 1.0.0   | 2025-07-11   | stable |
+    ```
     """
     return iter(())
 
@@ -87,11 +162,23 @@ def unused_suppression(document: Document, context: RuleContext) -> Iterator[Dia
 def unknown_suppression_code(document: Document, context: RuleContext) -> Iterator[Diagnostic]:
     """A suppression comment names a code or rule name that does not exist.
 
-    Why: a typo in a suppression suppresses nothing and misleads the reader.
+    ## What it does
+    Checks that every code in a `<!-- persona-lint: ... -->` comment is a known rule code,
+    prefix or rule name.
 
-    Fails: ``<!-- persona-lint: disable-file PL999 -->``
+    ## Why is this bad?
+    A typo in a suppression suppresses nothing and misleads the reader, who believes the
+    diagnostic is silenced on purpose.
 
-    Passes: ``<!-- persona-lint: disable-file PL407 -->``
+    ## Example
+    ```markdown
+    <!-- persona-lint: disable-file PL999 -->
+    ```
+
+    ## Use instead
+    ```markdown
+    <!-- persona-lint: disable-file PL407 -->
+    ```
     """
     return iter(())
 
@@ -103,11 +190,34 @@ def unknown_suppression_code(document: Document, context: RuleContext) -> Iterat
     "a file named on the command line is not a persona document",
 )
 def not_a_persona(document: Document, context: RuleContext) -> Iterator[Diagnostic]:
-    """A Markdown file given explicitly has none of the persona markers: no version table,
-    no ``# <Name> Persona`` title, no ``<persona_context>`` block.
+    """A Markdown file named on the command line is not a persona document.
 
-    Why: when you name a file, you expect it to be checked; saying nothing would look like a
-    pass. Files found by walking a directory are skipped silently instead (and counted).
+    ## What it does
+    Reports a Markdown file given explicitly that has none of the persona markers: no version
+    table, no `# <Name> Persona` title, no `<persona_context>` block. Files found by walking a
+    directory are skipped silently instead (and counted).
+
+    ## Why is this bad?
+    When you name a file, you expect it to be checked; saying nothing would look like a pass,
+    while the file the AI tool will load is not checked at all.
+
+    ## Example
+    `persona-lint notes.md` where `notes.md` holds:
+    ```markdown
+    # Meeting notes
+
+    - ship the backend persona
+    ```
+
+    ## Use instead
+    Name only persona documents, or a folder (other Markdown files in it are skipped):
+    ```markdown
+    | version | last_updated | status |
+    |---------|--------------|--------|
+    | 1.0.0   | 2025-07-11   | stable |
+
+    # Backend Engineer Persona
+    ```
     """
     return iter(())
 
@@ -117,27 +227,47 @@ def not_a_persona(document: Document, context: RuleContext) -> Iterator[Diagnost
     "missing-persona-context",
     E,
     "no ```xml block with a <persona_context> root",
-    fails=Edit("```xml\n<persona_context", "```\n<persona_context"),
-    passes=Edit("```xml\n<persona_context", "```xml\n<persona_context"),
 )
 def missing_persona_context(document: Document, context: RuleContext) -> Iterator[Diagnostic]:
-    """The document has no fenced ``xml`` block whose root is ``<persona_context>``.
+    """The document has no fenced `xml` block whose root is `<persona_context>`.
 
-    Why: the persona_context tree is the persona; without it there is nothing to apply.
-    A ``<persona_context>`` inside a fence without the ``xml`` info string, or in an
-    indented block, does not count (PL107 points at it).
+    ## What it does
+    Looks for a fenced code block with the `xml` info string whose root element is
+    `<persona_context>`. A `<persona_context>` inside a fence without the `xml` info string,
+    or in an indented block, does not count (PL107 points at it). A document in another
+    layout (PL104), or whose `<persona_context>` block is not well-formed (PL201), is reported
+    by those rules instead.
 
-    Fails: a document whose persona definition is in a plain ````` fence.
+    ## Why is this bad?
+    The `persona_context` tree is the persona: without it an AI tool that loads the file has
+    nothing to apply, and no other rule can check it.
 
-    Passes: the same block opened with ```` ```xml ````.
+    ## Example
+    The persona definition in a plain fence:
+    ````markdown
+    ```
+    <persona_context active="backend-engineer">
+    ```
+    ````
+
+    ## Use instead
+    The same block opened with ```` ```xml ````:
+    ````markdown
+    ```xml
+    <persona_context active="backend-engineer">
+    ```
+    ````
     """
     if _lacks_persona_context(document):
         yield finding("PL101", document, 1, 1, "no ```xml block with a <persona_context> root")
 
 
 def _lacks_persona_context(document: Document) -> bool:
-    """PL101's condition: no persona_context block, and no other layout (PL104) or broken
-    block (PL201) that says why."""
+    """Whether PL101 reports the document.
+
+    True when there is no `persona_context` block, and no other layout (PL104) or broken
+    block (PL201) that says why.
+    """
     if document.persona_context is not None or _legacy_root(document) is not None:
         return False
     if any(block.root_tag == "persona_context" for block in document.xml_blocks):
@@ -153,18 +283,33 @@ def _lacks_persona_context(document: Document) -> bool:
     "missing-behavior-block",
     E,
     "no ```xml block with a <slug_behavior> root",
-    fails=Edit("```xml\n<backend_engineer_behavior>", "```\n<backend_engineer_behavior>"),
-    passes=Edit("```xml\n<backend_engineer_behavior>", "```xml\n<backend_engineer_behavior>"),
 )
 def missing_behavior_block(document: Document, context: RuleContext) -> Iterator[Diagnostic]:
-    """The document has a persona_context block but no ``xml`` block whose root ends in
-    ``_behavior`` (``<backend_engineer_behavior>``).
+    """The document has no fenced `xml` block whose root is `<slug_behavior>`.
 
-    Why: the behaviour block says how the persona acts; a persona without it is half done.
+    ## What it does
+    When the document has a `persona_context` block, looks for a fenced `xml` block whose root
+    element ends in `_behavior` (`<backend_engineer_behavior>`). A block that is not
+    well-formed but names a `_behavior` element is left to PL201.
 
-    Fails: the behaviour block removed, or fenced without ``xml``.
+    ## Why is this bad?
+    The behaviour block says how the persona acts; an AI tool that loads a persona without it
+    gets who the persona is but not what it does: the persona is half done.
 
-    Passes: a ```` ```xml ```` block with root ``<backend_engineer_behavior>``.
+    ## Example
+    The behaviour block fenced without `xml`:
+    ````markdown
+    ```
+    <backend_engineer_behavior>
+    ```
+    ````
+
+    ## Use instead
+    ````markdown
+    ```xml
+    <backend_engineer_behavior>
+    ```
+    ````
     """
     found = document.persona_context
     if found is None or document.behavior is not None:
@@ -188,14 +333,27 @@ def missing_behavior_block(document: Document, context: RuleContext) -> Iterator
     "missing-title",
     E,
     "no '# <Name> Persona' title",
-    fails=Edit("# Backend Engineer Persona", "Backend Engineer Persona"),
-    passes=Edit("# Backend Engineer Persona", "# Backend Engineer Persona"),
 )
 def missing_title(document: Document, context: RuleContext) -> Iterator[Diagnostic]:
     """The document has no level-1 heading.
 
-    Why: the title names the persona for readers and must match ``persona_identity/name``
-    (PL401, PL402 check its form).
+    ## What it does
+    Checks that the document has a level-1 heading (`# ...`), reported just under the version
+    table when there is none.
+
+    ## Why is this bad?
+    The title names the persona for readers and for the tools that list personas; it must
+    match `persona_identity/name` (PL401 and PL402 check its form and its name).
+
+    ## Example
+    ```markdown
+    Backend Engineer Persona
+    ```
+
+    ## Use instead
+    ```markdown
+    # Backend Engineer Persona
+    ```
     """
     if document.title is None:
         line = (document.version_table.line + 3) if document.version_table else 1
@@ -208,22 +366,31 @@ def missing_title(document: Document, context: RuleContext) -> Iterator[Diagnost
     "legacy-layout",
     E,
     "the document uses the old <persona name=...> layout, not <persona_context>",
-    fails=Edit('<persona_context active="backend-engineer">', '<persona name="backend-engineer">'),
-    passes=Edit(
-        '<persona_context active="backend-engineer">', '<persona_context active="backend-engineer">'
-    ),
 )
 def legacy_layout(document: Document, context: RuleContext) -> Iterator[Diagnostic]:
-    """The persona's XML root is not ``<persona_context>`` (for example the older compact
-    layout's ``<persona name="...">``), so the document is not checked any further against
-    the schema.
+    """The persona's XML root is not `<persona_context>`.
 
-    Why: persona-lint checks the ``persona_context`` layout; rather than a cascade of schema
-    errors, one diagnostic says what to migrate.
+    ## What it does
+    Checks the root of the first `xml` block of a document that has no `<persona_context>`
+    block: the older compact layout's `<persona name="...">` (or, in a document with a title,
+    any other root that is not a `_behavior` block) is reported, and the document is not
+    checked any further against the schema.
 
-    Fails: ``<persona name="database-engineer">`` as the first block's root.
+    ## Why is this bad?
+    persona-lint and the tools that load personas read the `persona_context` layout; an older
+    layout is not applied as intended. Rather than a cascade of schema errors, one diagnostic
+    says what to migrate.
 
-    Passes: ``<persona_context active="database-engineer">`` with the canonical sections.
+    ## Example
+    ```xml
+    <persona name="backend-engineer">
+    ```
+
+    ## Use instead
+    The `persona_context` layout with the canonical sections:
+    ```xml
+    <persona_context active="backend-engineer">
+    ```
     """
     root = _legacy_root(document)
     if root is not None:
@@ -256,12 +423,19 @@ OTHER_LAYOUT_CODES = frozenset({"PL101", "PL104", "PL106", "PL107", "PL201", "PL
 
 
 def in_persona_layout(document: Document) -> bool:
-    """Whether the document may be read as a persona document in the persona_context
-    layout: False exactly when PL101 or PL104 reports it."""
+    """Whether the document may be read as a persona in the `persona_context` layout.
+
+    False exactly when PL101 or PL104 reports it.
+    """
     return _legacy_root(document) is None and not _lacks_persona_context(document)
 
 
 def _legacy_root(document: Document) -> tuple[XmlBlock, str] | None:
+    """The first `xml` block and its root tag, when they make the document another layout.
+
+    That is: no `persona_context` block, and a first root that is `<persona>`, or any other
+    root but a `_behavior` one in a document that has a title. None otherwise.
+    """
     if document.persona_context is not None or not document.xml_blocks:
         return None
     first = document.xml_blocks[0]
@@ -278,14 +452,27 @@ def _legacy_root(document: Document) -> tuple[XmlBlock, str] | None:
     "missing-usage",
     E,
     "no '**Usage**:' line",
-    fails=Edit("**Usage**: Automatically", "Usage: Automatically"),
-    passes=Edit("**Usage**: Automatically", "**Usage**: Automatically"),
 )
 def missing_usage(document: Document, context: RuleContext) -> Iterator[Diagnostic]:
-    """The document has no paragraph starting with ``**Usage**:``.
+    """The document has no paragraph starting with `**Usage**:`.
 
-    Why: the Usage line tells people when the persona applies and how to select it with
-    ``--persona slug``.
+    ## What it does
+    When the document has a `persona_context` block, checks that a paragraph starts with
+    `**Usage**:`. It is reported on the last line, where the Usage line belongs.
+
+    ## Why is this bad?
+    The Usage line tells people and tools when the persona applies and how to select it with
+    `--persona slug`; without it nobody knows how to turn the persona on.
+
+    ## Example
+    ```markdown
+    Usage: Automatically applied ..., or explicitly via `--persona backend-engineer`.
+    ```
+
+    ## Use instead
+    ```markdown
+    **Usage**: Automatically applied ..., or explicitly via `--persona backend-engineer`.
+    ```
     """
     if document.usage is None and document.persona_context is not None:
         yield finding(
@@ -299,12 +486,38 @@ def missing_usage(document: Document, context: RuleContext) -> Iterator[Diagnost
 
 @rule("PL106", "unterminated-fence", E, "a code fence is never closed")
 def unterminated_fence(document: Document, context: RuleContext) -> Iterator[Diagnostic]:
-    """A fenced code block has no closing fence, so it silently runs to the end of the file
-    (or of its blockquote) and swallows everything after it.
+    """A fenced code block has no closing fence.
 
-    Why: Markdown renderers do not complain; the persona after the fence simply disappears.
+    ## What it does
+    Reports every fenced code block that is never closed, at its opening fence. Such a block
+    silently runs to the end of the file (or of its blockquote) and swallows everything after
+    it.
 
-    Fails: a ```` ```xml ```` line with no matching ```` ``` ````.
+    ## Why is this bad?
+    Markdown renderers do not complain: the persona after the fence simply disappears, and an
+    AI tool that loads it reads the rest of the document as code.
+
+    ## Example
+    An ```` ```xml ```` line with no matching closing fence:
+    ````markdown
+    ```xml
+    <backend_engineer_behavior>
+      ...
+    </backend_engineer_behavior>
+
+    **Usage**: ...
+    ````
+
+    ## Use instead
+    ````markdown
+    ```xml
+    <backend_engineer_behavior>
+      ...
+    </backend_engineer_behavior>
+    ```
+
+    **Usage**: ...
+    ````
     """
     for block in document.code_blocks:
         if block.fenced and not block.closed:
@@ -319,10 +532,30 @@ def unterminated_fence(document: Document, context: RuleContext) -> Iterator[Dia
 
 @rule("PL107", "hidden-xml", W, "a <persona_context> block that is not a ```xml fence")
 def hidden_xml(document: Document, context: RuleContext) -> Iterator[Diagnostic]:
-    """A ``<persona_context>`` tree sits in a code block that is not a fenced ``xml`` block
-    (an indented block, or a fence without the ``xml`` info string), so it is not checked.
+    """A `<persona_context>` tree sits in a code block that is not a fenced `xml` block.
 
-    Why: tools that load personas look for ```` ```xml ```` fences.
+    ## What it does
+    Reports a code block holding `<persona_context` that is an indented code block, or a
+    fence without the `xml` info string: such a block is not checked.
+
+    ## Why is this bad?
+    Tools that load personas look for ```` ```xml ```` fences: the persona in the hidden block
+    is not loaded, and persona-lint does not check it either.
+
+    ## Example
+    An indented block:
+    ```markdown
+        <persona_context active="backend-engineer">
+        </persona_context>
+    ```
+
+    ## Use instead
+    ````markdown
+    ```xml
+    <persona_context active="backend-engineer">
+    </persona_context>
+    ```
+    ````
     """
     for block in document.code_blocks:
         # The cheap test first: the search would scan every (large) xml block's content.
@@ -339,9 +572,39 @@ def hidden_xml(document: Document, context: RuleContext) -> Iterator[Diagnostic]
 
 @rule("PL108", "duplicate-persona-context", E, "more than one <persona_context> block")
 def duplicate_persona_context(document: Document, context: RuleContext) -> Iterator[Diagnostic]:
-    """The document has two or more ``xml`` blocks with a ``<persona_context>`` root.
+    """The document has two or more `xml` blocks with a `<persona_context>` root.
 
-    Why: a persona is one definition; which of the two applies is anybody's guess.
+    ## What it does
+    Reports every `<persona_context>` block after the first, naming the line of the first.
+
+    ## Why is this bad?
+    A persona is one definition; when a tool loads a file with two, which of them applies is
+    anybody's guess.
+
+    ## Example
+    ````markdown
+    ```xml
+    <persona_context active="backend-engineer">
+    ...
+    </persona_context>
+    ```
+
+    ```xml
+    <persona_context active="backend-engineer">
+    ...
+    </persona_context>
+    ```
+    ````
+
+    ## Use instead
+    One block, merged:
+    ````markdown
+    ```xml
+    <persona_context active="backend-engineer">
+    ...
+    </persona_context>
+    ```
+    ````
     """
     blocks = [b for b in document.xml_blocks if b.root_tag == "persona_context"]
     for block in blocks[1:]:

@@ -13,10 +13,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from operator import attrgetter
 
-from persona_lint.diagnostics import Diagnostic, Severity
-from persona_lint.document import VERSION_COLUMNS, Cell, Document
+from persona_lint.diagnostics import Diagnostic, Fix, LineEdit, Severity, TextEdit
+from persona_lint.document.model import VERSION_COLUMNS, Cell, Document
 from persona_lint.rules.context import RuleContext
-from persona_lint.rules.registry import Edit, finding, rule
+from persona_lint.rules.registry import finding, rule
 
 E, W = Severity.ERROR, Severity.WARNING
 # The regular expression published with SemVer 2.0.0 (semver.org).
@@ -32,12 +32,10 @@ _TEXT = attrgetter("text")  # a cell's text
 
 
 def _version_row(document: Document) -> tuple[Cell, ...] | None:
-    """The version table's data row when the header is exactly right and there is one row
-    (else None: PL302/PL303 speak), found once per document."""
-    return document.once("version_row", _find_version_row)
+    """The version table's data row.
 
-
-def _find_version_row(document: Document) -> tuple[Cell, ...] | None:
+    None unless the header is exactly right and there is one row (PL302 and PL303 speak).
+    """
     table = document.version_table
     if table is None or len(table.rows) != 1:
         return None
@@ -48,8 +46,10 @@ _COLUMN_INDEX = {name: index for index, name in enumerate(VERSION_COLUMNS)}
 
 
 def version_cell(document: Document, column: str) -> Cell | None:
-    """The version table's data cell under ``column`` (``version``, ``last_updated`` or
-    ``status``) when the table has the exact header and one row."""
+    """The version table's data cell under `column` (`version`, `last_updated` or `status`).
+
+    None unless the table has the exact header and one row.
+    """
     row = _version_row(document)
     if row is None:
         return None
@@ -57,8 +57,26 @@ def version_cell(document: Document, column: str) -> Cell | None:
     return row[index] if index < len(row) else None
 
 
-def _mark(code: str, document: Document, cell: Cell, message: str) -> Diagnostic:
-    return finding(code, document, cell.line, cell.column, message, end_column=cell.end_column)
+def _mark(
+    code: str, document: Document, cell: Cell, message: str, fix: Fix | None = None
+) -> Diagnostic:
+    return finding(
+        code, document, cell.line, cell.column, message, end_column=cell.end_column, fix=fix
+    )
+
+
+def _replace_cell(document: Document, cell: Cell, text: str) -> Fix:
+    """Replace a version-table cell's text, keeping the pipes after it in place.
+
+    The new text takes or gives back padding, so the pipes stay where they were when there is
+    room.
+    """
+    source = document.lines[cell.line - 1]
+    end = cell.end_column - 1  # 0-based index after the cell's text
+    padding = len(source[end:]) - len(source[end:].lstrip(" "))
+    grow = len(text) - len(cell.text)
+    kept = max(padding - grow, 1) if padding else 0
+    return Fix.safe(TextEdit(cell.line, cell.column, cell.end_column + padding, text + " " * kept))
 
 
 @rule(
@@ -66,19 +84,33 @@ def _mark(code: str, document: Document, cell: Cell, message: str) -> Diagnostic
     "version-table-missing",
     E,
     "the version table is missing or not the first block",
-    fails=Edit(
-        "| version | last_updated | status |", "Intro.\n\n| version | last_updated | status |"
-    ),
-    passes=Edit("| version | last_updated | status |", "| version | last_updated | status |"),
 )
 def version_table_missing(document: Document, context: RuleContext) -> Iterator[Diagnostic]:
-    """The document must open with its version table: no text, heading or front matter
-    before it.
+    """The document does not open with its version table.
 
-    Why: tools and people read the version and status first; a table buried in the text is
-    easy to forget to update.
+    ## What it does
+    Checks that the first block of the file is the version table: no text, heading or front
+    matter before it. A document without any version table is reported at its first block.
 
-    Fails: a paragraph before ``| version | last_updated | status |``.
+    ## Why is this bad?
+    Tools and people read the version and status first, before they load the persona; a table
+    buried in the text is not found by them, and is easy to forget to update.
+
+    ## Example
+    ```markdown
+    Intro.
+
+    | version | last_updated | status |
+    |---------|--------------|--------|
+    | 1.0.0   | 2025-07-11   | stable |
+    ```
+
+    ## Use instead
+    ```markdown
+    | version | last_updated | status |
+    |---------|--------------|--------|
+    | 1.0.0   | 2025-07-11   | stable |
+    ```
     """
     table = document.version_table
     if table is None:
@@ -105,13 +137,28 @@ def version_table_missing(document: Document, context: RuleContext) -> Iterator[
     "version-table-columns",
     E,
     "the version table's columns are not exactly version | last_updated | status",
-    fails=Edit("| version | last_updated | status |", "| version | updated | status |"),
-    passes=Edit("| version | last_updated | status |", "| version | last_updated | status |"),
 )
 def version_table_columns(document: Document, context: RuleContext) -> Iterator[Diagnostic]:
-    """The header must be exactly ``| version | last_updated | status |``, in that order.
+    """The version table's columns are not exactly `version`, `last_updated`, `status`.
 
-    Fails: ``| version | updated | status |``
+    ## What it does
+    Checks that the header row of the version table is exactly
+    `| version | last_updated | status |`, in that order; reported at the first column that
+    differs.
+
+    ## Why is this bad?
+    Tools and people read the version, the date and the status by column name: a renamed or
+    reordered column is not found, and the persona's version cannot be read.
+
+    ## Example
+    ```markdown
+    | version | updated | status |
+    ```
+
+    ## Use instead
+    ```markdown
+    | version | last_updated | status |
+    ```
     """
     table = document.version_table
     if table is None:
@@ -137,16 +184,32 @@ def version_table_columns(document: Document, context: RuleContext) -> Iterator[
     "version-table-rows",
     E,
     "the version table does not have exactly one data row",
-    fails=Edit(
-        "| 1.0.0   | 2025-07-11   | stable |",
-        "| 1.0.0   | 2025-07-11   | stable |\n| 0.9.0   | 2025-07-01   | draft  |",
-    ),
-    passes=Edit("| 1.0.0   | 2025-07-11   | stable |", "| 1.0.0   | 2025-07-11   | stable |"),
 )
 def version_table_rows(document: Document, context: RuleContext) -> Iterator[Diagnostic]:
-    """The table has exactly one data row, with one cell per column: the current version.
+    """The version table does not have exactly one data row.
 
-    Why: history belongs in git or a changelog; a second row makes "the version" ambiguous.
+    ## What it does
+    Checks that the version table has exactly one data row, the current version, with one cell
+    per column.
+
+    ## Why is this bad?
+    History belongs in git or a changelog; a second row makes "the version" ambiguous to the
+    tools that read it, and a short row leaves a column empty.
+
+    ## Example
+    ```markdown
+    | version | last_updated | status |
+    |---------|--------------|--------|
+    | 1.0.0   | 2025-07-11   | stable |
+    | 0.9.0   | 2025-07-01   | draft  |
+    ```
+
+    ## Use instead
+    ```markdown
+    | version | last_updated | status |
+    |---------|--------------|--------|
+    | 1.0.0   | 2025-07-11   | stable |
+    ```
     """
     table = document.version_table
     if table is None:
@@ -176,19 +239,28 @@ def version_table_rows(document: Document, context: RuleContext) -> Iterator[Dia
     "version-semver",
     E,
     "version is not SemVer 2.0.0",
-    fails=Edit("| 1.0.0   |", "| 1.0     |"),
-    passes=Edit("| 1.0.0   |", "| 1.0.1   |"),
 )
 def version_semver(document: Document, context: RuleContext) -> Iterator[Diagnostic]:
-    """``version`` is a SemVer 2.0.0 version: ``MAJOR.MINOR.PATCH``, optionally with a
-    pre-release (``-rc.1``) and build metadata (``+build.5``), no leading zeros, no ``v``.
+    """The `version` cell is not a SemVer 2.0.0 version.
 
-    Why: consumers compare versions to know when a persona changed; ``1.0`` or ``v1`` do not
-    compare reliably.
+    ## What it does
+    Checks that `version` is a SemVer 2.0.0 version: `MAJOR.MINOR.PATCH`, optionally with a
+    pre-release (`-rc.1`) and build metadata (`+build.5`), no leading zeros, no `v`. So `1.0`,
+    `v1.0.0` and `01.0.0` fail; `1.0.1` and `2.0.0-rc.1` pass.
 
-    Fails: ``1.0``, ``v1.0.0``, ``01.0.0``
+    ## Why is this bad?
+    Consumers compare versions to know when a persona changed (PL310 does too); `1.0` or `v1`
+    do not compare reliably.
 
-    Passes: ``1.0.1``, ``2.0.0-rc.1``
+    ## Example
+    ```markdown
+    | 1.0     | 2025-07-11   | stable |
+    ```
+
+    ## Use instead
+    ```markdown
+    | 1.0.1   | 2025-07-11   | stable |
+    ```
     """
     cell = version_cell(document, "version")
     if cell is not None and not SEMVER.match(cell.text):
@@ -202,15 +274,27 @@ def version_semver(document: Document, context: RuleContext) -> Iterator[Diagnos
     "last-updated-date",
     E,
     "last_updated is not a real YYYY-MM-DD date",
-    fails=Edit("| 2025-07-11   |", "| 2025-02-30   |"),
-    passes=Edit("| 2025-07-11   |", "| 2025-02-28   |"),
 )
 def last_updated_date(document: Document, context: RuleContext) -> Iterator[Diagnostic]:
-    """``last_updated`` is a calendar date written ``YYYY-MM-DD`` that exists.
+    """The `last_updated` cell is not a real `YYYY-MM-DD` date.
 
-    Fails: ``2025-02-30``, ``11/07/2025``, ``2025-7-11``
+    ## What it does
+    Checks that `last_updated` is a calendar date written `YYYY-MM-DD` that exists. So
+    `2025-02-30`, `11/07/2025` and `2025-7-11` fail; `2025-07-11` passes.
 
-    Passes: ``2025-07-11``
+    ## Why is this bad?
+    The date tells readers and tools how fresh a persona is; a date in another format is read
+    differently in every country, and a date that does not exist cannot be compared at all.
+
+    ## Example
+    ```markdown
+    | 1.0.0   | 2025-02-30   | stable |
+    ```
+
+    ## Use instead
+    ```markdown
+    | 1.0.0   | 2025-02-28   | stable |
+    ```
     """
     cell = version_cell(document, "last_updated")
     if cell is None:
@@ -229,14 +313,26 @@ def last_updated_date(document: Document, context: RuleContext) -> Iterator[Diag
     "last-updated-future",
     E,
     "last_updated is later than today",
-    fails=Edit("| 2025-07-11   |", "| 2999-07-11   |"),
-    passes=Edit("| 2025-07-11   |", "| 2025-07-12   |"),
 )
 def last_updated_future(document: Document, context: RuleContext) -> Iterator[Diagnostic]:
-    """``last_updated`` is not later than today (the ``today`` setting pins the date for
-    reproducible runs).
+    """The `last_updated` date is later than today.
 
-    Why: a date in the future is a typo, and it hides when the persona really changed.
+    ## What it does
+    Checks that `last_updated` is not later than today. The `today` setting pins the date for
+    reproducible runs.
+
+    ## Why is this bad?
+    A date in the future is a typo, and it hides when the persona really changed.
+
+    ## Example
+    ```markdown
+    | 1.0.0   | 2999-07-11   | stable |
+    ```
+
+    ## Use instead
+    ```markdown
+    | 1.0.0   | 2025-07-12   | stable |
+    ```
     """
     cell = version_cell(document, "last_updated")
     if cell is None or not _DATE.match(cell.text):
@@ -259,14 +355,27 @@ def last_updated_future(document: Document, context: RuleContext) -> Iterator[Di
     "status-value",
     E,
     "status is not one of the allowed values",
-    fails=Edit("| stable |", "| final  |"),
-    passes=Edit("| stable |", "| review |"),
 )
 def status_value(document: Document, context: RuleContext) -> Iterator[Diagnostic]:
-    """``status`` is one of the ``statuses`` setting: by default ``draft``, ``review``,
-    ``stable``, ``deprecated``.
+    """The `status` cell is not one of the allowed values.
 
-    Fails: ``final``, ``Stable``
+    ## What it does
+    Checks that `status` is one of the `statuses` setting: by default `draft`, `review`,
+    `stable`, `deprecated` (case matters: `Stable` fails, as does `final`).
+
+    ## Why is this bad?
+    The status tells readers and tools whether a persona is ready to be loaded (a `draft` is
+    not, a `deprecated` one is on its way out); a status they do not know says neither.
+
+    ## Example
+    ```markdown
+    | 1.0.0   | 2025-07-11   | final  |
+    ```
+
+    ## Use instead
+    ```markdown
+    | 1.0.0   | 2025-07-11   | review |
+    ```
     """
     cell = version_cell(document, "status")
     allowed = context.settings.statuses
@@ -297,28 +406,12 @@ def _escape_cell(text: str) -> str:
     return text.replace("|", "\\|")
 
 
-# The header and delimiter lines of a canonical table whose data cells are no wider than
-# the column names (the usual case: ``1.0.0``, ``2025-07-11``, ``stable``).
-_NARROW_HEADER, _NARROW_DELIMITER, _ = render_table(VERSION_COLUMNS, ("", "", ""))
-_NARROW_ROW = "| " + " | ".join(f"{{:<{len(name)}}}" for name in VERSION_COLUMNS) + " |"
-
-
-def canonical_table(row: tuple[str, ...]) -> tuple[str, str, str]:
-    """``render_table(VERSION_COLUMNS, row)``, with a shortcut for the usual row: when no
-    cell holds a ``|`` (so none is escaped) and none is wider than its column's name, the
-    widths are the names' and only the row line depends on the cells (the tests compare
-    both)."""
-    if len(row) == len(VERSION_COLUMNS) and all(
-        len(cell) <= len(name) and "|" not in cell
-        for cell, name in zip(row, VERSION_COLUMNS, strict=True)
-    ):
-        return _NARROW_HEADER, _NARROW_DELIMITER, _NARROW_ROW.format(*row)
-    return render_table(VERSION_COLUMNS, row)
-
-
 def table_layout(document: Document) -> tuple[int, tuple[str, str, str]] | None:
-    """The version table's first line and its canonical three lines, when the table has the
-    right header and one full row on three consecutive lines (else PL302/PL303 speak)."""
+    """The version table's first line and its canonical three lines.
+
+    None unless the table has the right header and one full row on three consecutive lines
+    (else PL302 and PL303 speak), outside a block quote.
+    """
     table = document.version_table
     row = _version_row(document)
     if table is None or row is None or len(row) != len(VERSION_COLUMNS):
@@ -328,7 +421,7 @@ def table_layout(document: Document) -> tuple[int, tuple[str, str, str]] | None:
     for line in document.lines[table.line - 1 : table.line + 2]:
         if line.lstrip().startswith(">"):
             return None  # inside a block quote: left alone
-    return table.line, canonical_table(tuple(map(_TEXT, row)))
+    return table.line, render_table(VERSION_COLUMNS, tuple(map(_TEXT, row)))
 
 
 @rule(
@@ -336,26 +429,37 @@ def table_layout(document: Document) -> tuple[int, tuple[str, str, str]] | None:
     "version-table-layout",
     W,
     "the version table is not in the canonical aligned layout",
-    fails=Edit("| 1.0.0   | 2025-07-11   | stable |", "| 1.0.0 | 2025-07-11 | stable |"),
-    passes=Edit("| 1.0.0   | 2025-07-11   | stable |", "| 1.0.1   | 2025-07-11   | stable |"),
     fixable=True,
 )
 def version_table_layout(document: Document, context: RuleContext) -> Iterator[Diagnostic]:
-    """The version table is laid out like the canonical persona's: each column as wide as
-    its widest cell, one space of padding inside every pipe, leading and trailing pipes, a
-    delimiter row of dashes only::
+    """The version table is not in the canonical aligned layout.
 
-        | version | last_updated | status |
-        |---------|--------------|--------|
-        | 1.0.0   | 2025-07-11   | stable |
+    ## What it does
+    Checks that the version table is laid out like the canonical persona's: each column as wide
+    as its widest cell, one space of padding inside every pipe, leading and trailing pipes, a
+    delimiter row of dashes only. It is reported at the first line that differs. A table in a
+    block quote is left alone.
 
-    Reported at the first line that differs. ``--fix`` rewrites the three lines; the cells
-    keep their text.
+    ## Why is this bad?
+    The table is the one part of a persona that tools edit (version bumps, dates); one layout
+    keeps those edits and their diffs small.
 
-    Why: the table is the one part of a persona that tools edit (version bumps, dates); one
-    layout keeps those edits and their diffs small.
+    ## Example
+    ```markdown
+    | version | last_updated | status |
+    |---------|--------------|--------|
+    | 1.0.0 | 2025-07-11 | stable |
+    ```
 
-    Fails: ``| 1.0.0 | 2025-07-11 | stable |`` under the canonical header.
+    ## Use instead
+    ```markdown
+    | version | last_updated | status |
+    |---------|--------------|--------|
+    | 1.0.0   | 2025-07-11   | stable |
+    ```
+
+    ## Fix
+    `--fix` rewrites the table's three lines in the canonical layout; the cells keep their text.
     """
     found = table_layout(document)
     if found is None:
@@ -370,6 +474,7 @@ def version_table_layout(document: Document, context: RuleContext) -> Iterator[D
                 1,
                 "the version table is not in the canonical layout (aligned columns, one "
                 f"space of padding); expected {want!r}",
+                fix=Fix.safe(LineEdit(first, first + len(expected) - 1, expected)),
             )
             return
 
@@ -388,6 +493,7 @@ class SemVer:
 
     @classmethod
     def parse(cls, text: str) -> SemVer | None:
+        """The version `text` parsed, or None when it is not SemVer 2.0.0."""
         match = SEMVER.match(text)
         if match is None:
             return None
@@ -395,36 +501,43 @@ class SemVer:
         return cls(int(match.group(1)), int(match.group(2)), int(match.group(3)), pre)
 
     def key(self) -> tuple[int, int, int, int, tuple[tuple[int, int, str], ...]]:
-        """Sort key: a release sorts after its pre-releases; numeric identifiers sort
-        numerically and before alphanumeric ones, which sort in ASCII order; a longer
-        pre-release sorts after its own prefix."""
+        """The sort key of SemVer precedence.
+
+        A release sorts after its pre-releases; numeric identifiers sort numerically and before
+        alphanumeric ones, which sort in ASCII order; a longer pre-release sorts after its own
+        prefix.
+        """
         identifiers = tuple(
             (0, int(part), "") if part.isdigit() else (1, 0, part) for part in self.prerelease
         )
         return (self.major, self.minor, self.patch, 0 if self.prerelease else 1, identifiers)
 
     def __lt__(self, other: SemVer) -> bool:
+        """Whether this version has lower precedence than `other`."""
         return self.key() < other.key()
 
     def __gt__(self, other: SemVer) -> bool:
+        """Whether this version has higher precedence than `other`."""
         return self.key() > other.key()
 
     def next_patch(self) -> str:
-        """The next patch release: ``1.0.0`` → ``1.0.1``; ``1.1.0-rc.1`` → ``1.1.0``."""
+        """The next patch release: `1.0.0` → `1.0.1`; `1.1.0-rc.1` → `1.1.0`."""
         patch = self.patch if self.prerelease else self.patch + 1
         return f"{self.major}.{self.minor}.{patch}"
 
     def next_minor(self) -> str:
-        """The next minor release: ``1.0.3`` → ``1.1.0``; ``1.1.0-rc.1`` → ``1.1.0``."""
+        """The next minor release: `1.0.3` → `1.1.0`; `1.1.0-rc.1` → `1.1.0`."""
         if self.prerelease and self.patch == 0:
             return f"{self.major}.{self.minor}.0"
         return f"{self.major}.{self.minor + 1}.0"
 
 
 def content_digest(document: Document) -> str:
-    """A digest of the file's content without its version table and without whitespace
-    (as ``git diff -w --ignore-blank-lines`` sees it): equal digests mean that only the
-    table or whitespace changed."""
+    """A digest of the file's content without its version table and without whitespace.
+
+    The content is taken as `git diff -w --ignore-blank-lines` sees it: equal digests mean
+    that only the table or whitespace changed.
+    """
     lines = document.lines
     table = document.version_table
     if table is not None:
@@ -449,9 +562,11 @@ def _since(context: RuleContext) -> str:
 
 
 def bumped_version(document: Document, context: RuleContext) -> str | None:
-    """The version PL310 asks for (the next patch release after the previous version), or
-    None when the content did not change, the version was raised, or it cannot be
-    compared (no previous version, or one of the two is not SemVer: PL304 speaks)."""
+    """The version PL310 asks for: the next patch release after the previous version.
+
+    None when the content did not change, the version was raised, or it cannot be compared (no
+    previous version, or one of the two is not SemVer: PL304 speaks).
+    """
     previous = context.previous
     if previous is None or previous.version is None:
         return None  # no --changed-since (the usual run): no need to read the table
@@ -465,8 +580,11 @@ def bumped_version(document: Document, context: RuleContext) -> str | None:
 
 
 def moved_date(document: Document, context: RuleContext) -> str | None:
-    """The date PL311 asks for (today), or None when the content did not change, the date
-    moved forward (or is today already), or a date cannot be read (PL305 speaks)."""
+    """The date PL311 asks for: today.
+
+    None when the content did not change, the date moved forward (or is today already), or a
+    date cannot be read (PL305 speaks).
+    """
     previous = context.previous
     if previous is None or previous.last_updated is None:
         return None
@@ -495,20 +613,36 @@ def moved_date(document: Document, context: RuleContext) -> str | None:
     fixable=True,
 )
 def version_not_bumped(document: Document, context: RuleContext) -> Iterator[Diagnostic]:
-    """With ``--changed-since REF``: the file's content differs from its content at the git
-    revision ``REF`` (the version table and whitespace aside), but ``version`` is not
-    greater than it was at ``REF`` by SemVer precedence (``1.0.0-rc.1`` < ``1.0.0`` <
-    ``1.0.1``; build metadata does not count). The message suggests the next patch and
-    minor versions; ``--fix`` sets the next patch version. A file that is new since ``REF``
-    passes; a renamed file is compared with its old path's content. Without
-    ``--changed-since`` the rule does nothing.
+    """The content changed since `--changed-since REF` but the version was not raised.
 
-    Why: consumers of a persona rely on the version to know that it changed; in the public
-    corpus, personas gained new content a day after release while still saying ``1.0.0``.
+    ## What it does
+    With `--changed-since REF`: checks whether the file's content differs from its content at
+    the git revision `REF` (the version table and whitespace aside) while `version` is not
+    greater than it was at `REF` by SemVer precedence (`1.0.0-rc.1` < `1.0.0` < `1.0.1`; build
+    metadata does not count). The message suggests the next patch and minor versions. A file
+    that is new since `REF` passes; a renamed file is compared with its old path's content.
+    Without `--changed-since` the rule does nothing.
 
-    Fails: a gate added since ``origin/main`` while the version stays ``1.0.0``.
+    ## Why is this bad?
+    Consumers of a persona rely on the version to know that it changed, and to reload it; in
+    the public corpus, personas gained new content a day after release while still saying
+    `1.0.0`.
 
-    Passes: the same change with the version raised to ``1.0.1`` (and the date moved).
+    ## Example
+    A gate added since `origin/main` while the version stays what it was there:
+    ```markdown
+    | 1.0.0   | 2025-07-11   | stable |
+    ```
+
+    ## Use instead
+    The same change with the version raised (and the date moved, PL311):
+    ```markdown
+    | 1.0.1   | 2025-07-12   | stable |
+    ```
+
+    ## Fix
+    `--fix` sets the next patch version (`1.0.0` becomes `1.0.1`; `1.1.0-rc.1` becomes
+    `1.1.0`).
     """
     wanted = bumped_version(document, context)
     if wanted is None:
@@ -529,6 +663,7 @@ def version_not_bumped(document: Document, context: RuleContext) -> Iterator[Dia
         cell,
         f"the content changed since {since} but {problem}; use {old.next_patch()} (patch) or "
         f"{old.next_minor()} (minor)",
+        _replace_cell(document, cell, wanted),
     )
 
 
@@ -540,18 +675,32 @@ def version_not_bumped(document: Document, context: RuleContext) -> Iterator[Dia
     fixable=True,
 )
 def date_not_moved(document: Document, context: RuleContext) -> Iterator[Diagnostic]:
-    """With ``--changed-since REF``: the file's content differs from its content at the git
-    revision ``REF`` (the version table and whitespace aside), but ``last_updated`` is not
-    later than it was at ``REF``. A date equal to today passes (a persona released today
-    can change again today). ``--fix`` sets today's date (the ``today`` setting pins it).
-    Without ``--changed-since`` the rule does nothing.
+    """The content changed since `--changed-since REF` but `last_updated` did not move forward.
 
-    Why: the date tells readers how fresh a persona is; a changed persona with an old
-    date claims a review that never happened.
+    ## What it does
+    With `--changed-since REF`: checks whether the file's content differs from its content at
+    the git revision `REF` (the version table and whitespace aside) while `last_updated` is
+    not later than it was at `REF`. A date equal to today passes (a persona released today can
+    change again today). Without `--changed-since` the rule does nothing.
 
-    Fails: content changed, ``last_updated`` still ``2025-07-11`` as at ``REF``.
+    ## Why is this bad?
+    The date tells readers how fresh a persona is; a changed persona with an old date claims a
+    review that never happened.
 
-    Passes: the same change with ``last_updated`` set to the day of the change.
+    ## Example
+    Content changed since `REF`, `last_updated` still what it was at `REF`:
+    ```markdown
+    | 1.0.1   | 2025-07-11   | stable |
+    ```
+
+    ## Use instead
+    The date of the change:
+    ```markdown
+    | 1.0.1   | 2025-07-12   | stable |
+    ```
+
+    ## Fix
+    `--fix` sets today's date (the `today` setting pins it).
     """
     wanted = moved_date(document, context)
     if wanted is None:
@@ -571,4 +720,5 @@ def date_not_moved(document: Document, context: RuleContext) -> Iterator[Diagnos
         document,
         cell,
         f"the content changed since {since} but {problem}; set it to {wanted}",
+        _replace_cell(document, cell, wanted),
     )

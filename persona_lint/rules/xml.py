@@ -1,7 +1,7 @@
 """PL2xx: XML well-formedness (in the persona dialect) and the XSD schemas.
 
-The XML of every ```` ```xml ```` block is parsed once per document; the persona_context and
-behaviour blocks are validated once against ``schemas/``. Each rule below reports its own
+The XML of every ```` ```xml ```` block is parsed once per document; the `persona_context`
+and behaviour blocks are validated once against `schemas/`. Each rule below reports its own
 share of those results.
 """
 
@@ -10,14 +10,14 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from persona_lint.diagnostics import Diagnostic, Severity
-from persona_lint.dialect import REFERENCE as _REFERENCE
-from persona_lint.dialect import to_strict_xml
-from persona_lint.document import Document, XmlBlock
-from persona_lint.fastpath import is_valid
+from persona_lint.diagnostics import Diagnostic, Fix, Severity, TextEdit
+from persona_lint.document.model import Document, XmlBlock, shared
 from persona_lint.rules.context import RuleContext
-from persona_lint.rules.registry import Edit, finding, rule
-from persona_lint.schema import (
+from persona_lint.rules.registry import finding, rule
+from persona_lint.xml.dialect import REFERENCE as _REFERENCE
+from persona_lint.xml.dialect import to_strict_xml
+from persona_lint.xml.libxml import is_valid
+from persona_lint.xml.schema import (
     SchemaIssue,
     check_approaches,
     check_tail,
@@ -35,9 +35,10 @@ _MARKUP = re.compile(r"</?(?:[^\W\d]|:)[\w.:-]*>?|&[^\s;<&]+;|<!(?:DOCTYPE|ENTIT
 
 def xml_diagnostics(document: Document) -> list[Diagnostic]:
     """All PL2xx diagnostics of a document, computed once and kept with the document."""
-    return document.once("xml", _computed)
+    return document.once(_computed)
 
 
+@shared("xml")
 def _computed(document: Document) -> list[Diagnostic]:
     return list(_compute(document))
 
@@ -94,44 +95,85 @@ def _only(code: str, document: Document) -> Iterator[Diagnostic]:
     "xml-syntax",
     E,
     "an ```xml block is not well-formed",
-    fails=Edit("</perspective>", "</perspectiv>"),
-    passes=Edit("</perspective>", "</perspective>"),
 )
 def xml_syntax(document: Document, context: RuleContext) -> Iterator[Diagnostic]:
-    """An ```` ```xml ```` block is not well-formed in the persona dialect: a mismatched or
-    unclosed tag, an unquoted attribute, an undefined entity, text outside the root.
+    """An ```` ```xml ```` block is not well-formed in the persona dialect.
 
-    The dialect is strict XML except that a ``&`` that starts no entity reference and a
-    ``<`` that cannot start markup are literal text (``Research & Development``,
-    ``< 200ms``), as in every real persona. The position is the exact place in the Markdown
-    file.
+    ## What it does
+    Parses every ```` ```xml ```` block and reports the first well-formedness error of each: a
+    mismatched or unclosed tag, an unquoted attribute, an undefined entity, text outside the
+    root. The dialect is strict XML except that a `&` that starts no entity reference and a
+    `<` that cannot start markup are literal text (`Research & Development`, `< 200ms`), as in
+    every real persona (PL220, off by default, reports those). The position is the exact place
+    in the Markdown file.
 
-    Fails: ``<perspective>API-first</perspectiv>``
+    ## Why is this bad?
+    A block that does not parse cannot be read by the tool that loads the persona: the whole
+    definition may be dropped or read up to the error only, and no schema rule can check it.
 
-    Passes: ``<perspective>API-first</perspective>``
+    ## Example
+    ```xml
+    <perspective>API-first</perspectiv>
+    ```
+
+    ## Use instead
+    ```xml
+    <perspective>API-first</perspective>
+    ```
     """
     return _only("PL201", document)
 
 
 @rule("PL202", "doctype", E, "a DOCTYPE or entity declaration in an ```xml block")
 def doctype(document: Document, context: RuleContext) -> Iterator[Diagnostic]:
-    """An ```` ```xml ```` block contains a ``<!DOCTYPE`` or ``<!ENTITY`` declaration.
+    """An ```` ```xml ```` block contains a `<!DOCTYPE` or `<!ENTITY` declaration.
 
-    Why: DTDs and entities are how XML files reach other files, the network, or expand to
-    gigabytes ("billion laughs"). persona-lint never processes them: the declaration is
-    reported at its position and nothing is parsed after it.
+    ## What it does
+    Reports a document type or entity declaration in an ```` ```xml ```` block, at its
+    position; nothing of the block is parsed after it. persona-lint never processes DTDs or
+    entities.
 
-    Fails: ``<!DOCTYPE persona_context [<!ENTITY x "y">]>``
+    ## Why is this bad?
+    DTDs and entities are how XML files reach other files, the network, or expand to
+    gigabytes ("billion laughs"): a persona must not make the tool that loads it do any of
+    that, and a persona has no use for them.
+
+    ## Example
+    ```xml
+    <!DOCTYPE persona_context [<!ENTITY x "y">]>
+    <persona_context active="backend-engineer">
+    ```
+
+    ## Use instead
+    ```xml
+    <persona_context active="backend-engineer">
+    ```
     """
     return _only("PL202", document)
 
 
 @rule("PL203", "nesting-depth", E, "XML elements nested too deeply")
 def nesting_depth(document: Document, context: RuleContext) -> Iterator[Diagnostic]:
-    """Elements are nested more than 64 levels deep. The block is not parsed further.
+    """Elements are nested more than 64 levels deep.
 
-    Why: personas nest four or five levels; thousands of levels are an attack on the
-    parser's stack.
+    ## What it does
+    Reports an element nested more than 64 levels deep; the block is not parsed further.
+
+    ## Why is this bad?
+    Personas nest four or five levels; thousands of levels are an attack on the stack of the
+    parser of whatever tool loads the persona.
+
+    ## Example
+    ```xml
+    <a><a><a><a> ... (65 levels) ... </a></a></a></a>
+    ```
+
+    ## Use instead
+    ```xml
+    <persona_identity>
+      <name>Backend Engineer</name>
+    </persona_identity>
+    ```
     """
     return _only("PL203", document)
 
@@ -141,21 +183,42 @@ def nesting_depth(document: Document, context: RuleContext) -> Iterator[Diagnost
     "missing-element",
     E,
     "a required element is missing",
-    fails=Edit("<experience_level>Senior</experience_level>", ""),
-    passes=Edit(
-        "<experience_level>Senior</experience_level>", "<experience_level>Expert</experience_level>"
-    ),
 )
 def missing_element(document: Document, context: RuleContext) -> Iterator[Diagnostic]:
-    """A section lacks an element the schema requires, reported at the section's start tag:
-    ``<persona_identity> is missing <experience_level>``. Also an approach of the behaviour
-    block (``<development_approach>``, or a persona-specific section holding approach
-    children, such as ``<user_first_approach>``) without one of ``always_start_with``,
-    ``default_thinking``, ``decision_criteria``, ``pattern_preference``, or with them out of
-    order; annotation children with other names (``<defensive_context>``) are allowed
-    between and after them.
+    """A section lacks an element the schema requires.
 
-    Why: every persona answers the same questions; a missing answer is a gap in the persona.
+    ## What it does
+    Validates the `persona_context` and behaviour blocks against the schemas and reports a
+    missing required element at the section's start tag: `<persona_identity> is missing
+    <experience_level>`. An element that comes too early is reported as the missing one before
+    it. Also checks every approach of the behaviour block (`<development_approach>`, or a
+    persona-specific section holding approach children, such as `<user_first_approach>`): it
+    must have `always_start_with`, `default_thinking`, `decision_criteria` and
+    `pattern_preference`, in that order; annotation children with other names
+    (`<defensive_context>`) are allowed between and after them.
+
+    ## Why is this bad?
+    Every persona answers the same questions, and the tools that load personas read those
+    answers by name; a missing answer is a gap in the persona that the AI fills by guessing.
+
+    ## Example
+    ```xml
+    <persona_identity>
+      <name>Backend Engineer</name>
+      <expertise_domain>Server-Side Development</expertise_domain>
+      <perspective>API-first</perspective>
+    </persona_identity>
+    ```
+
+    ## Use instead
+    ```xml
+    <persona_identity>
+      <name>Backend Engineer</name>
+      <expertise_domain>Server-Side Development</expertise_domain>
+      <experience_level>Senior</experience_level>
+      <perspective>API-first</perspective>
+    </persona_identity>
+    ```
     """
     return _only("PL210", document)
 
@@ -165,17 +228,35 @@ def missing_element(document: Document, context: RuleContext) -> Iterator[Diagno
     "unknown-element",
     E,
     "an element the schema does not know",
-    fails=Edit("<perspective>", "<favorite_color>blue</favorite_color>\n    <perspective>"),
-    passes=Edit("<perspective>", "<perspective>"),
 )
 def unknown_element(document: Document, context: RuleContext) -> Iterator[Diagnostic]:
-    """An element that is not allowed where it stands (a typo, or an invention), with the
-    names that are allowed there. Persona-specific sections (free names) are allowed after
-    ``<domain_knowledge>`` in ``<persona_context>`` and anywhere in the behaviour block.
+    """An element is not allowed where it stands.
 
-    Why: tools read personas by element name; an unknown name is ignored by them.
+    ## What it does
+    Reports an element the schema does not allow at its place (a typo, or an invention), with
+    the names that are allowed there. Persona-specific sections (free names) are allowed after
+    `<domain_knowledge>` in `<persona_context>` and anywhere in the behaviour block.
 
-    Fails: ``<favorite_color>blue</favorite_color>`` inside ``<persona_identity>``.
+    ## Why is this bad?
+    Tools read personas by element name: an unknown name is ignored by them, so what it says
+    never reaches the AI.
+
+    ## Example
+    ```xml
+    <persona_identity>
+      ...
+      <favorite_color>blue</favorite_color>
+      <perspective>API-first</perspective>
+    </persona_identity>
+    ```
+
+    ## Use instead
+    ```xml
+    <persona_identity>
+      ...
+      <perspective>API-first</perspective>
+    </persona_identity>
+    ```
     """
     return _only("PL211", document)
 
@@ -185,15 +266,37 @@ def unknown_element(document: Document, context: RuleContext) -> Iterator[Diagno
     "misplaced-element",
     E,
     "a known element in the wrong place",
-    fails=Edit("</perspective>", "</perspective>\n    <name>Backend Engineer</name>"),
-    passes=Edit("</perspective>", "</perspective>"),
 )
 def misplaced_element(document: Document, context: RuleContext) -> Iterator[Diagnostic]:
-    """An element the section knows, repeated or after the place where it belongs (an
-    element that comes too early is reported as the missing one, PL210); in an approach, one
-    of its four children given twice.
+    """A known element is repeated or after the place where it belongs.
 
-    Why: the core sections have a fixed order so that every persona reads the same way.
+    ## What it does
+    Reports an element the section knows that is repeated, or that stands after the place
+    where it belongs (an element that comes too early is reported as the missing one, PL210);
+    in an approach, one of its four children given twice.
+
+    ## Why is this bad?
+    The core sections have a fixed order so that every persona reads the same way; a repeated
+    element leaves the tool that loads the persona to pick one of two answers.
+
+    ## Example
+    ```xml
+    <persona_identity>
+      <name>Backend Engineer</name>
+      ...
+      <perspective>API-first</perspective>
+      <name>Backend Engineer</name>
+    </persona_identity>
+    ```
+
+    ## Use instead
+    ```xml
+    <persona_identity>
+      <name>Backend Engineer</name>
+      ...
+      <perspective>API-first</perspective>
+    </persona_identity>
+    ```
     """
     return _only("PL212", document)
 
@@ -203,16 +306,31 @@ def misplaced_element(document: Document, context: RuleContext) -> Iterator[Diag
     "empty-element",
     E,
     "an element with empty or whitespace-only text",
-    fails=Edit("<gate>API design and documentation compliance</gate>", "<gate>  </gate>"),
-    passes=Edit(
-        "<gate>API design and documentation compliance</gate>", "<gate>API design review</gate>"
-    ),
 )
 def empty_element(document: Document, context: RuleContext) -> Iterator[Diagnostic]:
-    """An element of a core section, or one of an approach's four children, has no text, or
-    only whitespace.
+    """An element has empty or whitespace-only text.
 
-    Why: an empty gate or metric looks like a requirement and demands nothing.
+    ## What it does
+    Reports an element of a core section, or one of an approach's four children, that has no
+    text or only whitespace.
+
+    ## Why is this bad?
+    An empty gate or metric looks like a requirement and demands nothing: the AI is handed a
+    rule with no content.
+
+    ## Example
+    ```xml
+    <mandatory_gates>
+      <gate>  </gate>
+    </mandatory_gates>
+    ```
+
+    ## Use instead
+    ```xml
+    <mandatory_gates>
+      <gate>API design review</gate>
+    </mandatory_gates>
+    ```
     """
     return _only("PL213", document)
 
@@ -222,16 +340,27 @@ def empty_element(document: Document, context: RuleContext) -> Iterator[Diagnost
     "invalid-attribute",
     E,
     "a missing or unexpected attribute",
-    fails=Edit(' active="backend-engineer"', ""),
-    passes=Edit(' active="backend-engineer"', ' active="backend-engineer"'),
 )
 def invalid_attribute(document: Document, context: RuleContext) -> Iterator[Diagnostic]:
-    """``<persona_context>`` lacks its ``active`` attribute, or an element carries an
-    attribute the schema does not define.
+    """An attribute is missing or not defined by the schema.
 
-    Fails: ``<persona_context>``
+    ## What it does
+    Reports a `<persona_context>` without its `active` attribute, and an attribute the schema
+    does not define on any element.
 
-    Passes: ``<persona_context active="backend-engineer">``
+    ## Why is this bad?
+    `active` is the slug that tools select the persona by (`--persona backend-engineer`);
+    without it the persona cannot be selected. An unknown attribute is ignored by them.
+
+    ## Example
+    ```xml
+    <persona_context>
+    ```
+
+    ## Use instead
+    ```xml
+    <persona_context active="backend-engineer">
+    ```
     """
     return _only("PL214", document)
 
@@ -241,22 +370,35 @@ def invalid_attribute(document: Document, context: RuleContext) -> Iterator[Diag
     "section-layout",
     E,
     "persona-specific sections and error_handling_philosophy out of place",
-    fails=Edit(
-        "</error_handling_philosophy>",
-        "</error_handling_philosophy>\n  <notes><note>Keep it short</note></notes>",
-    ),
-    passes=Edit(
-        "  <error_handling_philosophy>",
-        "  <notes><note>Keep it short</note></notes>\n  <error_handling_philosophy>",
-    ),
 )
 def section_layout(document: Document, context: RuleContext) -> Iterator[Diagnostic]:
-    """After ``<domain_knowledge>``, ``<persona_context>`` holds one or more persona-specific
-    sections (free names such as ``<backend_engineering_framework>``), then
-    ``<error_handling_philosophy>`` last, once; no core section appears again.
+    """Persona-specific sections and `error_handling_philosophy` are out of place.
 
-    Why: XSD 1.0 cannot express "any element except error_handling_philosophy", so this
-    part of the layout is checked here rather than in the schema.
+    ## What it does
+    Checks what follows `<domain_knowledge>` in `<persona_context>`: one or more
+    persona-specific sections (free names such as `<backend_engineering_framework>`), then
+    `<error_handling_philosophy>` last, once; no core section appears again. XSD 1.0 cannot
+    express "any element except error_handling_philosophy", so this part of the layout is
+    checked here rather than in the schema.
+
+    ## Why is this bad?
+    Every persona reads the same way: the core sections, what is specific to this persona,
+    then how it handles errors. A section after `error_handling_philosophy`, a second one, or a
+    repeated core section leaves readers and tools unsure which part is which.
+
+    ## Example
+    ```xml
+      <error_handling_philosophy>...</error_handling_philosophy>
+      <notes><note>Keep it short</note></notes>
+    </persona_context>
+    ```
+
+    ## Use instead
+    ```xml
+      <notes><note>Keep it short</note></notes>
+      <error_handling_philosophy>...</error_handling_philosophy>
+    </persona_context>
+    ```
     """
     return _only("PL215", document)
 
@@ -266,21 +408,39 @@ def section_layout(document: Document, context: RuleContext) -> Iterator[Diagnos
     "invalid-content",
     E,
     "an element's content does not match its type",
-    fails=Edit(">Senior<", ">Guru<"),
-    passes=Edit(">Senior<", ">Expert<"),
 )
 def invalid_content(document: Document, context: RuleContext) -> Iterator[Diagnostic]:
-    """An element's content is not what its type allows: a value outside an enumeration
-    (``<experience_level>`` is one of Junior, Intermediate, Senior, Staff, Lead, Principal,
-    Expert), or text beside child elements.
+    """An element's content does not match its type.
+
+    ## What it does
+    Reports an element whose content its type does not allow: a value outside an enumeration
+    (`<experience_level>` is one of Junior, Intermediate, Senior, Staff, Lead, Principal,
+    Expert), or text beside child elements (or child elements where text is expected, as in
+    an approach's four children).
+
+    ## Why is this bad?
+    Tools that load personas rely on these values; a level they do not know, or text mixed
+    into a list, is dropped or misread.
+
+    ## Example
+    ```xml
+    <experience_level>Guru</experience_level>
+    ```
+
+    ## Use instead
+    ```xml
+    <experience_level>Expert</experience_level>
+    ```
     """
     return _only("PL216", document)
 
 
 def bare_characters(document: Document) -> Iterator[tuple[int, int, str]]:
-    """Every ``&`` and ``<`` that only the persona dialect reads as literal text: 1-based
-    (line, column) in the Markdown file and the character. Comments and CDATA sections are
-    strict XML already and are never reported."""
+    """Every `&` and `<` that only the persona dialect reads as literal text.
+
+    Yields the 1-based (line, column) in the Markdown file and the character. Comments and
+    CDATA sections are strict XML already and are never reported.
+    """
     for block in document.xml_blocks:
         content = block.code.content
         strict = to_strict_xml(content)
@@ -308,20 +468,33 @@ _ESCAPES = re.compile(r"&amp;|&lt;")
     default_enabled=False,
 )
 def strict_xml(document: Document, context: RuleContext) -> Iterator[Diagnostic]:
-    """Off by default: enable it with ``extend-select = ["PL220"]`` (or ``--extend-select
-    strict-xml``) to keep every ```` ```xml ```` block strictly well-formed XML.
+    """A bare `&` or `<` that only the persona dialect accepts.
 
-    A ``&`` that starts no entity reference, or a ``<`` that cannot start markup, is
-    literal text in the persona dialect (``Research & Development``, ``< 200ms``) but an
-    error for every other XML tool. ``--fix`` writes ``&amp;`` and ``&lt;`` instead, which
-    mean the same characters, so the text of every element stays the same.
+    ## What it does
+    Reports a `&` that starts no entity reference, or a `<` that cannot start markup, in an
+    ```` ```xml ```` block: literal text in the persona dialect (`Research & Development`,
+    `< 200ms`) but an error for every other XML tool. Off by default: enable it with
+    `extend-select = ["PL220"]` (or `--extend-select strict-xml`) to keep every
+    ```` ```xml ```` block strictly well-formed XML.
 
-    Why: personas that are strict XML can be read by xmllint, lxml or any XML library
-    directly, without ``persona-lint export``.
+    ## Why is this bad?
+    Personas that are strict XML can be read by xmllint, lxml or any XML library directly,
+    without `persona-lint export`; a tool that loads the persona with a strict parser fails on
+    the bare character.
 
-    Fails: ``<expertise_domain>Research & Development</expertise_domain>``
+    ## Example
+    ```xml
+    <expertise_domain>Research & Development</expertise_domain>
+    ```
 
-    Passes: ``<expertise_domain>Research &amp; Development</expertise_domain>``
+    ## Use instead
+    ```xml
+    <expertise_domain>Research &amp; Development</expertise_domain>
+    ```
+
+    ## Fix
+    `--fix` writes `&amp;` and `&lt;` instead, which mean the same characters, so the text of
+    every element stays the same.
     """
     for line, column, char in bare_characters(document):
         escape = "&amp;" if char == "&" else "&lt;"
@@ -332,4 +505,5 @@ def strict_xml(document: Document, context: RuleContext) -> Iterator[Diagnostic]
             column,
             f"bare {char!r} is not strict XML; write {escape}",
             end_column=column + 1,
+            fix=Fix.safe(TextEdit(line, column, column + 1, escape)),
         )

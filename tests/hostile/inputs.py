@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from persona_lint.settings import DEFAULT_MAX_FILE_SIZE
+from persona_lint.config.settings import DEFAULT_MAX_FILE_SIZE
 
 ROOT = Path(__file__).resolve().parents[2]
 CANONICAL = (ROOT / "personas" / "backend-engineer.md").read_text(encoding="utf-8")

@@ -1,0 +1,184 @@
+"""The commands other than ``check``: config, rules, explain, export, clean, new, server."""
+
+from __future__ import annotations
+
+import difflib
+import sys
+from pathlib import Path
+from typing import NoReturn
+
+import click
+
+from persona_lint.cli.check import show_settings_for
+from persona_lint.config.errors import ConfigError
+from persona_lint.config.resolver import Resolver
+from persona_lint.config.settings import DEFAULT_MAX_FILE_SIZE
+from persona_lint.engine.run import DEFAULT_CACHE_DIR, RunOptions
+from persona_lint.rules import all_rules, get_rule
+from persona_lint.rules.docs import render_rule
+from persona_lint.source.decode import SourceProblem, decode
+from persona_lint.source.read import escape, read_limited
+from persona_lint.source.write import open_output
+
+
+@click.command("config")
+@click.argument("file", type=click.Path(path_type=Path), default=Path("."))
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Read this configuration file instead of discovering one.",
+)
+@click.option("--isolated", is_flag=True, help="Ignore every configuration file.")
+def config_command(file: Path, config_path: Path | None, isolated: bool) -> None:
+    """Print the settings in force for FILE and where each came from."""
+    sys.exit(show_settings_for(RunOptions((file,), config=config_path, isolated=isolated), file))
+
+
+@click.command()
+def rules() -> None:
+    """List every rule: code, name, default severity, fixable (F), off by default (O), summary."""
+    click.echo(f"{'code':<5}  {'name':<28} {'severity':<8} {'flags':<5}  summary")
+    for rule in all_rules():
+        flags = ("F" if rule.fixable else "-") + ("-" if rule.default_enabled else "O")
+        click.echo(f"{rule.code}  {rule.name:<28} {rule.severity!s:<8} {flags:<5}  {rule.summary}")
+
+
+@click.command()
+@click.argument("code")
+def explain(code: str) -> None:
+    """Show the documentation of a rule, by code (PL304) or name (version-semver)."""
+    rule = get_rule(code)
+    if rule is None:
+        words = [w for r in all_rules() for w in (r.code, r.name)]
+        close = difflib.get_close_matches(code, words, n=1, cutoff=0.75)
+        hint = f"did you mean {close[0]!r}?" if close else "see 'persona-lint rules'"
+        raise click.UsageError(f"unknown rule {code!r}; {hint}")
+    click.echo(render_rule(rule))
+
+
+@click.command()
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--output-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Write each block to DIR/<file>.<n>.<root>.xml instead of standard output.",
+)
+def export(file: Path, output_dir: Path | None) -> None:
+    """Print each ```xml block of FILE as strictly well-formed XML.
+
+    Bare & and < of the persona dialect become &amp; and &lt;. On standard output each block
+    is preceded by a comment naming its line. Exit 1 when a block is not well-formed even
+    in the dialect (that block is left out); exit 2 when FILE cannot be read or a block
+    cannot be written (a symbolic link where a block goes is neither replaced nor written
+    through).
+    """
+    # markdown-it and the XML parsers: a lint served from the cache imports neither.
+    from persona_lint.document.model import parse_document
+    from persona_lint.xml.dialect import to_strict_xml
+
+    refused = escape(file)
+    if refused is not None:
+        _fail(f"{file}: {refused}")
+    try:
+        data = read_limited(file, DEFAULT_MAX_FILE_SIZE)
+    except OSError as exc:
+        _fail(f"{file}: cannot read: {exc.strerror or exc}")
+    if len(data) > DEFAULT_MAX_FILE_SIZE:
+        _fail(f"{file}: larger than {DEFAULT_MAX_FILE_SIZE} bytes")
+    text = decode(data)
+    if isinstance(text, SourceProblem):
+        _fail(f"{file}:{text.line}:{text.column}: {text.message}")
+    document = parse_document(str(file), text)
+    failed = False
+    if output_dir is not None:
+        refused = escape(output_dir)
+        if refused is not None:
+            _fail(f"{output_dir}: {refused}")
+        try:
+            output_dir.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            _fail(f"{output_dir}: cannot create the folder: {exc.strerror or exc}")
+    for index, block in enumerate(document.xml_blocks, start=1):
+        if block.parsed.error is not None or block.root_tag is None:
+            failed = True
+            click.echo(f"{file}:{block.code.fence_line}: block is not well-formed", err=True)
+            continue
+        strict = to_strict_xml(block.code.content).text
+        if output_dir is None:
+            click.echo(f"<!-- {file}:{block.code.content_line} -->")
+            click.echo(strict, nl=not strict.endswith("\n"))
+            continue
+        target = output_dir / f"{file.stem}.{index}.{block.root_tag}.xml"
+        try:
+            with open_output(target) as handle:
+                handle.write(strict)
+        except OSError as exc:
+            _fail(f"{target}: cannot write: {exc.strerror or exc}")
+    sys.exit(1 if failed else 0)
+
+
+def _fail(message: str) -> NoReturn:
+    """One line on standard error and exit 2: what every I/O failure of a command gives."""
+    click.echo(f"persona-lint: error: {message}", err=True)
+    sys.exit(2)
+
+
+@click.command()
+@click.option(
+    "--cache-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    envvar="PERSONA_LINT_CACHE_DIR",
+    help="The cache folder to delete (default: .persona_lint_cache).",
+)
+def clean(cache_dir: Path | None) -> None:
+    """Delete the result cache (never through a symbolic link)."""
+    from persona_lint.engine.cache import clean as clean_cache  # hashlib...: see engine.run
+
+    folder = cache_dir or DEFAULT_CACHE_DIR
+    try:
+        removed = clean_cache(folder)
+    except OSError as exc:
+        _fail(f"{folder}: cannot remove the cache: {exc.strerror or exc}")
+    click.echo(f"removed {folder}" if removed else f"no cache at {folder}")
+
+
+@click.command("new")
+@click.argument("name")
+@click.option(
+    "--dir",
+    "folder",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("."),
+    show_default=True,
+    help="The folder to write <slug>.md in (created when missing).",
+)
+def new_command(name: str, folder: Path) -> None:
+    """Write a new persona skeleton named NAME (such as "Site Reliability Engineer").
+
+    The file, title, active slug, behaviour root and Usage line all follow from NAME;
+    version 0.1.0, today's date (the 'today' setting pins it), status draft. Every
+    {placeholder} is reported by PL901 until replaced. An existing file is never
+    overwritten (exit 2).
+    """
+    from persona_lint.scaffold import ScaffoldError, create, slug_for  # the parsers: see export
+
+    try:
+        target = folder / f"{slug_for(name)}.md"
+        today = Resolver().settings_for(target).current_date()
+        written = create(name, folder, today)
+    except (ScaffoldError, ConfigError) as exc:
+        click.echo(f"persona-lint: error: {exc}", err=True)
+        sys.exit(2)
+    click.echo(f"created {written}")
+
+
+@click.command("server")
+def server_command() -> None:
+    """Start the language server (LSP over stdio) for editors."""
+    from persona_lint.lsp.server import start  # pygls: the language server alone
+
+    start()
+
+
+COMMANDS = (config_command, rules, explain, export, clean, new_command, server_command)

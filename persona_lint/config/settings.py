@@ -1,0 +1,100 @@
+"""The settings a lint run uses for one file: one immutable value, and the defaults.
+
+The defaults below are the embedded configuration (the README's section "Configuration",
+generated from :mod:`persona_lint.config.keys`, shows them); configuration files and the
+command line only override them. Every rule, cache key and formatter reads :class:`Settings`
+alone, never the configuration files.
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import NamedTuple
+
+from persona_lint.diagnostics import Severity
+
+DEFAULT_STATUSES = ("draft", "review", "stable", "deprecated")
+# The built-in gate topics a policy may require, topic -> keywords; a topic is met by a gate
+# that has one of its keywords at the start of a word, case-insensitively.
+DEFAULT_GATE_TOPICS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    (
+        "security",
+        ("security", "secure", "threat", "vulnerabilit", "authentication", "authorization"),
+    ),
+)
+# The topics the default policy requires: none. Real personas have domain gates (product,
+# mobile, ML, SRE personas rarely name security), so requiring a topic is a project's choice:
+# `required-gates.default = ["security"]` in its configuration.
+DEFAULT_REQUIRED_TOPICS: tuple[str, ...] = ()
+DEFAULT_MAX_FILE_SIZE = 1024 * 1024
+# Folders no one wants linted: version control, virtual environments, tool caches, vendored
+# and built code (ruff's default exclude, plus persona-lint's cache). Hidden folders are
+# walked otherwise: real personas live under .claude/.
+DEFAULT_EXCLUDE = (
+    ".bzr",
+    ".direnv",
+    ".eggs",
+    ".git",
+    ".hg",
+    ".ipynb_checkpoints",
+    ".mypy_cache",
+    ".nox",
+    ".persona_lint_cache",
+    ".pytest_cache",
+    ".pytype",
+    ".ruff_cache",
+    ".svn",
+    ".tox",
+    ".venv",
+    "__pycache__",
+    "__pypackages__",
+    "_build",
+    "buck-out",
+    "build",
+    "dist",
+    "env",
+    "node_modules",
+    "site-packages",
+    "third_party",
+    "vendor",
+    "venv",
+)
+
+
+class PreviousVersion(NamedTuple):
+    """What a persona looked like at the git revision given to ``--changed-since``.
+
+    Found by :mod:`persona_lint.changes` (the git edge) before linting, and read by the
+    change-aware rules PL310 and PL311, which stay pure: they compare it with the document.
+    """
+
+    ref: str  # the revision as the user wrote it, for messages
+    version: str | None  # the version table's cells at ``ref``, when it had them
+    last_updated: str | None
+    # persona_lint.rules.version.content_digest of the file at ``ref``: the content without
+    # the version table and without whitespace.
+    digest: str
+    renamed_from: str | None = None  # the path at ``ref`` when git detected a rename
+
+
+class Settings(NamedTuple):
+    """Everything that can change what persona-lint reports for one file."""
+
+    statuses: tuple[str, ...] = DEFAULT_STATUSES
+    # The required gate topics in force for this file, each with its keywords (by default,
+    # DEFAULT_REQUIRED_TOPICS: none).
+    required_gates: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    max_file_size: int = DEFAULT_MAX_FILE_SIZE
+    today: datetime.date | None = None  # None: the real date of the run
+    # The enabled codes; None means every rule.
+    select: frozenset[str] | None = None
+    # Per-code severity overrides (a code switched "off" is simply not selected).
+    severity: tuple[tuple[str, Severity], ...] = ()
+    # Warnings fail the run too (--warnings-as-errors, or strict = true).
+    strict: bool = False
+    # The file at the --changed-since revision; None: no such option, or a new file.
+    previous: PreviousVersion | None = None
+
+    def current_date(self) -> datetime.date:
+        """The date rules treat as today: ``today`` when pinned, else the real date."""
+        return self.today or datetime.date.today()

@@ -1,0 +1,1 @@
+"""The persona document: its Markdown blocks, tables, XML blocks and persona names."""

@@ -1,0 +1,134 @@
+"""The one pure core: bytes or text of a file, plus settings, in; diagnostics out.
+
+Nothing here reads files, prints or looks at the environment: the CLI and the language
+server call :func:`lint_source` with what they read, then :func:`check_corpus` for the rules
+that look across files. Severity overrides, rule selection and inline suppressions are
+applied here, after the rules, so rules stay pure and simple.
+"""
+
+from __future__ import annotations
+
+from persona_lint.config.settings import Settings
+from persona_lint.diagnostics import Diagnostic
+from persona_lint.document.model import ComputationFailed, Document, parse_document
+from persona_lint.document.persona import active_slug
+from persona_lint.engine.postprocess import cap_findings, check_corpus, finalize, suppress
+from persona_lint.engine.result import FileResult, PersonaFacts
+from persona_lint.engine.suppress import may_hold_directives
+from persona_lint.errors import describe
+from persona_lint.rules.context import RuleContext
+from persona_lint.rules.registry import document_rules, get_rule
+from persona_lint.rules.structure import OTHER_LAYOUT_CODES, in_persona_layout
+from persona_lint.source.decode import SourceProblem, source_text
+
+
+def lint_source(
+    path: str,
+    data: bytes | str,
+    settings: Settings | None = None,
+    *,
+    explicit: bool = True,
+    defer_suppressions: bool = False,
+) -> FileResult:
+    """Lint one file's contents: its bytes, or its text (language server, ``--fix``).
+
+    Text takes the same decode path as bytes (:func:`persona_lint.source.decode.source_text`).
+
+    ``explicit``: the file was named, not found by a walk. ``defer_suppressions``: leave
+    inline suppressions to :func:`check_corpus` (which must then be called), so they also
+    cover cross-file diagnostics.
+    """
+    settings = settings or Settings()
+    text = source_text(data, settings.max_file_size)
+    if isinstance(text, SourceProblem):
+        return _only(path, text.code, text.message, settings, text.line, text.column)
+    document = parse_document(path, text)
+    if not document.has_persona_markers:
+        if not explicit:
+            return FileResult(
+                path, (), document, skipped=True, settings=settings, lines=document.lines
+            )
+        message = (
+            "not a persona document: no version table, no '# <Name> Persona' title and "
+            "no <persona_context> block"
+        )
+        return _only(path, "PL100", message, settings, lines=document.lines)
+    diagnostics = tuple(finalize(_check(document, settings), settings))
+    result = FileResult(
+        path,
+        diagnostics,
+        document,
+        settings=settings,
+        suppressed=False,
+        lines=document.lines if diagnostics or may_hold_directives(text) else (),
+        facts=_facts(document),
+    )
+    return result if defer_suppressions else cap_findings(suppress(result))
+
+
+def _check(document: Document, settings: Settings) -> list[Diagnostic]:
+    """Return every selected rule's findings.
+
+    A rule that raises is one PL001 naming it and the exception, and a shared computation
+    that raises (for each rule asking it) is one PL001 naming the computation and the first
+    rule that asked.
+    """
+    context = RuleContext(settings)
+    found: list[Diagnostic] = []
+    failed: list[ComputationFailed] = []
+    rules = document_rules(settings.select)  # loads the rule families
+    if not in_persona_layout(document):  # a module, an older layout: no cascade
+        rules = tuple(rule for rule in rules if rule.code in OTHER_LAYOUT_CODES)
+    for rule in rules:
+        if rule.check is None:
+            continue  # document_rules gives none such; this tells mypy
+        try:
+            found.extend(rule.check(document, context.for_rule(rule.options)))
+        except ComputationFailed as failure:
+            if any(failure is seen for seen in failed):
+                continue  # reported when the first rule asked
+            failed.append(failure)
+            message = (
+                f"internal error in the computation {failure.key!r} that rules share (first "
+                f"asked by {rule.code} {rule.name}): {describe(failure.cause)}"
+            )
+            found.append(_diagnostic(document.path, "PL001", message))
+        except Exception as exc:
+            message = f"internal error in rule {rule.code} ({rule.name}): {describe(exc)}"
+            found.append(_diagnostic(document.path, "PL001", message))
+    return found
+
+
+def _facts(document: Document) -> PersonaFacts | None:
+    found = active_slug(document)
+    if found is None:
+        return None
+    slug, (line, column) = found
+    return PersonaFacts(document.path, slug, line, column)
+
+
+def _diagnostic(path: str, code: str, message: str, line: int = 1, column: int = 1) -> Diagnostic:
+    rule = get_rule(code)
+    assert rule is not None, code
+    return Diagnostic(path, line, column, code, message, rule.severity)
+
+
+def _only(
+    path: str,
+    code: str,
+    message: str,
+    settings: Settings,
+    line: int = 1,
+    column: int = 1,
+    lines: tuple[str, ...] = (),
+) -> FileResult:
+    found = finalize([_diagnostic(path, code, message, line, column)], settings)
+    return FileResult(path, tuple(found), settings=settings, lines=lines)
+
+
+def problem(path: str, code: str, message: str, settings: Settings | None = None) -> FileResult:
+    """A file-level problem found by the caller (unreadable file, refused symlink)."""
+    return _only(path, code, message, settings or Settings())
+
+
+__all__ = ["FileResult", "PersonaFacts", "check_corpus", "finalize", "lint_source", "problem"]

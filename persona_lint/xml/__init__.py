@@ -1,0 +1,1 @@
+"""The persona XML dialect: rewriting, parsing, and validating against the XSD schemas."""
