@@ -210,7 +210,7 @@ def test_show_traceback_is_documented() -> None:
 def test_a_shared_computation_that_fails_is_one_pl001(monkeypatch: pytest.MonkeyPatch) -> None:
     """A bug in the schema tail check, which every PL2xx rule asks for through the one
     shared XML computation, is one PL001 naming the computation and its first asker."""
-    import persona_lint.rules.xml as xml
+    import persona_lint.rules.xml.shared as xml
     from persona_lint.errors import MAX_MESSAGE
 
     start = "tail \x1b]8;;http://x\x07 "  # an OSC 8 link: escaped, never obeyed
