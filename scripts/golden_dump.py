@@ -5,7 +5,7 @@ after a change that must not change what persona-lint reports.
 ``diff before.txt after.txt``. Inputs: ``personas/``, ``../shared/reference`` and
 ``../shared/corpus`` (every ``.md``), the documents of the rule cases
 (tests/rules/*.toml), and seeded mutations of the canonical persona (the mutations of
-tests/test_properties.py, drawn with ``random.Random`` so the dump is the same on every
+tests/unit/test_properties.py, drawn with ``random.Random`` so the dump is the same on every
 run). Each input is linted twice: with the
 default selection and with every rule selected.
 """
@@ -19,6 +19,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
+sys.path.insert(0, str(ROOT / "tests" / "unit"))
 sys.path.insert(0, str(ROOT / "tests" / "rules"))
 
 import datetime  # noqa: E402

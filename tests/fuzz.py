@@ -1,7 +1,7 @@
 """A fuzzing run of the whole command line: parse, lint and every output format.
 
 Not part of the test suite (it runs for minutes): ``python tests/fuzz.py --minutes 15``.
-Each example is a mutated canonical persona (the mutations of tests/test_properties.py)
+Each example is a mutated canonical persona (the mutations of tests/unit/test_properties.py)
 under a random file name (any bytes a git tree can hold: not UTF-8, control characters,
 names that look like options), linted in-process through the real click command line with
 one random output format. Every example must:
@@ -26,6 +26,7 @@ from collections import Counter
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent / "unit"))
 
 from click.testing import CliRunner
 from hypothesis import HealthCheck, given, seed, settings

@@ -7,7 +7,7 @@ of :mod:`persona_lint.document.scanner` reads the tiny Markdown subset persona d
 and answers ``None`` ("I can't be sure") for anything else, and markdown-it is imported
 only then. Both produce the same neutral :class:`Block` records, from which
 :func:`persona_lint.document.model.parse_document` builds everything else;
-``tests/test_blocks.py`` proves that they agree.
+``tests/unit/test_blocks.py`` proves that they agree.
 """
 
 from __future__ import annotations

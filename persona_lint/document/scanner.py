@@ -4,7 +4,7 @@ markdown-it remains the parser of record. :func:`scan` is conservative: it accep
 document only when every line belongs to a construct whose CommonMark (+ GFM table) reading
 it can reproduce exactly, and returns ``None`` ("I can't be sure") otherwise, in which case
 :func:`persona_lint.document.markdown.parse_blocks` falls back to markdown-it.
-``tests/test_blocks.py`` proves that both agree on every known document (personas, the real
+``tests/unit/test_blocks.py`` proves that both agree on every known document (personas, the real
 corpus, docs, rule examples, hostile inputs) and on thousands of line-wise mutations and
 random line soups. A scanner change that is not exact fails that test; a construct the
 scanner does not know is simply left to markdown-it.

@@ -7,7 +7,7 @@ tenth of a millisecond. Nearly every block persona-lint sees is valid, so it ask
 first and calls xmlschema only for blocks libxml2 rejects, to say why. Measured on the
 1,000-file benchmark (issue 17), CPU time with and without it: one file cold 130 ms against
 600 ms, 1,000 files with ``--jobs 1`` 1.4 s against 7.1 s. A differential test
-(tests/test_fastpath.py) proves that both validators give the same verdict on every fixture,
+(tests/unit/test_fastpath.py) proves that both validators give the same verdict on every fixture,
 every persona and thousands of mutations.
 
 libxml2 is configured so that nothing can reach out: no DTD loading, no entity resolution,

@@ -36,10 +36,10 @@ from persona_lint.formatters.text import SNIPPET_BEFORE, SNIPPET_WIDTH, caret_sp
 from persona_lint.rules import all_rules
 from persona_lint.rules.docs import help_markdown, help_text
 
-SNAPSHOTS = Path(__file__).parent / "snapshots"
+SNAPSHOTS = Path(__file__).parents[1] / "snapshots"
 SARIF_SCHEMA = SHARED / "schemas" / "sarif-schema-2.1.0.json"
 REPORT_SCHEMA = ROOT / "schemas" / "report.schema.json"
-JUNIT_XSD = Path(__file__).parent / "data" / "junit.xsd"
+JUNIT_XSD = Path(__file__).parents[1] / "data" / "junit.xsd"
 
 BROKEN_PATH = "personas/backend.md"
 CLEAN_PATH = "personas/qa-engineer.md"

@@ -28,10 +28,10 @@ from persona_lint.metrics import (
 )
 from persona_lint.metrics.parse import parse_text
 
-HERE = Path(__file__).parent
+HERE = Path(__file__).parents[1]  # tests/
 TABLE_PATH = HERE / "data" / "corpus_metrics.json"
-SHARED = Path(__file__).parents[1].parent / "shared"
-PERSONAS = Path(__file__).parents[1] / "personas"
+SHARED = Path(__file__).parents[2].parent / "shared"
+PERSONAS = Path(__file__).parents[2] / "personas"
 TABLE: list[dict[str, Any]] = json.loads(TABLE_PATH.read_text(encoding="utf-8"))
 BY_TEXT = {row["text"]: row["expected"] for row in TABLE}
 

@@ -196,7 +196,7 @@ def test_a_bug_in_another_command_is_one_line_and_exit_2(tmp_path: Path) -> None
 
 
 def test_show_traceback_is_documented() -> None:
-    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
     assert "--show-traceback" in readme
     help_text = subprocess.run(
         [sys.executable, "-m", "persona_lint", "check", "--help"],
