@@ -16,6 +16,7 @@ from collections.abc import Callable, Mapping
 from typing import NamedTuple, NoReturn
 from xml.etree.ElementTree import Element, TreeBuilder
 
+from persona_lint.positions import LineStarts
 from persona_lint.xml.dialect import StrictXml, to_strict_xml
 from persona_lint.xml.explain import XmlError, declaration_error, explain, find_doctype
 
@@ -71,56 +72,37 @@ class _TextPositions:
     """The positions of a well-formed block's elements, read from its strict text when asked.
 
     In that text (see _parse_well_formed) the n-th start tag starts the n-th element in
-    document order, where expat reports it. The walk over the start tags goes only as far
-    as the elements asked for (a clean lint asks for the root's) and counts lines as it
-    goes: indexing every line of every block with LineStarts cost ~40 ms of the 1,000-file
-    benchmark (3 % of a -j1 run). Amortized linear in the text, however many are asked for.
+    document order, where expat reports it; the tags are found, and placed with
+    `LineStarts`, the first time a position is asked for.
     """
 
-    __slots__ = ("_elements", "_found", "_line", "_line_start", "_order", "_searched", "_strict")
+    __slots__ = ("_elements", "_places", "_strict")
 
     def __init__(self, elements: list[Element], strict: StrictXml) -> None:
         """Keep the ``elements`` (in document order) of the block rewritten as ``strict``."""
         self._elements = elements
         self._strict = strict
-        self._order: dict[Element, int] | None = None  # element -> index in elements
-        self._found: list[tuple[int, int]] = []  # strict (line, column) of the first tags
-        self._searched = 0  # where the search for the next start tag goes on
-        self._line = 0  # the line of the last start tag found, and where that line starts
-        self._line_start = 0
+        self._places: dict[Element, tuple[int, int]] | None = None
 
     def get(self, element: Element, default: tuple[int, int]) -> tuple[int, int]:
         """The dialect (line, column) of ``element``'s "<", or ``default``."""
-        if self._order is None:
-            self._order = dict(zip(self._elements, itertools.count()))
-        index = self._order.get(element)
-        if index is None:
-            return default
-        line, column = self._strict_place(index)
-        return line, self._strict.original_column(line, column)
+        if self._places is None:
+            self._places = self._place_all()
+        return self._places.get(element, default)
 
     def all(self) -> dict[Element, tuple[int, int]]:
         """Every element's dialect (line, column)."""
         return {element: self.get(element, (0, 0)) for element in self._elements}
 
-    def _strict_place(self, index: int) -> tuple[int, int]:
-        """The strict (line, column) of element ``index``'s "<"."""
-        found = self._found
-        if index >= len(found):
-            text = self._strict.text
-            line, line_start, searched = self._line, self._line_start, self._searched
-            for tag in itertools.islice(
-                _START_TAG.finditer(text, searched), index + 1 - len(found)
-            ):
-                offset = tag.start()
-                newline = text.rfind("\n", searched, offset)
-                if newline >= 0:
-                    line += text.count("\n", searched, offset)
-                    line_start = newline + 1
-                found.append((line, offset - line_start))
-                searched = offset + 1
-            self._line, self._line_start, self._searched = line, line_start, searched
-        return found[index]
+    def _place_all(self) -> dict[Element, tuple[int, int]]:
+        """Each element's dialect (line, column), 0-based, from its start tag's offset."""
+        text = self._strict.text
+        starts = LineStarts.of(text)
+        places = {}
+        for element, tag in zip(self._elements, _START_TAG.finditer(text), strict=False):
+            line, column = starts.place(tag.start())
+            places[element] = (line - 1, self._strict.original_column(line - 1, column - 1))
+        return places
 
 
 class _Declined(Exception):
