@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import NoReturn
 
@@ -35,9 +36,39 @@ def config_command(file: Path, config_path: Path | None, isolated: bool) -> None
     sys.exit(show_settings_for(RunOptions((file,), config=config_path, isolated=isolated), file))
 
 
+def _configuration_options(command: Callable[..., None]) -> Callable[..., None]:
+    """``--config`` and ``--isolated``, for commands that show the configuration's rules."""
+    command = click.option("--isolated", is_flag=True, help="Ignore every configuration file.")(
+        command
+    )
+    return click.option(
+        "--config",
+        "config_path",
+        type=click.Path(dir_okay=False, path_type=Path),
+        help="Read this configuration file instead of discovering one.",
+    )(command)
+
+
+def _read_configuration(config_path: Path | None, isolated: bool) -> None:
+    """Read the configuration of the current folder: its rules (and plugins) become known.
+
+    An invalid configuration is one line and exit 2, as for a lint run.
+    """
+    try:
+        Resolver(config_path=config_path, isolated=isolated).settings_for(Path("persona.md"))
+    except ConfigError as exc:
+        _fail(str(exc))
+
+
 @click.command()
-def rules() -> None:
-    """List every rule: code, name, default severity, fixable (F), off by default (O), summary."""
+@_configuration_options
+def rules(config_path: Path | None, isolated: bool) -> None:
+    """List every rule: code, name, default severity, fixable (F), off by default (O), summary.
+
+    The rules of the current folder's configuration (rules in configuration, plugins) are
+    listed with persona-lint's own.
+    """
+    _read_configuration(config_path, isolated)
     click.echo(f"{'code':<5}  {'name':<28} {'severity':<8} {'flags':<5}  summary")
     for rule in all_rules():
         flags = ("F" if rule.fixable else "-") + ("-" if rule.default_enabled else "O")
@@ -46,8 +77,13 @@ def rules() -> None:
 
 @click.command()
 @click.argument("code")
-def explain(code: str) -> None:
-    """Show the documentation of a rule, by code (PL304) or name (version-semver)."""
+@_configuration_options
+def explain(code: str, config_path: Path | None, isolated: bool) -> None:
+    """Show the documentation of a rule, by code (PL304) or name (version-semver).
+
+    The rules of the current folder's configuration can be explained too.
+    """
+    _read_configuration(config_path, isolated)
     rule = get_rule(code)
     if rule is None:
         words = [w for r in all_rules() for w in (r.code, r.name)]

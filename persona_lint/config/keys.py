@@ -261,6 +261,15 @@ def read_boolean(source: Source, at: KeyPath, value: Any) -> bool:
     return value
 
 
+def read_team_rules(source: Source, at: KeyPath, value: Any) -> Any:
+    """The ``[[rules]]`` entries (:mod:`persona_lint.config.team_rules` reads them)."""
+    # The XPath and pattern compilers and ElementTree (about 10 ms): only for a
+    # configuration that has rules.
+    from persona_lint.config.team_rules import read_team_rules as read
+
+    return read(source, at, value)
+
+
 # How ``persona-lint config`` shows a key: from the settings in force for the file, and the
 # value of the last layer that sets the key (None when no layer does).
 Shower = Callable[[Settings, Any], str]
@@ -402,14 +411,24 @@ KEYS: tuple[Key, ...] = (
         "warnings fail the run too (like `--warnings-as-errors`)",
         lambda settings, value: str(settings.strict).lower(),
     ),
+    Key(
+        "rules",
+        read_team_rules,
+        "none",
+        "the team's own rules, `[[rules]]` entries: `code`, `name`, `message`, `block`, "
+        "`given` (XPath), `then` (see [docs/plugins.md](docs/plugins.md))",
+        lambda settings, value: ", ".join(r.code for r in settings.team_rules) or "(none)",
+    ),
 )
 _BY_NAME = {key.name: key for key in KEYS}
+# Read before the others: selectors may name the rules they define.
+_READ_FIRST = ("rules",)
 
 
 def validate(source: Source, raw: Mapping[str, Any]) -> dict[str, Any]:
     """The checked value of every key of one source's table; unknown keys are errors."""
     values: dict[str, Any] = {}
-    for name, value in raw.items():
+    for name, value in sorted(raw.items(), key=lambda item: item[0] not in _READ_FIRST):
         key = _BY_NAME.get(name)
         if key is None:
             raise source.fail((name,), f"unknown key {quoted(name)}{did_you_mean(name, _BY_NAME)}")

@@ -9,9 +9,12 @@ alone, never the configuration files.
 from __future__ import annotations
 
 import datetime
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from persona_lint.diagnostics import Severity
+
+if TYPE_CHECKING:
+    from persona_lint.rules.configured import ConfiguredRule
 
 DEFAULT_STATUSES = ("draft", "review", "stable", "deprecated")
 # The built-in gate topics a policy may require, topic -> keywords; a topic is met by a gate
@@ -94,6 +97,9 @@ class Settings(NamedTuple):
     strict: bool = False
     # The file at the --changed-since revision; None: no such option, or a new file.
     previous: PreviousVersion | None = None
+    # The rules of the configuration in force (``[[rules]]``): plain data, so that they
+    # reach worker processes and the cache key with the rest.
+    team_rules: tuple[ConfiguredRule, ...] = ()
 
     def current_date(self) -> datetime.date:
         """The date rules treat as today: ``today`` when pinned, else the real date."""

@@ -16,6 +16,7 @@ from persona_lint.engine.postprocess import cap_findings, check_corpus, finalize
 from persona_lint.engine.result import FileResult, PersonaFacts
 from persona_lint.engine.suppress import may_hold_directives
 from persona_lint.errors import describe
+from persona_lint.rules.configured import configured_rules
 from persona_lint.rules.context import RuleContext
 from persona_lint.rules.registry import document_rules, get_rule
 from persona_lint.rules.structure import OTHER_LAYOUT_CODES, in_persona_layout
@@ -79,6 +80,8 @@ def _check(document: Document, settings: Settings) -> list[Diagnostic]:
     rules = document_rules(settings.select)  # loads the rule families
     if not in_persona_layout(document):  # a module, an older layout: no cascade
         rules = tuple(rule for rule in rules if rule.code in OTHER_LAYOUT_CODES)
+    if settings.team_rules and in_persona_layout(document):
+        rules += tuple(configured_rules(settings))
     for rule in rules:
         if rule.check is None:
             continue  # document_rules gives none such; this tells mypy
@@ -94,7 +97,8 @@ def _check(document: Document, settings: Settings) -> list[Diagnostic]:
             )
             found.append(_diagnostic(document.path, "PL001", message))
         except Exception as exc:
-            message = f"internal error in rule {rule.code} ({rule.name}): {describe(exc)}"
+            origin = f" of plugin {rule.plugin}" if rule.plugin else ""
+            message = f"internal error in rule {rule.code} ({rule.name}){origin}: {describe(exc)}"
             found.append(_diagnostic(document.path, "PL001", message))
     return found
 
