@@ -75,6 +75,37 @@ def rules(config_path: Path | None, isolated: bool) -> None:
         click.echo(f"{rule.code}  {rule.name:<28} {rule.severity!s:<8} {flags:<5}  {rule.summary}")
 
 
+@click.command("plugins")
+@_configuration_options
+def plugins_command(config_path: Path | None, isolated: bool) -> None:
+    """List the plugins the current folder's configuration loads: name, source, codes.
+
+    Then the installed plugins it does not name (entry points of the group
+    persona_lint.rules), which it could enable in 'plugins'.
+    """
+    # The plugin loader and importlib.metadata: this command only.
+    from persona_lint.plugins import available_entry_points, loaded_plugins, plugins_disabled
+    from persona_lint.rules.registry import plugin_rules
+
+    _read_configuration(config_path, isolated)
+    if plugins_disabled():
+        click.echo("plugins are disabled (--no-plugins or PERSONA_LINT_NO_PLUGINS)")
+    loaded = loaded_plugins()
+    for plugin in loaded:
+        if plugin.local:
+            source = f"{plugin.location} (sha256 {plugin.digest[:12]})"
+        else:
+            source = f"entry point {plugin.location} ({plugin.digest})"
+        codes = ", ".join(rule.code for rule in plugin_rules(plugin.name)) or "(no rule)"
+        click.echo(f"{plugin.name}  {source}  {codes}")
+    if not loaded:
+        click.echo("no plugin loaded")
+    enabled = {plugin.name for plugin in loaded}
+    for name, distribution in available_entry_points():
+        if name not in enabled:
+            click.echo(f"{name}  installed ({distribution}), not enabled")
+
+
 @click.command()
 @click.argument("code")
 @_configuration_options
@@ -217,4 +248,13 @@ def server_command() -> None:
     start()
 
 
-COMMANDS = (config_command, rules, explain, export, clean, new_command, server_command)
+COMMANDS = (
+    config_command,
+    rules,
+    explain,
+    plugins_command,
+    export,
+    clean,
+    new_command,
+    server_command,
+)

@@ -12,6 +12,7 @@ line. Readers are strict: a wrong type is an error, never a silent default.
 from __future__ import annotations
 
 import datetime
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -68,6 +69,8 @@ class Source:
         self.table = table
         self._lines: dict[KeyPath, int] | None = None  # read on the first error
         self._globs = 0
+        # Plugins named but not loaded (--no-plugins): selectors may name their codes.
+        self.plugins_skipped = False
 
     def fail(self, at: KeyPath, message: str) -> ConfigError:
         """The error about the key at ``at`` (a path inside the table), placed at its line."""
@@ -110,8 +113,14 @@ def read_selectors(source: Source, at: KeyPath, value: Any) -> frozenset[str]:
         try:
             codes |= resolve_selector(item)
         except ValueError as exc:
-            raise source.fail(at, f"{quoted(at[0])}: {exc}") from None
+            if not _of_a_skipped_plugin(source, item):
+                raise source.fail(at, f"{quoted(at[0])}: {exc}") from None
     return frozenset(codes)
+
+
+def _of_a_skipped_plugin(source: Source, selector: str) -> bool:
+    """Whether an unknown selector may name rules of plugins not loaded (a team's code)."""
+    return source.plugins_skipped and bool(re.fullmatch(r"[A-Z]{2,10}[0-9]*", selector.strip()))
 
 
 def read_globs(source: Source, at: KeyPath, value: Any) -> tuple[Glob, ...]:
@@ -129,6 +138,8 @@ def read_severities(source: Source, at: KeyPath, value: Any) -> dict[str, Severi
         try:
             codes = resolve_selector(name)
         except ValueError as exc:
+            if _of_a_skipped_plugin(source, name):
+                continue
             raise source.fail((key, name), f"{key!r}: {exc}") from None
         if level not in ("error", "warning", "off"):
             raise source.fail(
@@ -261,13 +272,20 @@ def read_boolean(source: Source, at: KeyPath, value: Any) -> bool:
     return value
 
 
-def read_team_rules(source: Source, at: KeyPath, value: Any) -> Any:
-    """The ``[[rules]]`` entries (:mod:`persona_lint.config.team_rules` reads them)."""
-    # The XPath and pattern compilers and ElementTree (about 10 ms): only for a
-    # configuration that has rules.
-    from persona_lint.config.team_rules import read_team_rules as read
+def _team_reader(name: str) -> Reader:
+    """The reader ``name`` of :mod:`persona_lint.config.team_rules` (``rules``, ``plugins``).
 
-    return read(source, at, value)
+    Imported when a configuration sets the key: the XPath and pattern compilers,
+    ElementTree and the plugin loader (about 10 ms) stay off every other run.
+    """
+
+    def read(source: Source, at: KeyPath, value: Any) -> Any:
+        from persona_lint.config import team_rules
+
+        reader: Reader = getattr(team_rules, name)
+        return reader(source, at, value)
+
+    return read
 
 
 # How ``persona-lint config`` shows a key: from the settings in force for the file, and the
@@ -413,22 +431,32 @@ KEYS: tuple[Key, ...] = (
     ),
     Key(
         "rules",
-        read_team_rules,
+        _team_reader("read_team_rules"),
         "none",
         "the team's own rules, `[[rules]]` entries: `code`, `name`, `message`, `block`, "
         "`given` (XPath), `then` (see [docs/plugins.md](docs/plugins.md))",
         lambda settings, value: ", ".join(r.code for r in settings.team_rules) or "(none)",
     ),
+    Key(
+        "plugins",
+        _team_reader("read_plugins"),
+        "none",
+        "Python plugins to load: a module of the repository (`tools/our_rules.py`) or an "
+        "installed package's entry point in the group `persona_lint.rules`; code you run "
+        "(`--no-plugins` loads none)",
+        lambda settings, value: ", ".join(p.name for p in settings.plugins) or "(none)",
+    ),
 )
 _BY_NAME = {key.name: key for key in KEYS}
 # Read before the others: selectors may name the rules they define.
-_READ_FIRST = ("rules",)
+_READ_FIRST = ("plugins", "rules")
 
 
 def validate(source: Source, raw: Mapping[str, Any]) -> dict[str, Any]:
     """The checked value of every key of one source's table; unknown keys are errors."""
     values: dict[str, Any] = {}
-    for name, value in sorted(raw.items(), key=lambda item: item[0] not in _READ_FIRST):
+    first = {name: index for index, name in enumerate(_READ_FIRST)}
+    for name, value in sorted(raw.items(), key=lambda item: first.get(item[0], len(first))):
         key = _BY_NAME.get(name)
         if key is None:
             raise source.fail((name,), f"unknown key {quoted(name)}{did_you_mean(name, _BY_NAME)}")

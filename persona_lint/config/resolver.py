@@ -226,7 +226,15 @@ def build_settings(layers: list[Layer], path: Path) -> Settings:
     """Merge layers (later ones win) into the Settings for the file at ``path``."""
     merged: dict[str, Any] = {}
     for layer in layers:
-        for key in ("statuses", "max-file-size", "today", "strict", "required-gates", "rules"):
+        for key in (
+            "statuses",
+            "max-file-size",
+            "today",
+            "strict",
+            "required-gates",
+            "rules",
+            "plugins",
+        ):
             if key in layer.values:
                 merged[key] = layer.values[key]
     selecting = any(key in layer.values for layer in layers for key in _SELECTION_KEYS)
@@ -243,6 +251,7 @@ def build_settings(layers: list[Layer], path: Path) -> Settings:
         severity=tuple(sorted((c, s) for c, s in severity.items() if s is not None)),
         strict=merged.get("strict", False),
         team_rules=merged.get("rules", ()),
+        plugins=merged.get("plugins", ()),
     )
 
 

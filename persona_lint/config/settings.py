@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, NamedTuple
 from persona_lint.diagnostics import Severity
 
 if TYPE_CHECKING:
+    from persona_lint.plugins import Plugin
     from persona_lint.rules.configured import ConfiguredRule
 
 DEFAULT_STATUSES = ("draft", "review", "stable", "deprecated")
@@ -100,6 +101,8 @@ class Settings(NamedTuple):
     # The rules of the configuration in force (``[[rules]]``): plain data, so that they
     # reach worker processes and the cache key with the rest.
     team_rules: tuple[ConfiguredRule, ...] = ()
+    # The plugins the configuration in force loaded: only their rules run for the file.
+    plugins: tuple[Plugin, ...] = ()
 
     def current_date(self) -> datetime.date:
         """The date rules treat as today: ``today`` when pinned, else the real date."""

@@ -1,9 +1,11 @@
-"""Reading ``[[rules]]``, the rules a team writes in configuration, strictly and at their line.
+"""Reading a team's own rules: ``[[rules]]`` entries, and the ``plugins`` to load.
 
-Each entry becomes a :class:`~persona_lint.rules.configured.ConfiguredRule`; anything wrong
-(an unknown or missing key, a code that is persona-lint's or another rule's, an XPath or a
-pattern that cannot be evaluated within the caps) is a :class:`ConfigError` naming the file
-and the line of the entry's key. A configuration holds at most :data:`MAX_RULES` rules.
+Each ``[[rules]]`` entry becomes a :class:`~persona_lint.rules.configured.ConfiguredRule`;
+anything wrong (an unknown or missing key, a code that is persona-lint's or another rule's,
+an XPath or a pattern that cannot be evaluated within the caps) is a :class:`ConfigError`
+naming the file and the line of the entry's key. A configuration holds at most
+:data:`MAX_RULES` rules. Each plugin is loaded by :mod:`persona_lint.plugins`; one that
+cannot be is a :class:`ConfigError` at the ``plugins`` line.
 """
 
 from __future__ import annotations
@@ -12,7 +14,9 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from persona_lint.config.errors import ConfigError, did_you_mean, quoted
+from persona_lint.config.keys import read_strings
 from persona_lint.diagnostics import Severity
+from persona_lint.plugins import Plugin, PluginError, load, plugins_disabled
 from persona_lint.rules.configured import CONDITIONS, ConfiguredRule, as_rule
 from persona_lint.rules.linear_regex import PatternRefused, compile_pattern
 from persona_lint.rules.registry import CODE_SHAPE, describe_configured, forget_configured
@@ -35,6 +39,18 @@ ONLY_FOR = {
 }
 _NAME = re.compile(r"[a-z][a-z0-9]*(?:-[a-z0-9]+)*")
 _XML_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_.-]*")
+
+
+def read_plugins(source: Source, at: KeyPath, value: Any) -> tuple[Plugin, ...]:
+    """The ``plugins`` list, each loaded (none under ``--no-plugins``)."""
+    names = read_strings(source, at, value)
+    if plugins_disabled():
+        source.plugins_skipped = bool(names)
+        return ()
+    try:
+        return tuple(load(name, source.root) for name in dict.fromkeys(names))
+    except PluginError as exc:
+        raise source.fail(at, str(exc)) from None
 
 
 def read_team_rules(source: Source, at: KeyPath, value: Any) -> tuple[ConfiguredRule, ...]:

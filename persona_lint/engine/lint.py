@@ -78,6 +78,13 @@ def _check(document: Document, settings: Settings) -> list[Diagnostic]:
     found: list[Diagnostic] = []
     failed: list[ComputationFailed] = []
     rules = document_rules(settings.select)  # loads the rule families
+    if settings.plugins:
+        # The plugin loader (hashlib): only for a configuration with plugins.
+        from persona_lint.plugins import ensure_loaded
+
+        ensure_loaded(settings.plugins)  # a worker process started afresh (not forked)
+    plugins = {plugin.name for plugin in settings.plugins}
+    rules = tuple(rule for rule in rules if rule.plugin is None or rule.plugin in plugins)
     if not in_persona_layout(document):  # a module, an older layout: no cascade
         rules = tuple(rule for rule in rules if rule.code in OTHER_LAYOUT_CODES)
     if settings.team_rules and in_persona_layout(document):

@@ -41,6 +41,7 @@ class RunOptions(NamedTuple):
     color: bool = False
     config: Path | None = None
     isolated: bool = False
+    no_plugins: bool = False  # load no plugin (--no-plugins)
     select: tuple[str, ...] = ()
     extend_select: tuple[str, ...] = ()
     ignore: tuple[str, ...] = ()
@@ -99,7 +100,14 @@ class UsageError(RunError):
 
 
 def build_resolver(options: RunOptions) -> Resolver:
-    """Return the settings resolver for the configuration and selection options."""
+    """Return the settings resolver for the configuration and selection options.
+
+    ``--no-plugins`` holds for the whole process: plugins register rules process-wide.
+    """
+    if options.no_plugins:
+        from persona_lint.plugins import disable_plugins  # the loader: only when asked
+
+        disable_plugins()
     cli = command_line_layer(
         options.select, options.extend_select, options.ignore, options.warnings_as_errors
     )

@@ -123,13 +123,6 @@ _loading_plugin: str | None = None
 
 def _register(rule: Rule) -> None:
     """Add ``rule``, checking that its declaration agrees with the registry's constants."""
-    if rule.code in RULES or rule.name in _BY_NAME:
-        taken = RULES.get(rule.code) or _BY_NAME[rule.name]
-        owner = f"plugin {taken.plugin!r}" if taken.plugin else "persona-lint"
-        raise ValueError(
-            f"rule {rule.code} {rule.name} registered twice (taken by {taken.code} "
-            f"{taken.name} of {owner})"
-        )
     if _loading_plugin is not None:
         if rule.code.startswith("PL") or not CODE_SHAPE.fullmatch(rule.code):
             raise ValueError(
@@ -139,7 +132,18 @@ def _register(rule: Rule) -> None:
         if rule.check_all is not None:
             raise ValueError(f"rule {rule.code}: plugins register per-document rules only")
         rule = rule._replace(plugin=_loading_plugin)
-    if rule.default_enabled == (rule.code in DEFAULT_OFF):
+    taken = RULES.get(rule.code) or _BY_NAME.get(rule.name)
+    if taken is None and _configured(rule.code, rule.name) is not None:
+        raise ValueError(f"rule {rule.code} {rule.name} is taken by a rule in configuration")
+    if taken is not None:
+        owner = f"plugin {taken.plugin!r}" if taken.plugin else "persona-lint"
+        raise ValueError(
+            f"rule {rule.code} {rule.name} registered twice (taken by {taken.code} "
+            f"{taken.name} of {owner})"
+        )
+    if rule.plugin is not None and not rule.default_enabled:
+        raise ValueError(f"rule {rule.code}: a plugin's rules are enabled by default")
+    if rule.plugin is None and rule.default_enabled == (rule.code in DEFAULT_OFF):
         raise ValueError(f"rule {rule.code}: default_enabled disagrees with DEFAULT_OFF")
     home = f"{__package__}.{CORPUS_FAMILY}"
     if rule.plugin is None and rule.check_all is not None and rule.check_all.__module__ != home:
@@ -287,6 +291,12 @@ def loading_plugin(name: str) -> Iterator[None]:
         yield
     finally:
         _loading_plugin = None
+
+
+def forget_plugin(name: str) -> None:
+    """Forget the rules plugin ``name`` registered: it failed to load."""
+    for code in [code for code, rule in RULES.items() if rule.plugin == name]:
+        del _BY_NAME[RULES.pop(code).name]
 
 
 def plugin_rules(name: str) -> list[Rule]:
