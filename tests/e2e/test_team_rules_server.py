@@ -47,7 +47,9 @@ async def client(tmp_path: Path) -> AsyncIterator[Client]:
 
 
 def summary(found: types.PublishDiagnosticsParams) -> list[tuple[object, int, int, str]]:
-    return [(d.code, d.range.start.line, d.range.start.character, d.message) for d in found.diagnostics]
+    return [
+        (d.code, d.range.start.line, d.range.start.character, d.message) for d in found.diagnostics
+    ]
 
 
 async def test_a_rule_in_configuration_is_published_and_hovered(
@@ -106,9 +108,7 @@ async def test_a_plugin_that_raises_at_import_is_one_diagnostic(
     ]
 
 
-async def test_a_plugin_rule_that_raises_is_pl001_naming_it(
-    client: Client, tmp_path: Path
-) -> None:
+async def test_a_plugin_rule_that_raises_is_pl001_naming_it(client: Client, tmp_path: Path) -> None:
     (tmp_path / ".persona-lint.toml").write_text('plugins = ["rules.py"]\n', encoding="utf-8")
     (tmp_path / "rules.py").write_text(PLUGIN, encoding="utf-8")
     uri = client.open(tmp_path / "backend-engineer.md", CANONICAL)

@@ -236,6 +236,15 @@ class TestThroughTheCommandLine:
         write(tmp_path, per_file)
         assert concise(tmp_path) == (0, ["1 file checked: 0 errors, 0 warnings"])
 
+    def test_command_line_selectors_name_the_configurations_rules(self, tmp_path: Path) -> None:
+        write(tmp_path)
+        assert concise(tmp_path, "--select", "few-metrics") == (
+            0,
+            [EXPECTED[-2], "1 file checked: 0 errors, 1 warning"],
+        )
+        result = cli("--no-cache", "--ignore", "ACME1", ".", cwd=tmp_path)
+        assert result.stdout.splitlines() == ["1 file checked: 0 errors, 0 warnings"]
+
     def test_inline_suppression_and_unknown_team_code(self, tmp_path: Path) -> None:
         persona = edit(
             "<gate>API design and documentation compliance</gate>",
