@@ -16,7 +16,6 @@ from persona_lint.engine.postprocess import cap_findings, check_corpus, finalize
 from persona_lint.engine.result import FileResult, PersonaFacts
 from persona_lint.engine.suppress import may_hold_directives
 from persona_lint.errors import describe
-from persona_lint.rules.configured import configured_rules
 from persona_lint.rules.context import RuleContext
 from persona_lint.rules.registry import document_rules, get_rule
 from persona_lint.rules.structure import OTHER_LAYOUT_CODES, in_persona_layout
@@ -88,6 +87,9 @@ def _check(document: Document, settings: Settings) -> list[Diagnostic]:
     if not in_persona_layout(document):  # a module, an older layout: no cascade
         rules = tuple(rule for rule in rules if rule.code in OTHER_LAYOUT_CODES)
     if settings.team_rules and in_persona_layout(document):
+        # The XPath and pattern engines: only for a configuration that has rules.
+        from persona_lint.rules.configured import configured_rules
+
         rules += tuple(configured_rules(settings))
     for rule in rules:
         if rule.check is None:
