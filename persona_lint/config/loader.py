@@ -22,7 +22,8 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from persona_lint.config.errors import ConfigError
-from persona_lint.config.keys import Source, validate
+from persona_lint.config.keys import validate
+from persona_lint.config.readers import Source
 from persona_lint.config.toml_lines import KeyPath, deepest_line
 from persona_lint.source.read import escape, read_capped
 

@@ -21,8 +21,9 @@ from pathlib import Path
 from typing import Any
 
 from persona_lint.config.errors import ConfigError
+from persona_lint.config.gates import GatePolicy
 from persona_lint.config.globs import Glob, GlobPattern, absolute_posix, compile_glob
-from persona_lint.config.keys import KEYS, GatePolicy
+from persona_lint.config.keys import KEYS
 from persona_lint.config.loader import (
     CONFIG_NAME,
     PYPROJECT,
