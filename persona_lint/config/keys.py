@@ -23,6 +23,7 @@ from persona_lint.config.readers import (
     Source,
     read_boolean,
     read_date,
+    read_extend,
     read_globs,
     read_per_file_ignores,
     read_selectors,
@@ -35,7 +36,9 @@ from persona_lint.config.settings import (
     DEFAULT_MAX_FILE_SIZE,
     DEFAULT_STATUSES,
     Settings,
+    TeamSchema,
 )
+from persona_lint.config.team_schemas import read_per_file_schemas, read_team_schemas
 from persona_lint.rules.registry import DEFAULT_OFF
 
 # How ``persona-lint config`` shows a key: from the settings in force for the file, and the
@@ -55,12 +58,14 @@ def _show_value(value: Any) -> str:
 
 
 def _show_item(item: Any) -> str:
-    """One glob, or one (glob, codes) pair of per-file-ignores."""
+    """One glob, one (glob, codes or schemas) pair of a per-file key, or one team schema."""
     if isinstance(item, Glob):
         return item.pattern
+    if isinstance(item, TeamSchema):
+        return item.name
     if isinstance(item, tuple):
-        glob, codes = item
-        return f"{glob.pattern} -> {', '.join(sorted(codes))}"
+        glob, values = item
+        return f"{glob.pattern} -> {', '.join(sorted(_show_item(v) for v in values))}"
     return str(item)
 
 
@@ -77,6 +82,14 @@ def _show_exclude(settings: Settings, value: Any) -> str:
 def _show_gates(settings: Settings, value: Any) -> str:
     gates = settings.required_gates
     return "; ".join(f"{topic}: {', '.join(words)}" for topic, words in gates) or "(none)"
+
+
+def _show_schemas(settings: Settings, value: Any) -> str:
+    return ", ".join(schema.name for schema in settings.team_schemas) or "(none)"
+
+
+def _show_extend(settings: Settings, value: Any) -> str:
+    return "(none)" if value is None else str(value.path)
 
 
 def _show_today(settings: Settings, value: Any) -> str:
@@ -107,6 +120,15 @@ def _code_list(values: tuple[str, ...]) -> str:
 
 
 KEYS: tuple[Key, ...] = (
+    Key(
+        "extend",
+        read_extend,
+        "none",
+        "a configuration file to build on (its settings first, this file's on top), relative "
+        "to this file; inside the current directory unless this file was named with "
+        "`--config` from outside it; at most 8 files extended in a row, no cycles",
+        _show_extend,
+    ),
     Key(
         "select",
         read_selectors,
@@ -178,6 +200,28 @@ KEYS: tuple[Key, ...] = (
         "`false`",
         "warnings fail the run too (like `--warnings-as-errors`)",
         lambda settings, value: str(settings.strict).lower(),
+    ),
+    Key(
+        "schemas",
+        read_team_schemas,
+        "none",
+        "team schemas: XSD 1.0 files (relative to this file, inside the tree, at most "
+        "256 KiB each and 32 per configuration) whose global elements declare persona-specific "
+        "sections; a section with a declared name is validated against it (PL217)",
+        _show_schemas,
+    ),
+    Key(
+        "per-file-schemas",
+        read_per_file_schemas,
+        "none",
+        "table of glob = list of team schemas added to `schemas` for matching files",
+    ),
+    Key(
+        "strict-sections",
+        read_boolean,
+        "`false`",
+        "a persona-specific section that no team schema in force declares is an error (PL218)",
+        lambda settings, value: str(settings.strict_sections).lower(),
     ),
 )
 _BY_NAME = {key.name: key for key in KEYS}

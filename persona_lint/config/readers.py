@@ -9,9 +9,10 @@ keys that uses them is :mod:`persona_lint.config.keys`.
 from __future__ import annotations
 
 import datetime
+import os
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from persona_lint.config.errors import ConfigError, dotted, quoted
 from persona_lint.config.globs import Glob, compile_glob
@@ -19,6 +20,7 @@ from persona_lint.config.selectors import resolve_selector
 from persona_lint.config.toml_lines import KeyPath, key_lines, line_of
 from persona_lint.diagnostics import Severity
 from persona_lint.rules.registry import NOT_CHECKED
+from persona_lint.source.read import current_directory, inside
 
 # The most globs one configuration holds (exclude, extend-exclude, per-file-ignores and
 # required-gates.per-file together): every linted path is matched against each.
@@ -38,6 +40,9 @@ class Source:
         file: The configuration file, for the error's ``path``.
         text: The file's content, to find the line of a key.
         table: The key path of persona-lint's table in the file (``tool.persona-lint``).
+        outside_ok: The file is one the user named outside the current directory
+            (``--config``), so the tree does not control it: the files it names (``extend``,
+            ``schemas``) may lie outside the current directory too.
     """
 
     def __init__(
@@ -47,6 +52,7 @@ class Source:
         file: str | None = None,
         text: str = "",
         table: KeyPath = (),
+        outside_ok: bool = False,
     ) -> None:
         """Name the source; nothing is read until a reader fails."""
         self.where = where
@@ -55,17 +61,23 @@ class Source:
         self.text = text
         self.table = table
         self._lines: dict[KeyPath, int] | None = None  # read on the first error
+        self.outside_ok = outside_ok
         self._globs = 0
+        self.team_schemas = 0  # counted by config.team_schemas against its cap
 
     def fail(self, at: KeyPath, message: str) -> ConfigError:
         """The error about the key at ``at`` (a path inside the table), placed at its line."""
+        place, line = self.place(at)
+        return ConfigError(f"{place}: {message}", self.file, line)
+
+    def place(self, at: KeyPath) -> tuple[str, int | None]:
+        """Where the key at ``at`` is, as messages name it (``file:line``), and its line."""
         line = None
         if self.text:
             if self._lines is None:
                 self._lines = key_lines(self.text)
             line = line_of(self._lines, self.table + at)
-        place = f"{self.where}:{line}" if line else self.where
-        return ConfigError(f"{place}: {message}", self.file, line)
+        return (f"{self.where}:{line}" if line else self.where), line
 
     def glob(self, at: KeyPath, pattern: str) -> Glob:
         """The glob ``pattern`` of the key at ``at``, rooted at the source's folder."""
@@ -169,6 +181,45 @@ def read_date(source: Source, at: KeyPath, value: Any) -> datetime.date:
         except ValueError:
             pass
     raise source.fail(at, f"{at[0]!r} must be a date such as 2025-07-11")
+
+
+class ExtendTarget(NamedTuple):
+    """The value of ``extend``: the configuration file this one builds on.
+
+    Attributes:
+        path: The extended file, relative to the naming file's folder, normalised.
+        place: Where ``extend`` is written (``file:line``), for errors about the chain.
+        file: The naming configuration file.
+        line: The line of ``extend`` in it.
+        outside_ok: The extended file lies outside the current directory and may: the
+            naming file is itself one the user chose outside the tree.
+    """
+
+    path: Path
+    place: str
+    file: str | None
+    line: int | None
+    outside_ok: bool
+
+    def fail(self, message: str) -> ConfigError:
+        """The error about this ``extend``, at its line in the naming file."""
+        return ConfigError(f"{self.place}: {message}", self.file, self.line)
+
+
+def read_extend(source: Source, at: KeyPath, value: Any) -> ExtendTarget:
+    """A configuration file to build on, relative to this one; inside the tree (see Source)."""
+    if not isinstance(value, str) or not value:
+        raise source.fail(at, "'extend' must be the path of a configuration file")
+    place, line = source.place(at)
+    path = Path(os.path.normpath(source.root / value))
+    outside = not inside(os.path.realpath(path), current_directory())
+    if outside and not source.outside_ok:
+        raise source.fail(
+            at,
+            f"'extend': {quoted(value)} is outside the current directory; not read (a file of "
+            "the tree may extend only files of the tree: name a shared file with --config)",
+        )
+    return ExtendTarget(path, place, source.file, line, outside)
 
 
 def read_boolean(source: Source, at: KeyPath, value: Any) -> bool:
