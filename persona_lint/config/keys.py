@@ -85,7 +85,13 @@ def _show_gates(settings: Settings, value: Any) -> str:
 
 
 def _show_schemas(settings: Settings, value: Any) -> str:
-    return ", ".join(schema.name for schema in settings.team_schemas) or "(none)"
+    """Every team schema in force for the file; those only per-file-schemas adds say so."""
+    named = {schema.digest for schema in value or ()}
+    shown = (
+        schema.name + ("" if schema.digest in named else " (per-file-schemas)")
+        for schema in settings.team_schemas
+    )
+    return ", ".join(shown) or "(none)"
 
 
 def _show_extend(settings: Settings, value: Any) -> str:

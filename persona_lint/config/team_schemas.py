@@ -11,7 +11,6 @@ content is acceptable; any refusal is a configuration error naming the schema fi
 
 from __future__ import annotations
 
-import hashlib
 import os
 import re
 from pathlib import Path
@@ -74,6 +73,8 @@ def _team_schema(source: Source, at: KeyPath, name: str) -> TeamSchema:
     except OSError as exc:
         reason = exc.strerror or str(exc)
         raise source.fail(at, f"{quoted(at[0])}: cannot read {quoted(name)}: {reason}") from None
+    import hashlib  # 4 ms: only configurations that name a team schema pay it
+
     return TeamSchema(shown, hashlib.sha256(data).hexdigest(), _sections(shown, data), data)
 
 

@@ -109,7 +109,12 @@ class TestValidation:
             "strict/backend-engineer.md"
         ]
         shown = cli("config", "strict/backend-engineer.md", cwd=tmp_path).stdout
-        assert re.search(r"^  schemas +schemas/framework.xsd +\[default\]$", shown, re.M)
+        assert re.search(
+            r"^  schemas +schemas/framework.xsd \(per-file-schemas\) +\[default\]$", shown, re.M
+        )
+        assert re.search(
+            r"^  per-file-schemas +strict/\*.md -> schemas/framework.xsd ", shown, re.M
+        )
         free = cli("config", "free/backend-engineer.md", cwd=tmp_path).stdout
         assert re.search(r"^  schemas +\(none\) +\[default\]$", free, re.M)
 
