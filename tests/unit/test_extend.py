@@ -174,13 +174,20 @@ def test_a_shared_file_named_on_the_command_line_may_extend_outside(tmp_path: Pa
     tree(
         tmp_path,
         {
-            "org/base.toml": 'ignore = ["PL304"]\n',
+            "org/base.toml": 'ignore = ["PL304"]\nschemas = ["release.xsd"]\n',
+            "org/release.xsd": (
+                '<xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema">\n'
+                '  <xs:element name="backend_engineering_framework" type="xs:string"/>\n'
+                "</xs:schema>\n"
+            ),
             "org/persona-lint.toml": 'extend = "base.toml"\n',
             "repo/backend-engineer.md": BAD_VERSION,
         },
     )
     repo = tmp_path / "repo"
-    assert lint(repo, "--config", "../org/persona-lint.toml", ".") == (0, [], "")
+    # PL304 ignored by the shared base; its schema, beside it, applies (PL217).
+    code, diagnostics, stderr = lint(repo, "--config", "../org/persona-lint.toml", ".")
+    assert (code, diagnostics, stderr) == (1, ["backend-engineer.md:132:3 PL217"], "")
     # The same file inside the tree, naming a file outside, is refused.
     (repo / "team.toml").write_text('extend = "../org/base.toml"\n')
     assert lint(repo, "--config", "team.toml", ".")[0] == 2

@@ -6,11 +6,13 @@ from __future__ import annotations
 
 import os
 import re
+import sys
 from pathlib import Path
 from xml.etree import ElementTree
 
 import pytest
 from conftest import CANONICAL, ROOT, cli, edit
+from hostile.audit import run_audited
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -360,3 +362,23 @@ def test_check_team_schema_refuses_what_the_config_refuses() -> None:
     with pytest.raises(TeamSchemaError) as refused:
         check_team_schema(REFUSED["url-import"][0].encode())
     assert refused.value.line == 2
+
+
+def test_a_run_with_a_team_schema_opens_nothing_else_and_no_socket(tmp_path: Path) -> None:
+    project(
+        tmp_path,
+        'schemas = ["schemas/framework.xsd"]\n',
+        {"schemas/framework.xsd": FRAMEWORK_XSD, "backend-engineer.md": CANONICAL},
+    )
+    audit = run_audited(["--output-format", "concise", "--no-cache", "."], tmp_path)
+    assert audit.returncode == 1, audit.stderr
+    assert audit.network == []
+    installed = (sys.prefix, sys.base_prefix, str(ROOT / "persona_lint"), str(ROOT / "schemas"))
+    outside = [
+        path
+        for path in map(os.path.realpath, audit.opened)
+        if not path.startswith((str(tmp_path), *installed))
+    ]
+    assert outside == []
+    read = [os.path.realpath(p) for p in audit.opened if p.startswith(str(tmp_path))]
+    assert str(tmp_path / "schemas/framework.xsd") in read
