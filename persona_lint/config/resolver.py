@@ -66,7 +66,7 @@ class Resolver:
     isolated: bool = False
     _files: dict[Path, tuple[Layer, ...] | None] = field(default_factory=dict)
     _nearest: dict[Path, Path | None] = field(default_factory=dict)
-    # Per run, by folder (absolute text): the governing layer; by layers: the settings,
+    # Per run, by folder (absolute text): the governing chain; by layers: the settings,
     # when no layer holds a per-file pattern (then settings do not depend on the path).
     _by_folder: dict[str, tuple[Layer, ...]] = field(default_factory=dict)
     _settings: dict[_LayersKey, Settings] = field(default_factory=dict)
@@ -210,10 +210,9 @@ class Resolver:
         settings = build_settings(layers, path)
         rows = []
         for key in KEYS:
-            origins = [layer.origin for layer in layers if key.name in layer.values]
-            value = next(
-                (ly.values[key.name] for ly in reversed(layers) if key.name in ly.values), None
-            )
+            setting = [layer for layer in layers if key.name in layer.values]
+            value = setting[-1].values[key.name] if setting else None
+            origins = [layer.origin for layer in setting]
             origin = origins[-1] if origins else "default"
             if len(origins) > 1:
                 origin += f"; also set in {', '.join(reversed(origins[:-1]))}"
