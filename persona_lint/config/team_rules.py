@@ -14,7 +14,7 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from persona_lint.config.errors import ConfigError, did_you_mean, quoted
-from persona_lint.config.keys import read_strings
+from persona_lint.config.readers import read_strings
 from persona_lint.diagnostics import Severity
 from persona_lint.plugins import Plugin, PluginError, load, plugins_disabled
 from persona_lint.rules.configured import CONDITIONS, ConfiguredRule, as_rule
@@ -23,7 +23,7 @@ from persona_lint.rules.registry import CODE_SHAPE, describe_configured, forget_
 from persona_lint.rules.xpath import XPathRefused, compile_xpath
 
 if TYPE_CHECKING:
-    from persona_lint.config.keys import Source
+    from persona_lint.config.readers import Source
     from persona_lint.config.toml_lines import KeyPath
 
 MAX_RULES = 256
