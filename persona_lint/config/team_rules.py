@@ -17,7 +17,7 @@ from persona_lint.config.errors import ConfigError, did_you_mean, quoted
 from persona_lint.config.readers import read_strings
 from persona_lint.diagnostics import Severity
 from persona_lint.plugins import Plugin, PluginError, load, plugins_disabled
-from persona_lint.rules.configured import CONDITIONS, ConfiguredRule, as_rule
+from persona_lint.rules.configured import BLOCK_ALIASES, CONDITIONS, ConfiguredRule, as_rule
 from persona_lint.rules.linear_regex import PatternRefused, compile_pattern
 from persona_lint.rules.registry import CODE_SHAPE, describe_configured, forget_configured
 from persona_lint.rules.xpath import XPathRefused, compile_xpath
@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from persona_lint.config.readers import Source
     from persona_lint.config.toml_lines import KeyPath
 
-MAX_RULES = 256
+MAX_RULES = 32
 MAX_TEXT = 500  # characters of a message or summary
 REQUIRED = ("code", "name", "message", "block", "given", "then")
 OPTIONAL = ("severity", "summary", "min", "max", "pattern", "values", "attribute")
@@ -159,7 +159,7 @@ def _read_entry(entry: dict[str, Any], place: _Place) -> ConfiguredRule:
             "severity", f'severity = {quoted(severity)}; expected "error" or "warning"'
         )
     block = text["block"]
-    if block not in ("persona", "behavior") and not _XML_NAME.fullmatch(block):
+    if block not in BLOCK_ALIASES and not _XML_NAME.fullmatch(block):
         raise place.fail(
             "block",
             f'block = {quoted(block)}; expected "persona", "behavior" or a root element\'s name',

@@ -5,20 +5,23 @@ slow or large. elementpath's XPath 1.0 parser already leaves out what makes XPat
 3.0 unbounded (``for`` over ranges, ``1 to 1e9``, sequences, inline and recursive
 functions, regular expressions); on top of it, :func:`compile_xpath` refuses an expression:
 
-- longer than :data:`MAX_LENGTH` characters;
+- longer than :data:`MAX_LENGTH` characters, or with more than :data:`MAX_PREDICATES`
+  predicates (``[...]``, each evaluated once per candidate node);
 - using a variable, a namespace axis or a function outside :data:`FUNCTIONS` (``id``,
   ``lang`` and the like), or the ``following``/``preceding`` axes (each step would visit
   the whole document from every node: quadratic);
-- with more than :data:`MAX_DESCENDANT_STEPS` steps that go down any number of levels
-  (``//``, ``descendant::``);
+- with more than :data:`MAX_DESCENDANT_STEPS` step that goes down any number of levels
+  (``//``, ``descendant::``): a second one would visit every node's whole subtree;
 - with, inside a predicate (evaluated once per candidate node), a step that is not
   ``child``, ``attribute`` or ``self`` (``//``, ``..``, ``ancestor::``, a sibling axis, an
   absolute path): such a predicate could look at the whole block from every node.
 
-What is left costs, per evaluation, a constant times the number of elements and the length
-of their text: every step keeps a node set without duplicates (at most the block's
-elements), a step down visits at most the 64 levels the parser allows (PL203), and a
-predicate only looks below its node. The caps are documented in docs/plugins.md.
+What is left costs, per evaluation, a small constant times the number of elements and the
+length of their text: every step keeps a node set without duplicates (at most the block's
+elements), the one step down visits each element once, and a predicate only looks below its
+node. elementpath is pure Python (a few microseconds per node visited), so
+:mod:`persona_lint.rules.configured` also caps the elements of a block it evaluates. The
+caps are documented in docs/plugins.md and docs/security.md.
 """
 
 from __future__ import annotations
@@ -31,8 +34,9 @@ from xml.etree.ElementTree import Element
 if TYPE_CHECKING:
     from elementpath import Selector
 
-MAX_LENGTH = 512
-MAX_DESCENDANT_STEPS = 4
+MAX_LENGTH = 256
+MAX_DESCENDANT_STEPS = 1
+MAX_PREDICATES = 8
 # XPath 1.0 functions whose cost is linear in their arguments.
 FUNCTIONS = frozenset(
     {
@@ -127,17 +131,19 @@ def _compile(expression: str) -> Selector:
         selector = Selector(expression, parser=XPath1Parser)
     except ElementPathError as exc:
         raise XPathRefused(_first_line(str(exc))) from None
-    descending = sum(1 for _ in _refused_or_down(selector.root_token, inside=False))
-    if descending > MAX_DESCENDANT_STEPS:
+    steps = list(_refused_or_down(selector.root_token, inside=False))
+    if steps.count("[") > MAX_PREDICATES:
+        raise XPathRefused(f"more than {MAX_PREDICATES} predicates ('[...]')")
+    if len(steps) - steps.count("[") > MAX_DESCENDANT_STEPS:
         raise XPathRefused(
-            f"more than {MAX_DESCENDANT_STEPS} steps down any number of levels ('//', "
+            f"more than {MAX_DESCENDANT_STEPS} step down any number of levels ('//', "
             "'descendant::')"
         )
     return selector
 
 
 def _refused_or_down(token: Any, *, inside: bool) -> Iterator[str]:
-    """Yield each step going down; raise :class:`XPathRefused` at a refused construct.
+    """Yield each step going down and each predicate; raise at a refused construct.
 
     ``inside``: the token stands in a predicate.
     """
@@ -151,7 +157,7 @@ def _refused_or_down(token: Any, *, inside: bool) -> Iterator[str]:
         raise XPathRefused("an absolute path inside a predicate ('[...]') is not evaluated")
     elif symbol not in _PLAIN and symbol not in FUNCTIONS:
         raise XPathRefused(f"{symbol!r} is not evaluated")
-    if symbol in _DOWNWARDS:
+    if symbol in _DOWNWARDS or symbol == "[":
         yield symbol
     for index, child in enumerate(token):
         yield from _refused_or_down(child, inside=inside or (symbol == "[" and index > 0))

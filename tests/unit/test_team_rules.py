@@ -128,6 +128,18 @@ class TestConditions:
         assert team_findings(rule) == [("ACME101", 10, 1)]
         assert messages(rule) == ["found 5"]
 
+    def test_a_block_beyond_the_cap_is_one_finding_not_a_pass(self) -> None:
+        many = "<team_notes>" + "<n/>" * 5000 + "</team_notes>\n  <error_handling_philosophy>"
+        text = edit("  <error_handling_philosophy>", "  " + many)
+        assert team_findings(team_rule("exists"), text) == [("ACME101", 10, 1)]
+        assert messages(team_rule("exists"), text) == [
+            "the block has more than 5,000 elements: rule ACME101 (in configuration) is not "
+            "evaluated"
+        ]
+        assert (
+            team_findings(team_rule("exists", "development_approach", block="behavior"), text) == []
+        )
+
     def test_not_selected_does_not_run(self) -> None:
         rule = team_rule("absent")
         found = lint(CANONICAL, team_rules=(rule,), select=frozenset({"PL304"})).diagnostics
@@ -144,9 +156,11 @@ class TestBounds:
             ("//a/following::b", "'following' is not evaluated"),
             ("//a/following-sibling::b", "the axis 'following-sibling'"),
             ("id('x')", "'id' is not evaluated"),
-            ("//a//b//c//d//e", "more than 4 steps down"),
+            ("//a//b", "more than 1 step down any number of levels"),
+            ("a/descendant::b//c", "more than 1 step down any number of levels"),
+            ("a" + "[b]" * 9, "more than 8 predicates"),
             ("for $i in 1 to 9 return $i", "unexpected unparsed variable reference"),
-            ("a" * 513, "longer than 512"),
+            ("a" * 257, "longer than 256"),
             ("a[", "unexpected end of source"),
         ],
     )
