@@ -76,12 +76,13 @@ def _check(document: Document, settings: Settings) -> list[Diagnostic]:
     context = RuleContext(settings)
     found: list[Diagnostic] = []
     failed: list[ComputationFailed] = []
-    rules = document_rules(settings.select)  # loads the rule families
     if settings.plugins:
         # The plugin loader (hashlib): only for a configuration with plugins.
         from persona_lint.plugins import ensure_loaded
 
-        ensure_loaded(settings.plugins)  # a worker process started afresh (not forked)
+        # A worker process started afresh (not forked) loads them before choosing rules.
+        ensure_loaded(settings.plugins)
+    rules = document_rules(settings.select)  # loads the rule families
     plugins = {plugin.name for plugin in settings.plugins}
     rules = tuple(rule for rule in rules if rule.plugin is None or rule.plugin in plugins)
     if not in_persona_layout(document):  # a module, an older layout: no cascade

@@ -174,6 +174,26 @@ def test_workers_and_cache_see_the_same_plugin(tmp_path: Path) -> None:
     )
 
 
+def test_spawned_workers_load_the_plugin_before_their_first_file(tmp_path: Path) -> None:
+    # On Linux workers are forked with the plugin loaded; elsewhere they are spawned afresh
+    # and load it from the settings. Pretending to be another system spawns them here.
+    project(tmp_path, config=CONFIG + 'ignore = ["PL4", "PL8"]\n')
+    for number in range(55):
+        (tmp_path / f"p{number}.md").write_text(CANONICAL, encoding="utf-8")
+    script = (
+        "import sys\n"
+        "sys.platform = 'darwin'\n"
+        "sys.argv = ['persona-lint', '--no-cache', '--jobs', '2', '.']\n"
+        "from persona_lint.cli import main\n"
+        "main()\n"
+    )
+    spawned = subprocess.run(
+        [sys.executable, "-c", script], cwd=tmp_path, capture_output=True, text=True, check=False
+    )
+    assert spawned.stdout.count("[ACME201]") == 56, spawned.stdout[-500:]
+    assert spawned.stdout == cli("--no-cache", "--jobs", "1", ".", cwd=tmp_path).stdout
+
+
 def test_the_plugins_command_lists_what_is_loaded(tmp_path: Path) -> None:
     project(tmp_path, PLUGIN + RAISES)
     result = cli("plugins", cwd=tmp_path)
