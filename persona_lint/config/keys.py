@@ -30,6 +30,7 @@ from persona_lint.config.settings import (
 )
 from persona_lint.config.toml_lines import KeyPath, key_lines, line_of
 from persona_lint.diagnostics import Severity
+from persona_lint.formats.names import FORMAT_NAMES
 from persona_lint.rules.registry import DEFAULT_OFF, NOT_CHECKED
 
 # The most globs one configuration holds (exclude, extend-exclude, per-file-ignores and
@@ -235,6 +236,18 @@ def read_statuses(source: Source, at: KeyPath, value: Any) -> tuple[str, ...]:
     return statuses
 
 
+def read_formats(source: Source, at: KeyPath, value: Any) -> tuple[str, ...]:
+    """A non-empty list of known format names (``persona``, ``bmad-agent``)."""
+    names = read_strings(source, at, value)
+    if not names:
+        raise source.fail(at, f"{at[0]!r} must not be empty")
+    for name in names:
+        if name not in FORMAT_NAMES:
+            hint = did_you_mean(name, FORMAT_NAMES)
+            raise source.fail(at, f"unknown format {quoted(name)} in {at[0]!r}{hint}")
+    return names
+
+
 def read_size(source: Source, at: KeyPath, value: Any) -> int:
     """A positive whole number of bytes (``true`` is not one, though Python says it is 1)."""
     if not isinstance(value, int) or isinstance(value, bool) or value <= 0:
@@ -401,6 +414,14 @@ KEYS: tuple[Key, ...] = (
         "`false`",
         "warnings fail the run too (like `--warnings-as-errors`)",
         lambda settings, value: str(settings.strict).lower(),
+    ),
+    Key(
+        "formats",
+        read_formats,
+        "every format: " + _code_list(FORMAT_NAMES),
+        "the formats a file may be checked as (see Formats); a file of another format is "
+        "skipped when walked, one PL100 when named",
+        lambda settings, value: ", ".join(settings.formats or FORMAT_NAMES),
     ),
 )
 _BY_NAME = {key.name: key for key in KEYS}

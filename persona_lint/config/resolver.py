@@ -226,7 +226,7 @@ def build_settings(layers: list[Layer], path: Path) -> Settings:
     """Merge layers (later ones win) into the Settings for the file at ``path``."""
     merged: dict[str, Any] = {}
     for layer in layers:
-        for key in ("statuses", "max-file-size", "today", "strict", "required-gates"):
+        for key in ("statuses", "max-file-size", "today", "strict", "required-gates", "formats"):
             if key in layer.values:
                 merged[key] = layer.values[key]
     selecting = any(key in layer.values for layer in layers for key in _SELECTION_KEYS)
@@ -242,6 +242,7 @@ def build_settings(layers: list[Layer], path: Path) -> Settings:
         select=None if not all_codes or selected == default else frozenset(selected),
         severity=tuple(sorted((c, s) for c, s in severity.items() if s is not None)),
         strict=merged.get("strict", False),
+        formats=merged.get("formats"),
     )
 
 

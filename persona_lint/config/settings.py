@@ -94,6 +94,8 @@ class Settings(NamedTuple):
     strict: bool = False
     # The file at the --changed-since revision; None: no such option, or a new file.
     previous: PreviousVersion | None = None
+    # The formats a file may be checked as (``formats`` key); None: every format.
+    formats: tuple[str, ...] | None = None
 
     def current_date(self) -> datetime.date:
         """The date rules treat as today: ``today`` when pinned, else the real date."""

@@ -311,7 +311,7 @@ def test_every_option_of_every_command_has_help() -> None:
 def test_rules_listing_has_a_header_for_every_column() -> None:
     lines = run("rules").stdout.splitlines()
     assert lines[0].split() == ["code", "name", "severity", "flags", "summary"]
-    assert lines[1].startswith("PL001  internal-error ")
+    assert any(line.startswith("PL001  internal-error ") for line in lines[1:])
 
 
 def test_a_run_returns_its_result_and_prints_nothing(
