@@ -15,6 +15,6 @@ These rules run only on files checked as ``bmad-agent`` (see :mod:`persona_lint.
 Importing this package registers every rule of the family.
 """
 
-from persona_lint.rules.bmad import front_matter, schema, xml
+from persona_lint.rules.bmad import front_matter, menu, paths, schema, text, xml
 
-__all__ = ["front_matter", "schema", "xml"]
+__all__ = ["front_matter", "menu", "paths", "schema", "text", "xml"]
