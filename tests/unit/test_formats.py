@@ -113,3 +113,32 @@ def test_new_bmad_agent_refuses_names_that_break_the_file(tmp_path: Path, name: 
 
 
 ROOT = Path(__file__).resolve().parents[2]
+
+
+AGENT_BODY = (
+    "\n```xml\n"
+    '<agent id="pm.agent.yaml" name="John" title="PM" icon="📋">\n'
+    '<activation critical="MANDATORY"><step n="1">Load</step></activation>\n'
+    "<persona><role>r</role><identity>i</identity><communication_style>c"
+    "</communication_style><principles>p</principles></persona>\n"
+    "</agent>\n```\n"
+)
+
+
+def _front_matter_codes(front: str) -> list[tuple[str, int, int]]:
+    result = lint(f"---\n{front}\n---\n{AGENT_BODY}", "pm.md")
+    assert result.format == "bmad-agent"
+    return triples(result.diagnostics)
+
+
+def test_hostile_front_matter_is_one_diagnostic_never_a_crash_or_a_blow_up() -> None:
+    laughs = ["a: &a [x, x, x, x, x, x, x, x, x, x]"]
+    for level in "bcdefghi":
+        previous = chr(ord(level) - 1)
+        laughs.append(f"{level}: &{level} [" + ", ".join([f"*{previous}"] * 10) + "]")
+    laughs += ["name: *i", 'description: "PM"']
+    # str() of name would build 10**9 items: it is reported as not text instead.
+    assert _front_matter_codes("\n".join(laughs)) == [("BM102", 2, 1)]
+    assert _front_matter_codes("name: " + "[" * 5000 + "]" * 5000) == [("BM101", 2, 1)]
+    huge = 'name: "pm"\ndescription: "' + "x" * 70_000 + '"'
+    assert _front_matter_codes(huge) == [("BM101", 2, 1)]

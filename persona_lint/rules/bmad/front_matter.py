@@ -141,10 +141,15 @@ def front_matter_keys(document: Document, context: RuleContext) -> Iterator[Diag
     required = ["name", "description"] if not IDE_KEYS & set(data) else ["description"]
     for key in required:
         value = data.get(key)
-        if value is None or not str(value).strip():
-            state = "lacks" if key not in data else "has an empty"
-            message = f"the front matter {state} {key!r}"
-            yield finding("BM102", document, found.first_line, 1, message)
+        if key not in data:
+            message = f"the front matter lacks {key!r}"
+        elif not isinstance(value, str):  # never str(): an alias can stand for a huge tree
+            message = f"the front matter's {key!r} is not text"
+        elif not value.strip():
+            message = f"the front matter has an empty {key!r}"
+        else:
+            continue
+        yield finding("BM102", document, found.first_line, 1, message)
 
 
 @rule("BM103", "nested-front-matter", E, "a second front-matter block after the first")

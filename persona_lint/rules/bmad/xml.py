@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from persona_lint.diagnostics import Diagnostic, Severity
-from persona_lint.document.model import Document, shared
+from persona_lint.document.model import Document, XmlBlock, shared
 from persona_lint.formats.bmad import agent_code_blocks
 from persona_lint.rules.bmad.agent import agent_block
 from persona_lint.rules.context import RuleContext
@@ -31,17 +31,26 @@ def _computed(document: Document) -> list[Diagnostic]:
     block = agent_block(document)
     root = block.root if block is not None else None
     if block is not None and root is not None and not is_valid(block.parsed.strict, SCHEMA):
-        issues = [_attribute_named(issue) for issue in validate_tree(SCHEMA, root)]
-        found.extend(schema_findings(document, block, issues, _SCHEMA_CODES))
+        issues = validate_tree(SCHEMA, root)
+        found.extend(_empty_attribute(document, block, i) for i in issues if _attribute_of(i))
+        others = [issue for issue in issues if not _attribute_of(issue)]
+        found.extend(schema_findings(document, block, others, _SCHEMA_CODES))
     return found
 
 
-def _attribute_named(issue: SchemaIssue) -> SchemaIssue:
-    """An empty required attribute (``icon=""``) said as such, not as an empty element."""
-    empty = [name for name, value in issue.element.attrib.items() if not value.strip()]
-    if issue.code != "PL213" or not empty:
-        return issue
-    return issue._replace(message=f"<{issue.element.tag}> attribute {empty[0]}= is empty")
+def _attribute_of(issue: SchemaIssue) -> str | None:
+    """The empty attribute an "is empty" issue is about (``icon=""``), if any."""
+    if issue.code != "PL213":
+        return None
+    return next((name for name, value in issue.element.attrib.items() if not value.strip()), None)
+
+
+def _empty_attribute(document: Document, block: XmlBlock, issue: SchemaIssue) -> Diagnostic:
+    """BM213 at the empty attribute's value, said as such (not as an empty element)."""
+    name = _attribute_of(issue)
+    line, column = block.locate_attribute(issue.element, name or "")
+    message = f"<{issue.element.tag}> attribute {name}= is empty"
+    return finding("BM213", document, line, column, message)
 
 
 def _only(code: str, document: Document) -> Iterator[Diagnostic]:
