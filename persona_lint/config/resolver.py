@@ -256,6 +256,7 @@ def build_settings(layers: list[Layer], path: Path) -> Settings:
             "required-gates",
             "schemas",
             "strict-sections",
+            "formats",
         ):
             if key in layer.values:
                 merged[key] = layer.values[key]
@@ -274,6 +275,7 @@ def build_settings(layers: list[Layer], path: Path) -> Settings:
         strict=merged.get("strict", False),
         team_schemas=_team_schemas(layers, merged.get("schemas", ()), path),
         strict_sections=merged.get("strict-sections", False),
+        formats=merged.get("formats"),
     )
 
 
