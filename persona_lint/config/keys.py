@@ -24,6 +24,7 @@ from persona_lint.config.readers import (
     read_boolean,
     read_date,
     read_extend,
+    read_formats,
     read_globs,
     read_per_file_ignores,
     read_selectors,
@@ -40,6 +41,7 @@ from persona_lint.config.settings import (
 )
 from persona_lint.config.team_schemas import read_per_file_schemas, read_team_schemas
 from persona_lint.config.toml_lines import KeyPath
+from persona_lint.formats.names import FORMAT_NAMES
 from persona_lint.rules.registry import DEFAULT_OFF
 
 # How ``persona-lint config`` shows a key: from the settings in force for the file, and the
@@ -245,6 +247,14 @@ KEYS: tuple[Key, ...] = (
         "`false`",
         "a persona-specific section that no team schema in force declares is an error (PL218)",
         lambda settings, value: str(settings.strict_sections).lower(),
+    ),
+    Key(
+        "formats",
+        read_formats,
+        "every format: " + _code_list(FORMAT_NAMES),
+        "the formats a file may be checked as (see Formats); a file of another format is "
+        "skipped when walked, one PL100 when named",
+        lambda settings, value: ", ".join(settings.formats or FORMAT_NAMES),
     ),
     Key(
         "rules",

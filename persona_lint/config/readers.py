@@ -15,11 +15,12 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from persona_lint.config.errors import ConfigError, dotted, quoted
+from persona_lint.config.errors import ConfigError, did_you_mean, dotted, quoted
 from persona_lint.config.globs import Glob, compile_glob
 from persona_lint.config.selectors import resolve_selector
 from persona_lint.config.toml_lines import KeyPath, key_lines, line_of
 from persona_lint.diagnostics import Severity
+from persona_lint.formats.names import FORMAT_NAMES
 from persona_lint.rules.registry import NOT_CHECKED
 from persona_lint.source.read import current_directory, inside
 
@@ -231,6 +232,18 @@ def read_extend(source: Source, at: KeyPath, value: Any) -> ExtendTarget:
             "the tree may extend only files of the tree: name a shared file with --config)",
         )
     return ExtendTarget(path, place, source.file, line, outside)
+
+
+def read_formats(source: Source, at: KeyPath, value: Any) -> tuple[str, ...]:
+    """A non-empty list of known format names (``persona``, ``bmad-agent``)."""
+    names = read_strings(source, at, value)
+    if not names:
+        raise source.fail(at, f"{at[0]!r} must not be empty")
+    for name in names:
+        if name not in FORMAT_NAMES:
+            hint = did_you_mean(name, FORMAT_NAMES)
+            raise source.fail(at, f"unknown format {quoted(name)} in {at[0]!r}{hint}")
+    return names
 
 
 def read_boolean(source: Source, at: KeyPath, value: Any) -> bool:

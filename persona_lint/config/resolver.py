@@ -258,6 +258,7 @@ def build_settings(layers: list[Layer], path: Path) -> Settings:
             "plugins",
             "schemas",
             "strict-sections",
+            "formats",
         ):
             if key in layer.values:
                 merged[key] = layer.values[key]
@@ -278,6 +279,7 @@ def build_settings(layers: list[Layer], path: Path) -> Settings:
         plugins=merged.get("plugins", ()),
         team_schemas=_team_schemas(layers, merged.get("schemas", ()), path),
         strict_sections=merged.get("strict-sections", False),
+        formats=merged.get("formats"),
     )
 
 

@@ -133,6 +133,8 @@ class Settings(NamedTuple):
     team_schemas: tuple[TeamSchema, ...] = ()
     # Persona-specific sections that no team schema declares are errors (PL218).
     strict_sections: bool = False
+    # The formats a file may be checked as (``formats`` key); None: every format.
+    formats: tuple[str, ...] | None = None
 
     def current_date(self) -> datetime.date:
         """The date rules treat as today: ``today`` when pinned, else the real date."""

@@ -211,6 +211,7 @@ FAMILIES = (
     "sequences",
     "corpus",
     "template",
+    "bmad",
 )
 
 
