@@ -51,10 +51,7 @@ def lint_source(
             return FileResult(
                 path, (), document, skipped=True, settings=settings, lines=document.lines
             )
-        message = detection.reason or (
-            "not a persona document: no version table, no '# <Name> Persona' title and "
-            "no <persona_context> block"
-        )
+        message = detection.reason or _no_markers(settings.formats)
         return _only(path, "PL100", message, settings, lines=document.lines)
     diagnostics = tuple(finalize(_check(document, settings, kind), settings))
     result = FileResult(
@@ -68,6 +65,14 @@ def lint_source(
         format=kind.name,
     )
     return result if defer_suppressions else cap_findings(suppress(result))
+
+
+def _no_markers(formats: tuple[str, ...] | None) -> str:
+    """Why a named file that shows no format's markers is not checked (PL100)."""
+    persona = "no version table, no '# <Name> Persona' title and no <persona_context> block"
+    if formats is not None and "bmad-agent" not in formats:
+        return f"not a persona document: {persona}"
+    return f"not a persona document or a BMAD agent definition: {persona}, nor an <agent> block"
 
 
 def _check(document: Document, settings: Settings, kind: Format) -> list[Diagnostic]:
