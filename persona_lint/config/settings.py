@@ -17,6 +17,7 @@ from persona_lint.diagnostics import Severity
 if TYPE_CHECKING:
     from persona_lint.plugins import Plugin
     from persona_lint.rules.configured import ConfiguredRule
+    from persona_lint.rules.options import RuleOptions
 
 DEFAULT_STATUSES = ("draft", "review", "stable", "deprecated")
 # The built-in gate topics a policy may require, topic -> keywords; a topic is met by a gate
@@ -135,6 +136,9 @@ class Settings(NamedTuple):
     strict_sections: bool = False
     # The formats a file may be checked as (``formats`` key); None: every format.
     formats: tuple[str, ...] | None = None
+    # The rule options configuration set (``rule-options``), per rule code, sorted; each
+    # rule reads its defaults with these on top (rules.options.options_in_force).
+    rule_options: RuleOptions = ()
 
     def current_date(self) -> datetime.date:
         """The date rules treat as today: ``today`` when pinned, else the real date."""

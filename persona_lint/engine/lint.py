@@ -94,7 +94,7 @@ def _check(document: Document, settings: Settings, kind: Format) -> list[Diagnos
         if rule.check is None:
             continue  # document_rules gives none such; this tells mypy
         try:
-            found.extend(rule.check(document, context.for_rule(rule.options)))
+            found.extend(rule.check(document, context.for_rule(rule)))
         except ComputationFailed as failure:
             if any(failure is seen for seen in failed):
                 continue  # reported when the first rule asked
