@@ -1,9 +1,14 @@
 """Parsing one XML block of the persona dialect, recording where every element starts.
 
-:func:`parse_block` rewrites the block into strict XML (:mod:`persona_lint.xml.dialect`) and
-parses it with expat, which never resolves anything: a DOCTYPE stops the parse at its
-position, before any entity is declared, expanded or fetched. Deeper nesting than
-:data:`MAX_DEPTH` is reported instead of parsed.
+:func:`parse_block` rewrites the block into strict XML (:mod:`persona_lint.xml.dialect`)
+and lets libxml2 (through lxml, :mod:`persona_lint.xml.libxml`) build the one tree that the
+rules read and that libxml2 then validates in place: each block is parsed once. Element
+positions are read from the strict text when first asked for (lxml keeps lines, not
+columns). A block libxml2 rejects, or one it would read differently from the dialect's
+definition (see :func:`_libxml_reads_it_as_defined`), is parsed by expat, which explains
+the error in a persona author's words; expat never resolves anything: a DOCTYPE stops the
+parse at its position, before any entity is declared, expanded or fetched. Deeper nesting
+than :data:`MAX_DEPTH` is reported instead of parsed.
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ from typing import NamedTuple, NoReturn
 from xml.etree.ElementTree import Element, TreeBuilder
 
 from persona_lint.positions import LineStarts
+from persona_lint.xml import libxml
 from persona_lint.xml.dialect import StrictXml, to_strict_xml
 from persona_lint.xml.explain import XmlError, declaration_error, explain, find_doctype
 
@@ -25,12 +31,15 @@ MAX_DEPTH = 64
 
 
 class ParsedXml(NamedTuple):
-    """An element tree with the dialect-text position of each element's start tag."""
+    """An element tree with the dialect-text position of each element's start tag.
+
+    The tree is libxml2's (lxml elements, read through the ElementTree API they share) for
+    a well-formed block, and expat's (``xml.etree`` elements) for the few blocks it parses.
+    """
 
     root: Element | None
     # element -> 0-based (line, column) of its "<" in the dialect text: a dict, or for a
-    # block parsed by _parse_well_formed, a _TextPositions that reads them from the text
-    # when asked (a clean lint asks for two).
+    # block libxml2 parsed, a _TextPositions that reads them from the text when asked.
     places: Mapping[Element, tuple[int, int]] | _TextPositions
     error: XmlError | None
     strict: str = ""  # the block rewritten as strict XML (empty when refused unparsed)
@@ -55,32 +64,46 @@ def parse_block(text: str) -> ParsedXml:
         doctype = find_doctype(text)
         if doctype is not None:
             return ParsedXml(None, {}, doctype)
-    elif "\r" not in text:
-        parsed = _parse_well_formed(strict)
-        if parsed is not None:
-            return parsed
+    if _libxml_reads_it_as_defined(strict.text):
+        root = libxml.parse(strict.text)
+        if root is not None and not _too_deep(root):
+            return ParsedXml(root, _TextPositions(root, strict), None, strict.text)
     return _parse(text, strict)
 
 
-# The "<" of each start tag in well-formed XML without comments, CDATA sections, processing
-# instructions and DOCTYPE: there every "<" starts a start tag or an end tag (the grammar
-# allows "<" nowhere else, not in text, not in attribute values).
-_START_TAG = re.compile("<(?!/)")
+# What libxml2 would read otherwise than the dialect (and expat) define it, each found in
+# the strict text: a CR (expat counts it as a line break, LineStarts does not); namespace
+# declarations and the predeclared xml: prefix (libxml2 turns names into {uri}local, expat
+# keeps them as written); a declaration other than a comment or CDATA section (refused by
+# expat's handlers); and a non-ASCII character in a tag (libxml2 takes XML 1.0 fifth
+# edition names, expat the narrower earlier ones: "<a\u0e3f/>" is well-formed only for
+# libxml2). Blocks holding one of these, rare, are parsed by expat.
+_NOT_FOR_LIBXML = re.compile(r"\r|xmlns|xml:|<!(?!--|\[CDATA\[)|<[^<>]*?[^\x00-\x7f]")
+
+
+def _libxml_reads_it_as_defined(strict_text: str) -> bool:
+    """Whether libxml2's tree of ``strict_text``, if any, is the one the dialect defines."""
+    return _NOT_FOR_LIBXML.search(strict_text) is None
+
+
+# In well-formed XML, each "<" starts a tag, a comment, a CDATA section or a processing
+# instruction (never text, never an attribute value): the start tags are the "<" that this
+# pattern matches alone, the rest is passed over whole.
+_START_TAG = re.compile(r"<!--.*?-->|<!\[CDATA\[.*?]]>|<\?.*?\?>|<(?![/!?])", re.DOTALL)
 
 
 class _TextPositions:
     """The positions of a well-formed block's elements, read from its strict text when asked.
 
-    In that text (see _parse_well_formed) the n-th start tag starts the n-th element in
-    document order, where expat reports it; the tags are found, and placed with
-    `LineStarts`, the first time a position is asked for.
+    In that text the n-th start tag starts the n-th element in document order; the tags
+    are found, and placed with `LineStarts`, the first time a position is asked for.
     """
 
-    __slots__ = ("_elements", "_places", "_strict")
+    __slots__ = ("_places", "_root", "_strict")
 
-    def __init__(self, elements: list[Element], strict: StrictXml) -> None:
-        """Keep the ``elements`` (in document order) of the block rewritten as ``strict``."""
-        self._elements = elements
+    def __init__(self, root: Element, strict: StrictXml) -> None:
+        """Keep the tree ``root`` of the block rewritten as ``strict``."""
+        self._root = root
         self._strict = strict
         self._places: dict[Element, tuple[int, int]] | None = None
 
@@ -92,58 +115,24 @@ class _TextPositions:
 
     def all(self) -> dict[Element, tuple[int, int]]:
         """Every element's dialect (line, column)."""
-        return {element: self.get(element, (0, 0)) for element in self._elements}
+        if self._places is None:
+            self._places = self._place_all()
+        return dict(self._places)
 
     def _place_all(self) -> dict[Element, tuple[int, int]]:
-        """Each element's dialect (line, column), 0-based, from its start tag's offset."""
+        """Each element's dialect (line, column), 0-based, from its start tag's offset.
+
+        The dictionary keeps every element object alive, so lxml hands out the same object
+        (the key) for an element however the rules reach it.
+        """
         text = self._strict.text
         starts = LineStarts.of(text)
+        tags = (match.start() for match in _START_TAG.finditer(text) if match.group() == "<")
         places = {}
-        for element, tag in zip(self._elements, _START_TAG.finditer(text), strict=False):
-            line, column = starts.place(tag.start())
+        for element, offset in zip(self._root.iter(), tags, strict=False):
+            line, column = starts.place(offset)
             places[element] = (line - 1, self._strict.original_column(line - 1, column - 1))
         return places
-
-
-class _Declined(Exception):
-    """The block is not of the common kind _parse_well_formed handles."""
-
-
-def _decline(*_args: object) -> int:
-    raise _Declined
-
-
-def _parse_well_formed(strict: StrictXml) -> ParsedXml | None:
-    """Parse the common case with no Python between expat and the C TreeBuilder.
-
-    The common case: a well-formed block nested at most MAX_DEPTH deep, whose strict text
-    has no comment, CDATA section, DOCTYPE, processing instruction or CR (the caller makes
-    sure: expat counts a CR as a line break, _TextPositions does not). None for any other block:
-    :func:`_parse` parses it again, with error explanations, the depth limit enforced
-    during the parse and positions from the parser. Saves 150 ms of the 1,000-file
-    benchmark (224 ms against 376 ms for _parse on its 2,000 blocks, ~10 % of a -j1 run).
-    """
-    # No interning: each name is hashed and looked up in a dictionary when interned (a
-    # tenth of the parse), for nothing the tree needs (names compare equal all the same).
-    parser = xml.parsers.expat.ParserCreate(intern=None)
-    parser.SetParamEntityParsing(xml.parsers.expat.XML_PARAM_ENTITY_PARSING_NEVER)
-    builder = TreeBuilder()
-    parser.StartElementHandler = builder.start
-    parser.EndElementHandler = builder.end
-    parser.CharacterDataHandler = builder.data
-    # There can be no DOCTYPE without "<!"; should expat see one anyway, _parse refuses it.
-    parser.StartDoctypeDeclHandler = _decline
-    parser.EntityDeclHandler = _decline
-    parser.ExternalEntityRefHandler = _decline
-    parser.buffer_text = True
-    try:
-        parser.Parse(strict.text, True)
-    except (xml.parsers.expat.ExpatError, _Declined):
-        return None
-    root: Element = builder.close()
-    if _too_deep(root):
-        return None
-    return ParsedXml(root, _TextPositions(list(root.iter()), strict), None, strict.text)
 
 
 def _too_deep(root: Element) -> bool:
