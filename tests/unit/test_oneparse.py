@@ -26,6 +26,7 @@ from lxml import etree
 from test_properties import _mutation, mutate
 
 from persona_lint.config.settings import Settings
+from persona_lint.diagnostics import Diagnostic
 from persona_lint.document.model import parse_document
 from persona_lint.engine.lint import lint_source
 from persona_lint.rules.xml import shared
@@ -71,10 +72,14 @@ def assert_same_parse(text: str) -> None:
 
 def _verdict_on_text(root: Element, schema: str, *, behavior: bool = False) -> bool | None:
     """The reference verdict: libxml2 on the text of expat's tree, parsed again."""
-    return libxml.is_valid(ElementTree.tostring(root, encoding="unicode"), schema, behavior=behavior)
+    return libxml.is_valid(
+        ElementTree.tostring(root, encoding="unicode"), schema, behavior=behavior
+    )
 
 
-def reference_lint(monkeypatch: pytest.MonkeyPatch, path: str, data: bytes) -> list[Any]:
+def reference_lint(
+    monkeypatch: pytest.MonkeyPatch, path: str, data: bytes
+) -> tuple[Diagnostic, ...]:
     with monkeypatch.context() as patch:
         patch.setattr(parser, "_libxml_reads_it_as_defined", lambda _text: False)
         patch.setattr(shared, "is_valid", _verdict_on_text)
