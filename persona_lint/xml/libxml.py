@@ -82,6 +82,22 @@ def parse(strict_xml: str) -> Element | None:
     return root
 
 
+@cache
+def _deeper_than(depth: int) -> Any:
+    """An XPath that is true when an element stands more than ``depth`` levels deep."""
+    from lxml import etree  # 8 ms to import: commands that parse no block never pay it
+
+    return etree.XPath("boolean(" + "/*" * (depth + 1) + ")")
+
+
+def deeper_than(root: Element, depth: int) -> bool:
+    """Whether an element of libxml2's tree ``root`` is nested deeper than ``depth`` levels.
+
+    Asked of libxml2 itself: a walk in Python would make an object of every element.
+    """
+    return bool(_deeper_than(depth)(root))
+
+
 def _is_libxml_tree(root: object) -> bool:
     """Whether ``root`` is an element of a tree libxml2 built (not one of xml.etree)."""
     return not isinstance(root, Element)

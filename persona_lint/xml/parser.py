@@ -4,17 +4,16 @@
 and lets libxml2 (through lxml, :mod:`persona_lint.xml.libxml`) build the one tree that the
 rules read and that libxml2 then validates in place: each block is parsed once. Element
 positions are read from the strict text when first asked for (lxml keeps lines, not
-columns). A block libxml2 rejects, or one it would read differently from the dialect's
-definition (see :func:`_libxml_reads_it_as_defined`), is parsed by expat, which explains
-the error in a persona author's words; expat never resolves anything: a DOCTYPE stops the
-parse at its position, before any entity is declared, expanded or fetched. Deeper nesting
-than :data:`MAX_DEPTH` is reported instead of parsed.
+columns). A block libxml2 rejects, or one it would read otherwise than the dialect defines
+it (see :func:`_libxml_may_read` and :func:`_ascii_names`), is parsed by expat, which
+explains the error in a persona author's words; expat never resolves anything: a DOCTYPE
+stops the parse at its position, before any entity is declared, expanded or fetched.
+Deeper nesting than :data:`MAX_DEPTH` is reported instead of parsed.
 """
 
 from __future__ import annotations
 
 import bisect
-import itertools
 import re
 import xml.parsers.expat
 from collections.abc import Callable, Mapping
@@ -58,32 +57,65 @@ class ParsedXml(NamedTuple):
 def parse_block(text: str) -> ParsedXml:
     """Parse one XML block of the dialect; never raises for bad input."""
     strict = to_strict_xml(text)
-    if "<!" in text or "<?" in text:
+    markup = "<!" in text or "<?" in text
+    if markup:
         # A comment, CDATA section, processing instruction or declaration: refuse a
         # DOCTYPE before parsing (the rewriting before it is harmless text processing).
         doctype = find_doctype(text)
         if doctype is not None:
             return ParsedXml(None, {}, doctype)
-    if _libxml_reads_it_as_defined(strict.text):
+    if _libxml_may_read(strict.text, markup=markup):
         root = libxml.parse(strict.text)
-        if root is not None and not _too_deep(root):
-            return ParsedXml(root, _TextPositions(root, strict), None, strict.text)
+        if root is not None and not libxml.deeper_than(root, MAX_DEPTH):
+            elements = list(root.iter())
+            if strict.text.isascii() or _ascii_names(strict.text, elements):
+                return ParsedXml(root, _TextPositions(elements, strict), None, strict.text)
     return _parse(text, strict)
 
 
-# What libxml2 would read otherwise than the dialect (and expat) define it, each found in
-# the strict text: a CR (expat counts it as a line break, LineStarts does not); namespace
-# declarations and the predeclared xml: prefix (libxml2 turns names into {uri}local, expat
-# keeps them as written); a declaration other than a comment or CDATA section (refused by
-# expat's handlers); and a non-ASCII character in a tag (libxml2 takes XML 1.0 fifth
-# edition names, expat the narrower earlier ones: "<a\u0e3f/>" is well-formed only for
-# libxml2). Blocks holding one of these, rare, are parsed by expat.
-_NOT_FOR_LIBXML = re.compile(r"\r|xmlns|xml:|<!(?!--|\[CDATA\[)|<[^<>]*?[^\x00-\x7f]")
+# Blocks that libxml2 would read otherwise than the dialect (and expat) define them, found
+# in the strict text before a parse: a CR (expat counts it as a line break, LineStarts does
+# not); namespace declarations and the predeclared xml: prefix (libxml2 turns names into
+# {uri}local, expat keeps them as written); a declaration other than a comment or CDATA
+# section (refused by expat's handlers); a processing instruction in a text that is not
+# ASCII (see _ascii_names: its target is not in the tree). These, rare, are parsed by expat.
+_DECLARATION = re.compile(r"<!(?!--|\[CDATA\[)")
 
 
-def _libxml_reads_it_as_defined(strict_text: str) -> bool:
-    """Whether libxml2's tree of ``strict_text``, if any, is the one the dialect defines."""
-    return _NOT_FOR_LIBXML.search(strict_text) is None
+def _libxml_may_read(strict_text: str, *, markup: bool) -> bool:
+    """Whether libxml2's tree of ``strict_text``, if any, can be the one the dialect defines.
+
+    ``markup``: whether the text holds a "<!" or a "<?" (the caller knows already).
+    """
+    if "\r" in strict_text:
+        return False
+    if "xml" in strict_text and ("xmlns" in strict_text or "xml:" in strict_text):
+        return False
+    if markup and _DECLARATION.search(strict_text):
+        return False
+    return not markup or "<?" not in strict_text or strict_text.isascii()
+
+
+def _ascii_names(strict_text: str, elements: list[Element]) -> bool:
+    """Whether every element and attribute name is ASCII.
+
+    libxml2 takes the names of XML 1.0 fifth edition, expat the narrower ones of the earlier
+    editions: "<a\u0e3f/>" is well-formed for libxml2 only. A block with a name that is not
+    ASCII (rare: one whose text is ASCII needs no look) is parsed by expat. Attribute names
+    are read from the text, as the word before each "=" (a word that is no name may make
+    the answer False: expat then parses a block libxml2 could have).
+    """
+    if not "".join([element.tag for element in elements]).isascii():
+        return False
+    pieces = strict_text.split("=")
+    pieces.pop()  # what follows the last "="
+    return all(_last_word(piece).isascii() for piece in pieces if not piece.isascii())
+
+
+def _last_word(text: str) -> str:
+    """The last run of characters other than white space in ``text`` ("" if none)."""
+    words = text.rsplit(None, 1)
+    return words[-1] if words else ""
 
 
 # In well-formed XML, each "<" starts a tag, a comment, a CDATA section or a processing
@@ -99,11 +131,16 @@ class _TextPositions:
     are found, and placed with `LineStarts`, the first time a position is asked for.
     """
 
-    __slots__ = ("_places", "_root", "_strict")
+    __slots__ = ("_elements", "_places", "_strict")
 
-    def __init__(self, root: Element, strict: StrictXml) -> None:
-        """Keep the tree ``root`` of the block rewritten as ``strict``."""
-        self._root = root
+    def __init__(self, elements: list[Element], strict: StrictXml) -> None:
+        """Keep the ``elements`` (in document order) of the block rewritten as ``strict``.
+
+        Holding them keeps each element object alive, so lxml hands out the same object
+        (a key of the positions) however the rules reach the element, without making
+        a new one each time.
+        """
+        self._elements = elements
         self._strict = strict
         self._places: dict[Element, tuple[int, int]] | None = None
 
@@ -120,29 +157,15 @@ class _TextPositions:
         return dict(self._places)
 
     def _place_all(self) -> dict[Element, tuple[int, int]]:
-        """Each element's dialect (line, column), 0-based, from its start tag's offset.
-
-        The dictionary keeps every element object alive, so lxml hands out the same object
-        (the key) for an element however the rules reach it.
-        """
+        """Each element's dialect (line, column), 0-based, from its start tag's offset."""
         text = self._strict.text
         starts = LineStarts.of(text)
         tags = (match.start() for match in _START_TAG.finditer(text) if match.group() == "<")
         places = {}
-        for element, offset in zip(self._root.iter(), tags, strict=False):
+        for element, offset in zip(self._elements, tags, strict=False):
             line, column = starts.place(offset)
             places[element] = (line - 1, self._strict.original_column(line - 1, column - 1))
         return places
-
-
-def _too_deep(root: Element) -> bool:
-    """Whether an element is nested deeper than MAX_DEPTH levels."""
-    level = [root]
-    for _ in range(MAX_DEPTH):
-        level = list(itertools.chain.from_iterable(level))
-        if not level:
-            return False
-    return True
 
 
 class _Stop(Exception):
