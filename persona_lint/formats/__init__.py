@@ -36,12 +36,17 @@ class Detection(NamedTuple):
     reason: str | None = None
 
 
-def detect(document: Document, allowed: Iterable[str] | None = None) -> Detection:
-    """The first format of ``allowed`` (default: every format) that recognises ``document``."""
-    names = FORMAT_NAMES if allowed is None else tuple(allowed)
+def detect(
+    document: Document, allowed: Iterable[str] | None = None, team: tuple[Format, ...] = ()
+) -> Detection:
+    """The first format of ``allowed`` (default: every format) that recognises ``document``.
+
+    The built-in formats are tried first, then the team's own (``team``, in their order).
+    """
+    names = None if allowed is None else tuple(allowed)
     reason = None
-    for known in FORMATS:
-        if known.name not in names:
+    for known in (*FORMATS, *team):
+        if names is not None and known.name not in names:
             continue
         found = known.recognise(document)
         if found.matches:
