@@ -250,9 +250,10 @@ KEYS: tuple[Key, ...] = (
     Key(
         "formats",
         read_formats,
-        "every format: " + _code_list(FORMAT_NAMES),
-        "the formats a file may be checked as (see Formats); a file of another format is "
-        "skipped when walked, one PL100 when named",
+        "every format: " + _code_list(FORMAT_NAMES) + " and the team formats",
+        "the formats a file may be checked as (see Formats), built-in or declared in "
+        "`team-formats` of the same file; a file of another format is skipped when walked, "
+        "one PL100 when named",
         lambda settings, value: ", ".join(
             settings.formats or (*FORMAT_NAMES, *(t.name for t in settings.team_formats))
         ),

@@ -4,7 +4,8 @@ A :class:`~persona_lint.formats.base.Format` says how to recognise a document of
 which XSD 1.0 schemas describe its XML, which rule family (code prefix) checks it, and how
 to write a new one. Two are built in: ``persona`` (the ``persona_context`` layout, PL
 rules) and ``bmad-agent`` (BMAD-METHOD's compiled agent files, BM rules). A file is checked
-as the first format that recognises it, in the order of :data:`FORMATS`; the ``formats``
+as the first format that recognises it, in the order of :data:`FORMATS`, then the team's
+own formats declared in configuration (:mod:`persona_lint.formats.team`); the ``formats``
 configuration key restricts which are tried. A file no format recognises is skipped when
 found by a walk, and one PL100 when named.
 """
