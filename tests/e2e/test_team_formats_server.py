@@ -69,17 +69,40 @@ async def test_a_runbook_gets_its_format_s_findings_and_hovers(
     assert hover.contents.value.startswith("### ACME214 (acme-runbook-invalid-attribute)")
 
 
-async def test_a_root_without_declaration_is_one_diagnostic(client: Client, tmp_path: Path) -> None:
-    write_project(tmp_path, CONFIG.replace('root = "runbook"', 'root = "runbok"'))
-    config = tmp_path / ".persona-lint.toml"
+SECOND = '\n[team-formats.acme-playbook]\nroot = "playbook"\ncode-prefix = "ACME"\n'
+IMPORT = '<xs:import namespace="x" schemaLocation="https://e.com/x.xsd"/>\n  <xs:element'
+
+
+@pytest.mark.parametrize(
+    ("config", "schema", "error"),
+    [
+        (
+            CONFIG.replace('root = "runbook"', 'root = "runbok"'),
+            XSD,
+            "{config}:4: no schema of the team format 'acme-runbook' declares its root "
+            '<runbok> (a global <xs:element name="runbok">)',
+        ),
+        (
+            CONFIG + SECOND,
+            XSD,
+            "{config}:17: code-prefix = 'ACME' is already the prefix of the team format "
+            "'acme-runbook'",
+        ),
+        (
+            CONFIG,
+            XSD.replace("<xs:element", IMPORT, 1),
+            "schemas/runbook.xsd:3: team schema: xs:import of a URL is not allowed (list "
+            "every team schema in 'schemas')",
+        ),
+    ],
+    ids=["root-not-declared", "reused-prefix", "broken-schema"],
+)
+async def test_a_refused_definition_is_one_diagnostic(
+    client: Client, tmp_path: Path, config: str, schema: str, error: str
+) -> None:
+    write_project(tmp_path, config)
+    (tmp_path / "schemas" / "runbook.xsd").write_text(schema, encoding="utf-8")
     uri = client.open(tmp_path / "deploy.md", CLEAN)
     published = await client.next_diagnostics(uri)
-    assert summary(published) == [
-        (
-            None,
-            0,
-            0,
-            f"invalid persona-lint configuration: {config}:4: no schema of the team format "
-            "'acme-runbook' declares its root <runbok> (a global <xs:element name=\"runbok\">)",
-        )
-    ]
+    message = error.format(config=tmp_path / ".persona-lint.toml")
+    assert summary(published) == [(None, 0, 0, f"invalid persona-lint configuration: {message}")]
