@@ -91,14 +91,16 @@ def _read_format(source: Source, at: KeyPath, name: str, definition: dict[str, A
     front_matter = None
     if "front-matter" in definition:
         front_matter = read_strings(source, (*at, "front-matter"), definition["front-matter"])
-    summary = _text(source, (*at, "summary"), definition.get("summary", "-"))
+    summary = (
+        _text(source, (*at, "summary"), definition["summary"]) if "summary" in definition else ""
+    )
     return TeamFormat(
         name,
         root,
         prefix,
         schemas,
         front_matter,
-        "" if summary == "-" else summary,
+        summary,
         source.file or source.where,
     )
 

@@ -173,11 +173,13 @@ def describe(team: TeamFormat) -> tuple[Rule, ...]:
 
 
 def _described(team: TeamFormat, check: Check) -> Rule:
-    where = f" (defined in `{team.origin}`)" if team.origin else ""
-    schemas = ", ".join(f"`{schema.name}`" for schema in team.schemas) or "none"
+    """One check as a rule. No path in it: two configuration files (two folders of a
+    monorepo) that declare the same format describe the same rules."""
+    validated = "validated by its schema" if team.schemas else "no schema"
     documentation = (
-        f"A check of the team format `{team.name}`{where}: documents whose first ```` ```xml "
-        f"```` block has the root `<{team.root}>` (schemas: {schemas}).\n\n"
+        f"A check of the team format `{team.name}`, declared in configuration "
+        f"(`[team-formats.{team.name}]`): documents whose first ```` ```xml ```` block has "
+        f"the root `<{team.root}>` ({validated}).\n\n"
         f"## What it does\n{check.what}\n\n"
         f"## Why is this bad?\nThe team's tools read `{team.name}` documents by this "
         "structure: a document that breaks it is read wrongly, or not at all."

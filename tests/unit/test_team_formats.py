@@ -241,6 +241,21 @@ class TestDetection:
         )
 
 
+    def test_two_folders_may_declare_the_same_format(self, tmp_path: Path) -> None:
+        for folder in ("team-a", "team-b"):
+            (tmp_path / folder).mkdir()
+            text = broken("  <service>api</service>\n", "")
+            project(tmp_path / folder, CONFIG.split("[[rules]]")[0], **{"deploy.md": text})
+        assert concise(tmp_path, "team-a", "team-b") == (
+            1,
+            [
+                f"{folder}/deploy.md:9:1: error: <runbook> is missing <service> (before "
+                "<step>) [ACME210]"
+                for folder in ("team-a", "team-b")
+            ],
+        )
+
+
 class TestConfigurationErrors:
     @pytest.mark.parametrize(
         ("find", "replace", "error"),
