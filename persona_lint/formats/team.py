@@ -173,8 +173,11 @@ def describe(team: TeamFormat) -> tuple[Rule, ...]:
 
 
 def _described(team: TeamFormat, check: Check) -> Rule:
-    """One check as a rule. No path in it: two configuration files (two folders of a
-    monorepo) that declare the same format describe the same rules."""
+    """One check as a rule.
+
+    No path in it: two configuration files (two folders of a monorepo) that declare the
+    same format describe the same rules.
+    """
     validated = "validated by its schema" if team.schemas else "no schema"
     documentation = (
         f"A check of the team format `{team.name}`, declared in configuration "
