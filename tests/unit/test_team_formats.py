@@ -240,7 +240,6 @@ class TestDetection:
             ],
         )
 
-
     def test_two_folders_may_declare_the_same_format(self, tmp_path: Path) -> None:
         for folder in ("team-a", "team-b"):
             (tmp_path / folder).mkdir()
