@@ -373,6 +373,11 @@ class TestCacheAndWorkers:
         )
         (tmp_path / "p" / "schemas" / "runbook.xsd").write_text(relaxed, encoding="utf-8")
         assert run() == "1 file checked (1 acme-runbook): 0 errors, 0 warnings\n"
+        (tmp_path / "p" / "schemas" / "runbook.xsd").write_text(XSD, encoding="utf-8")
+        assert run(linting=False) == first  # the first definition's entry again
+        renamed = CONFIG.replace('"ACME"', '"OPS"').replace('"ACME301"', '"OPS301"')
+        (tmp_path / "p" / ".persona-lint.toml").write_text(renamed, encoding="utf-8")
+        assert run() == first.replace("[ACME210]", "[OPS210]")
 
     def test_spawned_workers_check_team_formats_as_one_process_does(self, tmp_path: Path) -> None:
         text = broken('<runbook id="deploy-api">', "<runbook>")
