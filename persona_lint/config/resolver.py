@@ -259,6 +259,7 @@ def build_settings(layers: list[Layer], path: Path) -> Settings:
             "schemas",
             "strict-sections",
             "formats",
+            "team-formats",
         ):
             if key in layer.values:
                 merged[key] = layer.values[key]
@@ -280,6 +281,7 @@ def build_settings(layers: list[Layer], path: Path) -> Settings:
         team_schemas=_team_schemas(layers, merged.get("schemas", ()), path),
         strict_sections=merged.get("strict-sections", False),
         formats=merged.get("formats"),
+        team_formats=merged.get("team-formats", ()),
     )
 
 

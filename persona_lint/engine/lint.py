@@ -12,7 +12,13 @@ from persona_lint.config.settings import Settings
 from persona_lint.diagnostics import Diagnostic
 from persona_lint.document.model import ComputationFailed, Document, parse_document
 from persona_lint.document.persona import active_slug
-from persona_lint.engine.postprocess import cap_findings, check_corpus, finalize, suppress
+from persona_lint.engine.postprocess import (
+    cap_findings,
+    check_corpus,
+    enabled,
+    finalize,
+    suppress,
+)
 from persona_lint.engine.result import FileResult, PersonaFacts
 from persona_lint.engine.suppress import may_hold_directives
 from persona_lint.errors import describe
@@ -44,7 +50,7 @@ def lint_source(
     if isinstance(text, SourceProblem):
         return _only(path, text.code, text.message, settings, text.line, text.column)
     document = parse_document(path, text)
-    detection = detect(document, settings.formats)
+    detection = detect(document, settings.formats, _team_formats(settings))
     kind = detection.format
     if kind is None:
         if not explicit:
@@ -85,6 +91,8 @@ def _check(document: Document, settings: Settings, kind: Format) -> list[Diagnos
         rules = tuple(rule for rule in rules if rule.code in OTHER_LAYOUT_CODES)
     elif kind is PERSONA and (settings.plugins or settings.team_rules):
         rules += _team_rules(settings)
+    elif kind.name in {team.name for team in settings.team_formats}:
+        rules = _team_format_rules(kind.name, settings)
     for rule in rules:
         if rule.check is None:
             continue  # document_rules gives none such; this tells mypy
@@ -122,6 +130,27 @@ def _team_rules(settings: Settings) -> tuple[Rule, ...]:
         r for r in document_rules(settings.select) if r.plugin is not None and r.plugin in plugins
     )
     return (*loaded, *configured_rules(settings))
+
+
+def _team_formats(settings: Settings) -> tuple[Format, ...]:
+    """The settings' team formats, as formats (tried after the built-in ones)."""
+    if not settings.team_formats:
+        return ()
+    from persona_lint.formats.team import as_format  # only configurations that declare one
+
+    return tuple(as_format(team) for team in settings.team_formats)
+
+
+def _team_format_rules(name: str, settings: Settings) -> tuple[Rule, ...]:
+    """The rules of the team format ``name``: its checks, and the ``[[rules]]`` on its root."""
+    # The validators and PyYAML, and the XPath engine: only for a file of a team format.
+    from persona_lint.formats.team_checks import team_format_rules
+    from persona_lint.rules.configured import configured_rules
+
+    team = next(team for team in settings.team_formats if team.name == name)
+    own = tuple(rule for rule in settings.team_rules if rule.block == team.root)
+    checks = tuple(r for r in team_format_rules(team) if enabled(r.code, settings))
+    return (*checks, *configured_rules(settings._replace(team_rules=own)))
 
 
 # The document rules of each (format, selection): asked once per file.
