@@ -1,0 +1,42 @@
+"""The house rules of the package layout (README, "Architecture"), checked on the source.
+
+Short modules with one reason to change, and no rule family that reaches into another:
+what several families share lives beside the document model.
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+from conftest import ROOT
+
+PACKAGE = ROOT / "persona_lint"
+RULES = PACKAGE / "rules"
+# What every family may import from persona_lint.rules: the rule API itself.
+RULE_API = {"registry", "context"}
+
+
+def imported_modules(path: Path) -> set[str]:
+    """The absolute module names ``path`` imports from (``from x import y`` gives ``x.y``)."""
+    names: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module is not None:
+            names.update(f"{node.module}.{alias.name}" for alias in node.names)
+    return names
+
+
+def test_no_rule_family_imports_another() -> None:
+    """A family is a module or a folder of persona_lint/rules (PL9xx: ``template``)."""
+    reaching: list[tuple[str, str]] = []
+    for path in RULES.rglob("*.py"):
+        family = path.relative_to(RULES).parts[0].removesuffix(".py")
+        for name in imported_modules(path):
+            parts = name.split(".")
+            if parts[:2] != ["persona_lint", "rules"] or len(parts) < 4:
+                continue
+            if parts[2] not in RULE_API | {family} and family != "__init__":
+                reaching.append((path.relative_to(PACKAGE).as_posix(), name))
+    assert reaching == []
