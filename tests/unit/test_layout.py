@@ -13,8 +13,20 @@ from conftest import ROOT
 
 PACKAGE = ROOT / "persona_lint"
 RULES = PACKAGE / "rules"
+MAX_LINES = 400
+# Modules reworked on other branches this round, each to be split there.
+OVER_THE_LIMIT = {"config/keys.py", "xml/schema.py"}
 # What every family may import from persona_lint.rules: the rule API itself.
 RULE_API = {"registry", "context"}
+
+
+def test_no_module_is_over_400_lines() -> None:
+    lengths = {
+        path.relative_to(PACKAGE).as_posix(): len(path.read_text(encoding="utf-8").splitlines())
+        for path in PACKAGE.rglob("*.py")
+    }
+    too_long = {name: n for name, n in lengths.items() if n > MAX_LINES}
+    assert {name: n for name, n in too_long.items() if name not in OVER_THE_LIMIT} == {}
 
 
 def imported_modules(path: Path) -> set[str]:
