@@ -18,6 +18,7 @@ from persona_lint.cli.report import say
 from persona_lint.config.errors import ConfigError
 from persona_lint.engine.run import DEFAULT_CACHE_DIR, RunOptions, build_resolver, run
 from persona_lint.formatters import FORMAT_NAMES
+from persona_lint.source.read import read_limited
 
 EXAMPLES = """
 \b
@@ -227,4 +228,18 @@ def show_settings_for(options: RunOptions, path: Path) -> int:
     width = max(len(key) for key, _, _ in rows)
     for key, value, origin in rows:
         click.echo(f"  {key:<{width}}  {value}    [{origin}]")
+    click.echo(f"The file is checked as: {_checked_as(options, path)}")
     return 0
+
+
+def _checked_as(options: RunOptions, path: Path) -> str:
+    """The format ``path`` is checked as (read as a lint would), or why it is none."""
+    from persona_lint.engine.lint import lint_source  # the parsers: off the CLI's cold path
+
+    settings = build_resolver(options).settings_for(path)
+    try:
+        data = read_limited(path, settings.max_file_size)
+    except OSError as exc:
+        return f"nothing: it cannot be read ({exc.strerror or exc})"
+    result = lint_source(str(path), data, settings, explicit=False)
+    return result.format or "nothing: no format recognises it (skipped when walked)"

@@ -14,6 +14,7 @@ from persona_lint.config.errors import ConfigError
 from persona_lint.config.resolver import Resolver
 from persona_lint.config.settings import DEFAULT_MAX_FILE_SIZE
 from persona_lint.engine.run import DEFAULT_CACHE_DIR, RunOptions
+from persona_lint.formats.names import FORMAT_NAMES
 from persona_lint.rules import all_rules, get_rule
 from persona_lint.rules.docs import render_rule
 from persona_lint.source.decode import SourceProblem, decode
@@ -153,20 +154,31 @@ def clean(cache_dir: Path | None) -> None:
     show_default=True,
     help="The folder to write <slug>.md in (created when missing).",
 )
-def new_command(name: str, folder: Path) -> None:
+@click.option(
+    "--format",
+    "format_name",
+    type=click.Choice(FORMAT_NAMES),
+    default="persona",
+    show_default=True,
+    help="The kind of document to write (see Formats in the README).",
+)
+def new_command(name: str, folder: Path, format_name: str) -> None:
     """Write a new persona skeleton named NAME (such as "Site Reliability Engineer").
 
     The file, title, active slug, behaviour root and Usage line all follow from NAME;
     version 0.1.0, today's date (the 'today' setting pins it), status draft. Every
-    {placeholder} is reported by PL901 until replaced. An existing file is never
-    overwritten (exit 2).
+    {placeholder} is reported by PL901 until replaced. With --format bmad-agent, a BMAD
+    agent file <slug>.md that lints clean. An existing file is never overwritten (exit 2).
     """
-    from persona_lint.scaffold import ScaffoldError, create, slug_for  # the parsers: see export
+    from persona_lint.formats import get_format  # the parsers: see export
+    from persona_lint.scaffold import ScaffoldError, write_new
 
+    kind = get_format(format_name)
+    assert kind is not None, format_name  # click.Choice allows only known names
     try:
-        target = folder / f"{slug_for(name)}.md"
+        target = folder / kind.file_name(name)
         today = Resolver().settings_for(target).current_date()
-        written = create(name, folder, today)
+        written = write_new(target, kind.scaffold(name, today))
     except (ScaffoldError, ConfigError) as exc:
         click.echo(f"persona-lint: error: {exc}", err=True)
         sys.exit(2)

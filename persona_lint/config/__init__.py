@@ -3,7 +3,7 @@
 The data flow, one module per step::
 
     loader (find and read a file, TOML errors at their line)
-      -> keys (check every key against the one table of keys) -> Layer
+      -> keys (check every key against the one table of keys; readers, gates) -> Layer
       -> resolver (the nearest file's layer + the command line's, per-file patterns)
       -> settings (the immutable Settings a lint reads)
 

@@ -3,7 +3,8 @@
 Settings come from ``[tool.persona-lint]`` in ``pyproject.toml`` or from
 ``.persona-lint.toml`` (the same keys at the top level). :func:`config_file_at` says
 whether discovery finds a file in a folder, :func:`load_file` reads and checks one into a
-:class:`Layer`, and :func:`command_line_layer` checks the command-line options the same
+:class:`Layer`, :func:`load_chain` follows its ``extend`` (the layers of the files it builds
+on, base first), and :func:`command_line_layer` checks the command-line options the same
 way. Which layer governs which file is :mod:`persona_lint.config.resolver`'s business.
 
 A pull request writes these files, so they are read like a persona: a regular file inside
@@ -22,7 +23,8 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from persona_lint.config.errors import ConfigError
-from persona_lint.config.keys import Source, validate
+from persona_lint.config.keys import validate
+from persona_lint.config.readers import Source
 from persona_lint.config.toml_lines import KeyPath, deepest_line
 from persona_lint.source.read import escape, read_capped
 
@@ -31,6 +33,8 @@ PYPROJECT = "pyproject.toml"
 SECTION = "tool.persona-lint"
 # The largest configuration file read: a pyproject.toml of a large project is tens of KB.
 MAX_CONFIG_SIZE = 1024 * 1024
+# The most files one configuration extends in a row (a shared file's own base included).
+MAX_EXTEND_DEPTH = 8
 
 
 class Layer(NamedTuple):
@@ -63,12 +67,43 @@ def config_file_at(candidate: Path) -> bool:
     return not stat.S_ISDIR(found.st_mode)
 
 
-def load_file(path: Path) -> Layer | None:
+def load_chain(path: Path, *, outside_ok: bool = False) -> tuple[Layer, ...] | None:
+    """The layers of a configuration file and of the files it extends, base first.
+
+    None for a pyproject.toml without the table. ``extend`` builds on another file (ruff's
+    model): its layers come first, this file's on top, each file's paths and globs relative
+    to its own folder. A missing file, a cycle, or a chain of more than
+    :data:`MAX_EXTEND_DEPTH` files is an error at the ``extend`` that names it.
+    ``outside_ok``: the file is one the user named outside the current directory.
+    """
+    head = load_file(path, outside_ok=outside_ok)
+    if head is None:
+        return None
+    chain = [head]
+    seen = [os.path.realpath(path)]
+    while (target := chain[0].values.get("extend")) is not None:
+        real = os.path.realpath(target.path)
+        if real in seen:
+            raise target.fail(f"'extend': {target.path} closes a cycle of configuration files")
+        if len(chain) > MAX_EXTEND_DEPTH:
+            raise target.fail(f"'extend': more than {MAX_EXTEND_DEPTH} files extended in a row")
+        if not os.path.isfile(target.path):
+            raise target.fail(f"'extend': no such configuration file {target.path}")
+        base = load_file(target.path, outside_ok=target.outside_ok)
+        if base is None:
+            raise target.fail(f"'extend': {target.path} has no [{SECTION}] table")
+        chain.insert(0, base)
+        seen.append(real)
+    return tuple(chain)
+
+
+def load_file(path: Path, *, outside_ok: bool = False) -> Layer | None:
     """Read and check one configuration file; None for a pyproject.toml without the table.
 
     Read like a persona: a regular file only, at most :data:`MAX_CONFIG_SIZE` bytes, and not
     through a link leading out of the current directory (a link to /proc/self/environ, or
-    to another user's files, would be parsed, and parts of it echoed in errors).
+    to another user's files, would be parsed, and parts of it echoed in errors). Its
+    ``extend`` is checked, not followed (:func:`load_chain` follows it).
     """
     text = _read_text(path)
     data = _parse_toml(path, text)
@@ -80,7 +115,7 @@ def load_file(path: Path) -> Layer | None:
         raw, table, where = tool["persona-lint"], ("tool", "persona-lint"), f"{path} [{SECTION}]"
     else:
         raw, where = data, str(path)
-    source = Source(where, path.parent.absolute(), str(path), text, table)
+    source = Source(where, path.parent.absolute(), str(path), text, table, outside_ok)
     if not isinstance(raw, dict):
         raise source.fail((), "must be a table")
     return Layer(str(path), validate(source, raw))

@@ -21,15 +21,16 @@ from pathlib import Path
 from typing import Any
 
 from persona_lint.config.errors import ConfigError
+from persona_lint.config.gates import GatePolicy
 from persona_lint.config.globs import Glob, GlobPattern, absolute_posix, compile_glob
-from persona_lint.config.keys import KEYS, GatePolicy
+from persona_lint.config.keys import KEYS
 from persona_lint.config.loader import (
     CONFIG_NAME,
     PYPROJECT,
     SECTION,
     Layer,
     config_file_at,
-    load_file,
+    load_chain,
 )
 from persona_lint.config.settings import (
     DEFAULT_EXCLUDE,
@@ -38,10 +39,13 @@ from persona_lint.config.settings import (
     DEFAULT_REQUIRED_TOPICS,
     DEFAULT_STATUSES,
     Settings,
+    TeamSchema,
 )
+from persona_lint.config.team_schemas import check_no_conflict
 from persona_lint.diagnostics import Severity
 from persona_lint.rules import all_rules
 from persona_lint.rules.registry import DEFAULT_OFF, NOT_CHECKED
+from persona_lint.source.read import current_directory, inside
 
 # A set of layers, as a cache key: layers live as long as the resolver that read them.
 _LayersKey = tuple[int, ...]
@@ -60,11 +64,11 @@ class Resolver:
     cli: Layer = field(default_factory=lambda: Layer("command line", {}))
     config_path: Path | None = None
     isolated: bool = False
-    _files: dict[Path, Layer | None] = field(default_factory=dict)
+    _files: dict[Path, tuple[Layer, ...] | None] = field(default_factory=dict)
     _nearest: dict[Path, Path | None] = field(default_factory=dict)
-    # Per run, by folder (absolute text): the governing layer; by layers: the settings,
+    # Per run, by folder (absolute text): the governing chain; by layers: the settings,
     # when no layer holds a per-file pattern (then settings do not depend on the path).
-    _by_folder: dict[str, Layer | None] = field(default_factory=dict)
+    _by_folder: dict[str, tuple[Layer, ...]] = field(default_factory=dict)
     _settings: dict[_LayersKey, Settings] = field(default_factory=dict)
     # By folder as the path is written: the layers in force; by layers: (whether the default
     # excludes apply, the exclude and extend-exclude globs).
@@ -77,21 +81,28 @@ class Resolver:
         if self.config_path is not None:
             if not os.path.lexists(self.config_path) or os.path.isdir(self.config_path):
                 raise ConfigError(f"{self.config_path}: no such configuration file")
-            layer = load_file(self.config_path)
-            if layer is None:
+            # A file named outside the tree is the user's: what it extends may be too.
+            outside = not inside(os.path.realpath(self.config_path), current_directory())
+            chain = load_chain(self.config_path, outside_ok=outside)
+            if chain is None:
                 raise ConfigError(f"{self.config_path}: has no [{SECTION}] table")
-            self._files[self.config_path.absolute()] = layer
+            self._files[self.config_path.absolute()] = chain
 
     def layer_for(self, path: Path) -> Layer | None:
-        """The configuration file's layer that governs ``path``, if any."""
+        """The configuration file's layer that governs ``path``, if any (not its bases)."""
+        chain = self.chain_for(path)
+        return chain[-1] if chain else None
+
+    def chain_for(self, path: Path) -> tuple[Layer, ...]:
+        """The layers of the configuration that governs ``path``: the files it extends first."""
         if self.isolated:
-            return None
+            return ()
         if self.config_path is not None:
-            return self._files[self.config_path.absolute()]
+            return self._files[self.config_path.absolute()] or ()
         folder = os.path.dirname(absolute_posix(path, self._working_directory()))
         if folder not in self._by_folder:
             found = self._find(Path(folder))
-            self._by_folder[folder] = self._files.get(found) if found is not None else None
+            self._by_folder[folder] = (self._files.get(found) or ()) if found else ()
         return self._by_folder[folder]
 
     def _working_directory(self) -> str:
@@ -125,13 +136,13 @@ class Resolver:
             candidate = folder / name
             if config_file_at(candidate):
                 if candidate not in self._files:
-                    self._files[candidate] = load_file(candidate)
+                    self._files[candidate] = load_chain(candidate)
                 if self._files[candidate] is not None:
                     return candidate
         return None
 
     def _layers(self, path: Path) -> list[Layer]:
-        """The layers in force for ``path``: its configuration file's, then the command line's.
+        """The layers in force for ``path``: its configuration's chain, then the command line's.
 
         Asked twice per file (exclusion, settings): cached by the folder as written, which
         names one folder for the whole run (the working directory does not change).
@@ -139,8 +150,7 @@ class Resolver:
         folder = os.path.dirname(str(path))
         layers = self._by_written_folder.get(folder)
         if layers is None:
-            layer = self.layer_for(path)
-            layers = [layer, self.cli] if layer is not None else [self.cli]
+            layers = [*self.chain_for(path), self.cli]
             self._by_written_folder[folder] = layers
         return layers
 
@@ -175,13 +185,15 @@ class Resolver:
     def _exclusion_globs(self, layers: list[Layer]) -> tuple[bool, tuple[Glob, ...]]:
         """Whether the default excludes apply, and the globs excluded besides.
 
-        The defaults apply when no layer sets ``exclude``; the globs are those of the first
-        ``exclude`` and of every ``extend-exclude``.
+        The defaults apply when no layer sets ``exclude``; the globs are those of the last
+        ``exclude`` (a file's replaces the one of the file it extends) and of every
+        ``extend-exclude``.
         """
         key = tuple(id(layer) for layer in layers)
         found = self._exclusions.get(key)
         if found is None:
-            base = next((layer for layer in layers if "exclude" in layer.values), None)
+            setting = [layer for layer in layers if "exclude" in layer.values]
+            base = setting[-1] if setting else None
             globs: list[Glob] = [] if base is None else list(base.values["exclude"])
             for layer in layers:
                 globs += layer.values.get("extend-exclude", ())
@@ -189,15 +201,21 @@ class Resolver:
         return found
 
     def describe(self, path: Path) -> list[tuple[str, str, str]]:
-        """(key, value, origin) for every key, as ``persona-lint config`` prints it."""
+        """(key, value, origin) for every key, as ``persona-lint config`` prints it.
+
+        The origin is the last layer that sets the key; when files of an ``extend`` chain
+        set it too, they follow: ``team.toml; also set in base.toml``.
+        """
         layers = self._layers(path)
         settings = build_settings(layers, path)
         rows = []
         for key in KEYS:
-            origin, value = "default", None
-            for layer in layers:
-                if key.name in layer.values:
-                    origin, value = layer.origin, layer.values[key.name]
+            setting = [layer for layer in layers if key.name in layer.values]
+            value = setting[-1].values[key.name] if setting else None
+            origins = [layer.origin for layer in setting]
+            origin = origins[-1] if origins else "default"
+            if len(origins) > 1:
+                origin += f"; also set in {', '.join(reversed(origins[:-1]))}"
             rows.append((key.name, key.show(settings, value), origin))
         return rows
 
@@ -215,7 +233,11 @@ def _default_exclude() -> tuple[frozenset[str], tuple[GlobPattern, ...]]:
 def _has_per_file_patterns(layer: Layer) -> bool:
     """Whether the layer holds patterns that make settings differ from file to file."""
     policy = layer.values.get("required-gates")
-    return "per-file-ignores" in layer.values or (policy is not None and bool(policy.per_file))
+    return (
+        "per-file-ignores" in layer.values
+        or "per-file-schemas" in layer.values
+        or (policy is not None and bool(policy.per_file))
+    )
 
 
 # The keys that change which rules run; without any, every default rule does.
@@ -226,7 +248,16 @@ def build_settings(layers: list[Layer], path: Path) -> Settings:
     """Merge layers (later ones win) into the Settings for the file at ``path``."""
     merged: dict[str, Any] = {}
     for layer in layers:
-        for key in ("statuses", "max-file-size", "today", "strict", "required-gates"):
+        for key in (
+            "statuses",
+            "max-file-size",
+            "today",
+            "strict",
+            "required-gates",
+            "schemas",
+            "strict-sections",
+            "formats",
+        ):
             if key in layer.values:
                 merged[key] = layer.values[key]
     selecting = any(key in layer.values for layer in layers for key in _SELECTION_KEYS)
@@ -242,6 +273,9 @@ def build_settings(layers: list[Layer], path: Path) -> Settings:
         select=None if not all_codes or selected == default else frozenset(selected),
         severity=tuple(sorted((c, s) for c, s in severity.items() if s is not None)),
         strict=merged.get("strict", False),
+        team_schemas=_team_schemas(layers, merged.get("schemas", ()), path),
+        strict_sections=merged.get("strict-sections", False),
+        formats=merged.get("formats"),
     )
 
 
@@ -271,6 +305,24 @@ def _selection(
     selected |= NOT_CHECKED  # whatever the selection: see rules/registry.py
     selected -= {code for code, level in severity.items() if level is None}
     return selected, severity
+
+
+def _team_schemas(
+    layers: list[Layer], schemas: tuple[TeamSchema, ...], path: Path
+) -> tuple[TeamSchema, ...]:
+    """The team schemas in force for ``path``; no section may be declared twice.
+
+    The last ``schemas``, then the schemas of every layer's ``per-file-schemas`` whose glob
+    matches ``path``, each schema once.
+    """
+    found = {schema.digest: schema for schema in schemas}
+    for layer in layers:
+        for glob, added in layer.values.get("per-file-schemas", ()):
+            if glob.matches(path):
+                found.update((schema.digest, schema) for schema in added)
+    in_force = tuple(found.values())
+    check_no_conflict(in_force)
+    return in_force
 
 
 def _required_gates(

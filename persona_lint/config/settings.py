@@ -9,6 +9,7 @@ alone, never the configuration files.
 from __future__ import annotations
 
 import datetime
+from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from persona_lint.diagnostics import Severity
@@ -77,6 +78,31 @@ class PreviousVersion(NamedTuple):
     renamed_from: str | None = None  # the path at ``ref`` when git detected a rename
 
 
+@dataclass(frozen=True)
+class TeamSchema:
+    """A team schema (the ``schemas`` setting): an XSD file read and checked with the configuration.
+
+    Not a tuple on purpose: the cache key (``settings_fingerprint``) writes it as
+    :meth:`__str__`, its name and the digest of its bytes, so that changing the file
+    changes the key, without copying the file into every key.
+
+    Attributes:
+        name: The file as messages name it (relative to the current directory when inside).
+        digest: SHA-256 of the file's bytes.
+        sections: The global elements it declares (the team sections), each with its line.
+        data: The file's bytes, which the validators compile (once per process).
+    """
+
+    name: str
+    digest: str
+    sections: tuple[tuple[str, int], ...]
+    data: bytes = field(repr=False)
+
+    def __str__(self) -> str:
+        """The name and digest: what the cache key holds of the schema."""
+        return f"{self.name}@sha256:{self.digest}"
+
+
 class Settings(NamedTuple):
     """Everything that can change what persona-lint reports for one file."""
 
@@ -94,6 +120,12 @@ class Settings(NamedTuple):
     strict: bool = False
     # The file at the --changed-since revision; None: no such option, or a new file.
     previous: PreviousVersion | None = None
+    # The team schemas in force for this file (``schemas`` and ``per-file-schemas``).
+    team_schemas: tuple[TeamSchema, ...] = ()
+    # Persona-specific sections that no team schema declares are errors (PL218).
+    strict_sections: bool = False
+    # The formats a file may be checked as (``formats`` key); None: every format.
+    formats: tuple[str, ...] | None = None
 
     def current_date(self) -> datetime.date:
         """The date rules treat as today: ``today`` when pinned, else the real date."""

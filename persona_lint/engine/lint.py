@@ -16,8 +16,9 @@ from persona_lint.engine.postprocess import cap_findings, check_corpus, finalize
 from persona_lint.engine.result import FileResult, PersonaFacts
 from persona_lint.engine.suppress import may_hold_directives
 from persona_lint.errors import describe
+from persona_lint.formats import PERSONA, Format, detect
 from persona_lint.rules.context import RuleContext
-from persona_lint.rules.registry import document_rules, get_rule
+from persona_lint.rules.registry import Rule, document_rules, get_rule
 from persona_lint.rules.structure import OTHER_LAYOUT_CODES, in_persona_layout
 from persona_lint.source.decode import SourceProblem, source_text
 
@@ -43,17 +44,19 @@ def lint_source(
     if isinstance(text, SourceProblem):
         return _only(path, text.code, text.message, settings, text.line, text.column)
     document = parse_document(path, text)
-    if not document.has_persona_markers:
+    detection = detect(document, settings.formats)
+    kind = detection.format
+    if kind is None:
         if not explicit:
             return FileResult(
                 path, (), document, skipped=True, settings=settings, lines=document.lines
             )
-        message = (
+        message = detection.reason or (
             "not a persona document: no version table, no '# <Name> Persona' title and "
             "no <persona_context> block"
         )
         return _only(path, "PL100", message, settings, lines=document.lines)
-    diagnostics = tuple(finalize(_check(document, settings), settings))
+    diagnostics = tuple(finalize(_check(document, settings, kind), settings))
     result = FileResult(
         path,
         diagnostics,
@@ -61,13 +64,14 @@ def lint_source(
         settings=settings,
         suppressed=False,
         lines=document.lines if diagnostics or may_hold_directives(text) else (),
-        facts=_facts(document),
+        facts=_facts(document) if kind is PERSONA else None,
+        format=kind.name,
     )
     return result if defer_suppressions else cap_findings(suppress(result))
 
 
-def _check(document: Document, settings: Settings) -> list[Diagnostic]:
-    """Return every selected rule's findings.
+def _check(document: Document, settings: Settings, kind: Format) -> list[Diagnostic]:
+    """Return the findings of every selected rule of format ``kind``'s family.
 
     A rule that raises is one PL001 naming it and the exception, and a shared computation
     that raises (for each rule asking it) is one PL001 naming the computation and the first
@@ -76,8 +80,8 @@ def _check(document: Document, settings: Settings) -> list[Diagnostic]:
     context = RuleContext(settings)
     found: list[Diagnostic] = []
     failed: list[ComputationFailed] = []
-    rules = document_rules(settings.select)  # loads the rule families
-    if not in_persona_layout(document):  # a module, an older layout: no cascade
+    rules = format_rules(kind, settings.select)  # loads the rule families
+    if kind is PERSONA and not in_persona_layout(document):  # an older layout: no cascade
         rules = tuple(rule for rule in rules if rule.code in OTHER_LAYOUT_CODES)
     for rule in rules:
         if rule.check is None:
@@ -97,6 +101,22 @@ def _check(document: Document, settings: Settings) -> list[Diagnostic]:
             message = f"internal error in rule {rule.code} ({rule.name}): {describe(exc)}"
             found.append(_diagnostic(document.path, "PL001", message))
     return found
+
+
+# The document rules of each (format, selection): asked once per file.
+_format_rules: dict[
+    tuple[str, frozenset[str] | None], tuple[tuple[Rule, ...], tuple[Rule, ...]]
+] = {}
+
+
+def format_rules(kind: Format, select: frozenset[str] | None) -> tuple[Rule, ...]:
+    """The rules of ``select`` (None: the default selection) in format ``kind``'s family."""
+    rules = document_rules(select)
+    cached = _format_rules.get((kind.name, select))
+    if cached is None or cached[0] is not rules:
+        owned = tuple(rule for rule in rules if kind.owns(rule.code))
+        cached = _format_rules[kind.name, select] = (rules, owned)
+    return cached[1]
 
 
 def _facts(document: Document) -> PersonaFacts | None:

@@ -169,6 +169,7 @@ FAMILIES = (
     "sequences",
     "corpus",
     "template",
+    "bmad",
 )
 
 

@@ -83,11 +83,14 @@ def _import_xmlschema() -> Any:
     return xmlschema
 
 
+def schema_from_bytes(data: bytes) -> Any:
+    """An xmlschema XSD 1.0 schema built from ``data``, reading no other file, no network."""
+    return _import_xmlschema().XMLSchema10(io.BytesIO(data), allow="none", defuse="always")
+
+
 @cache
 def _load(name: str) -> Any:
-    xmlschema = _import_xmlschema()
-    data = (schema_dir() / name).read_bytes()
-    return xmlschema.XMLSchema10(io.BytesIO(data), allow="none", defuse="always")
+    return schema_from_bytes((schema_dir() / name).read_bytes())
 
 
 def persona_schema() -> Any:
@@ -98,6 +101,11 @@ def persona_schema() -> Any:
 def behavior_schema() -> Any:
     """The xmlschema schema of behaviour blocks (behavior.xsd), loaded once."""
     return _load("behavior.xsd")
+
+
+def validate_against(schema_name: str, root: Element) -> list[SchemaIssue]:
+    """Validate ``root`` against ``schema_name`` of schemas/ (loaded once), in our words."""
+    return _validate(_load(schema_name), root)
 
 
 def validate_persona_context(root: Element) -> list[SchemaIssue]:
@@ -196,6 +204,11 @@ def _approach_issues(section: Element, known: list[Element]) -> Iterator[SchemaI
             yield SchemaIssue("PL212", child, message)
     if not order_reported and expected < len(APPROACH_CHILDREN):
         yield SchemaIssue("PL210", section, f"{where} is missing <{APPROACH_CHILDREN[expected]}>")
+
+
+def validate_tree(schema: Any, root: Element) -> list[SchemaIssue]:
+    """Validate ``root`` against any schema (a team schema's): its issues, capped."""
+    return _validate(schema, root)
 
 
 def _validate(schema: Any, root: Element, root_name: str = "") -> list[SchemaIssue]:

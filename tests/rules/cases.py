@@ -14,7 +14,8 @@ Optional keys of a case:
 - `encoding`: the codec that turns the text into the bytes linted (default UTF-8).
 - `settings`: `select` (selectors, as in the configuration), `today` (a date; default
   the suite's pinned day), `statuses`, `required_gates` (built-in topic names, or a table
-  topic -> keywords), `max_file_size`.
+  topic -> keywords), `max_file_size`, `team_schemas` (the texts of team XSD files,
+  checked as the configuration checks them), `strict_sections`.
 - `previous`: the file at the `--changed-since` revision, as `document` or edits of
   the canonical persona (`{}` is the canonical persona itself), with `ref` and
   `renamed_from`.
@@ -29,6 +30,7 @@ Optional keys of a case:
 from __future__ import annotations
 
 import datetime
+import hashlib
 import json
 import os
 import sys
@@ -40,12 +42,18 @@ from typing import Any
 from conftest import CANONICAL, TODAY
 
 from persona_lint.config.selectors import resolve_selector
-from persona_lint.config.settings import DEFAULT_GATE_TOPICS, PreviousVersion, Settings
+from persona_lint.config.settings import (
+    DEFAULT_GATE_TOPICS,
+    PreviousVersion,
+    Settings,
+    TeamSchema,
+)
 from persona_lint.document.model import parse_document
 from persona_lint.engine.lint import check_corpus, lint_source
 from persona_lint.engine.run import RunOptions, run
 from persona_lint.fix.engine import fix_text
 from persona_lint.rules.version import content_digest, version_cell
+from persona_lint.xml.team import check_team_schema
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -153,6 +161,10 @@ class Case:
             values["required_gates"] = _gate_topics(given.pop("required_gates"))
         if "max_file_size" in given:
             values["max_file_size"] = int(given.pop("max_file_size"))
+        if "team_schemas" in given:
+            values["team_schemas"] = tuple(map(_team_schema, given.pop("team_schemas")))
+        if "strict_sections" in given:
+            values["strict_sections"] = bool(given.pop("strict_sections"))
         assert not given, f"unknown settings: {sorted(given)}"
         if "previous" in self.spec:
             values["previous"] = _previous(self.spec["previous"])
@@ -183,6 +195,13 @@ def _previous(spec: dict[str, Any]) -> PreviousVersion:
     )
 
 
+def _team_schema(text: str) -> TeamSchema:
+    """A team schema given as text, checked as a configuration's ``schemas`` would be."""
+    data = text.encode("utf-8")
+    digest = hashlib.sha256(data).hexdigest()
+    return TeamSchema(f"team-{digest[:8]}.xsd", digest, check_team_schema(data), data)
+
+
 def load_file(path: Path) -> tuple[str, list[Case]]:
     """The rule code a case file is about, and its cases."""
     data = tomllib.loads(path.read_text(encoding="utf-8"))
@@ -200,7 +219,7 @@ def load_file(path: Path) -> tuple[str, list[Case]]:
 
 def case_files() -> list[Path]:
     """The case files, one per rule, sorted by code."""
-    return sorted(CASES_DIR.glob("PL*.toml"))
+    return sorted(CASES_DIR.glob("[A-Z][A-Z][0-9]*.toml"))
 
 
 def all_cases() -> Iterator[Case]:

@@ -1,0 +1,211 @@
+"""Team schemas: XSD 1.0 files whose global elements declare a team's own sections.
+
+A team that adds persona-specific sections (``<release_checklist>``) to its personas
+declares them as global elements of its own XSD files (the ``schemas`` setting). The
+built-in schemas leave those sections open (a lax wildcard in ``persona_context``'s tail,
+``BehaviorType`` in the behaviour block); a section whose name a team schema declares is
+validated against that declaration, with libxml2's fast verdict first and xmlschema's
+issues only when libxml2 rejects it, as for the built-in schemas.
+
+A pull request writes team schemas, so :func:`check_team_schema` accepts only what both
+validators read the same way and nothing that reaches out: no DOCTYPE, no
+``include``/``import``/``redefine``/``override`` (every schema is a file listed in the
+configuration), no ``targetNamespace`` (persona sections have none), no ``pattern`` facet
+(xmlschema matches patterns with Python's backtracking regular expressions, whose time a
+pattern such as ``(a|a)*b`` makes exponential), and no redefinition of a built-in element.
+Both validators must then compile it. Every refusal names the line of the schema file.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Any, NamedTuple
+from xml.etree import ElementTree
+from xml.etree.ElementTree import Element
+
+from persona_lint.xml.schema import (
+    BEHAVIOR_STAND_IN,
+    CORE_SECTIONS,
+    LAST_SECTION,
+    SchemaIssue,
+    behavior_sections,
+    schema_dir,
+    schema_from_bytes,
+    validate_tree,
+)
+
+XSD = "{http://www.w3.org/2001/XMLSchema}"
+# Schema components that would read another file (or a URL).
+_REFERENCES = ("include", "import", "redefine", "override")
+
+
+class TeamSchemaError(Exception):
+    """A team schema persona-lint refuses: what is wrong, and the 1-based line (if known)."""
+
+    def __init__(self, message: str, line: int | None = None) -> None:
+        """Keep the message and the line of the schema file it is about."""
+        super().__init__(message)
+        self.message = message
+        self.line = line
+
+
+@cache
+def built_in_elements() -> frozenset[str]:
+    """The element names the built-in schemas own: their global elements, the core sections."""
+    persona = ElementTree.fromstring((schema_dir() / "persona.xsd").read_bytes())
+    names = {element.get("name", "") for element in persona.findall(f"{XSD}element")}
+    return frozenset(
+        names
+        | set(behavior_sections().known)
+        | set(CORE_SECTIONS)
+        | {LAST_SECTION, BEHAVIOR_STAND_IN}
+    )
+
+
+def check_team_schema(data: bytes) -> tuple[tuple[str, int], ...]:
+    """The sections a team schema declares, each with its line; or TeamSchemaError.
+
+    Compiles the schema with both validators (each once per content and process), so that
+    a schema one of them refuses is refused at once, as a configuration error.
+    """
+    from lxml import etree  # 40 ms to import: only configurations with team schemas pay it
+
+    try:
+        document = etree.fromstring(data, _parser())
+    except etree.XMLSyntaxError as exc:
+        raise TeamSchemaError(f"not well-formed XML: {exc.msg}", exc.lineno) from None
+    if document.getroottree().docinfo.doctype:
+        raise TeamSchemaError("a DOCTYPE is not allowed in a team schema", 1)
+    if document.tag != f"{XSD}schema":
+        raise TeamSchemaError(f"not an XSD schema (root {document.tag!r})", document.sourceline)
+    if document.get("targetNamespace") is not None:
+        raise TeamSchemaError(
+            "targetNamespace is not allowed: persona sections have no namespace",
+            document.sourceline,
+        )
+    for element in document.iter(etree.Element):
+        _refuse_reference(element)
+    declared = tuple(
+        (element.get("name", ""), element.sourceline or 1)
+        for element in document.iterchildren(f"{XSD}element")
+    )
+    if not declared:
+        raise TeamSchemaError("declares no global element (no team section)", document.sourceline)
+    for name, line in declared:
+        if name in built_in_elements():
+            raise TeamSchemaError(f"redefines the built-in element <{name}>", line)
+    _compile_both(data, document)
+    return declared
+
+
+def _refuse_reference(element: Any) -> None:
+    """Refuse a component that reads another file or a URL, and a pattern facet."""
+    tag = element.tag
+    if not isinstance(tag, str) or not tag.startswith(XSD):
+        return
+    kind = tag[len(XSD) :]
+    if kind in _REFERENCES:
+        location = element.get("schemaLocation") or element.get("namespace") or ""
+        what = "a URL" if "://" in location or location.startswith("urn:") else "another file"
+        raise TeamSchemaError(
+            f"xs:{kind} of {what} is not allowed (list every team schema in 'schemas')",
+            element.sourceline,
+        )
+    if kind == "pattern":
+        raise TeamSchemaError(
+            "xs:pattern is not allowed in a team schema (its regular expression could take "
+            "exponential time); use xs:enumeration or xs:maxLength",
+            element.sourceline,
+        )
+
+
+def _compile_both(data: bytes, document: Any) -> None:
+    """Compile the schema with libxml2 and with xmlschema; TeamSchemaError if one refuses."""
+    from lxml import etree  # see check_team_schema
+
+    try:
+        _libxml_schema(data)
+    except etree.XMLSchemaParseError as exc:
+        entry = exc.error_log.last_error if exc.error_log else None
+        message = entry.message if entry is not None else str(exc)
+        raise TeamSchemaError(f"invalid XSD: {message}", entry.line if entry else None) from None
+    try:
+        xmlschema_schema(data)
+    except Exception as exc:  # xmlschema's parse errors have no common base but Exception
+        reason = getattr(exc, "message", None) or str(exc).split("\n", 1)[0]
+        raise TeamSchemaError(f"invalid XSD: {reason}", _line_of(exc, document)) from None
+
+
+def _line_of(error: Exception, document: Any) -> int | None:
+    """The line of the component an xmlschema error names by its path, when it names one."""
+    path = getattr(error, "path", None)
+    if not path:
+        return None
+    try:
+        found = document.getroottree().xpath(path, namespaces={"xs": XSD[1:-1]})
+    except Exception:  # a path lxml cannot evaluate: the file is still named
+        return None
+    return found[0].sourceline if found and hasattr(found[0], "sourceline") else None
+
+
+@cache
+def _parser() -> Any:
+    """libxml2's parser for team schemas: no DTD, no entities, no network, no huge trees."""
+    from lxml import etree  # see check_team_schema
+
+    return etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
+
+
+@cache
+def _libxml_schema(data: bytes) -> Any:
+    """libxml2's compiled schema of a team schema's bytes (once per content and process)."""
+    from lxml import etree  # see check_team_schema
+
+    return etree.XMLSchema(etree.fromstring(data, _parser()))
+
+
+@cache
+def xmlschema_schema(data: bytes) -> Any:
+    """The xmlschema schema of a team schema's bytes, reading nothing else."""
+    return schema_from_bytes(data)
+
+
+class TeamVerdict(NamedTuple):
+    """What validating one section against a team schema found."""
+
+    valid: bool
+    issues: tuple[SchemaIssue, ...]
+
+
+def libxml_verdict(data: bytes, section: Element) -> bool | None:
+    """libxml2's verdict on ``section`` (an element tree); None when it cannot tell."""
+    from lxml import etree  # see check_team_schema
+
+    detached = Element(section.tag, section.attrib)
+    detached.text = section.text
+    detached.extend(list(section))
+    text = ElementTree.tostring(detached, encoding="unicode")
+    if "xmlns" in text:
+        return None  # namespaces: the validator of record decides (as xml.libxml does)
+    try:
+        return bool(_libxml_schema(data).validate(etree.fromstring(text, _parser())))
+    except etree.XMLSyntaxError:  # pragma: no cover - a tree we built serialises well
+        return None
+
+
+def validate_section(data: bytes, section: Element) -> TeamVerdict:
+    """Validate one section against the team schema ``data`` that declares its name.
+
+    libxml2 answers first; xmlschema says why only when libxml2 rejects the section (or
+    cannot tell). An error xmlschema reports but cannot word is one issue at the section.
+    """
+    if libxml_verdict(data, section):
+        return TeamVerdict(True, ())
+    schema = xmlschema_schema(data)
+    issues = validate_tree(schema, section)
+    if issues:
+        return TeamVerdict(False, tuple(issues))
+    if schema.is_valid(section, use_location_hints=False):
+        return TeamVerdict(True, ())
+    message = f"<{section.tag}> does not match its declaration"
+    return TeamVerdict(False, (SchemaIssue("PL217", section, message),))
