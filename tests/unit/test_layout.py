@@ -14,10 +14,13 @@ from conftest import ROOT
 PACKAGE = ROOT / "persona_lint"
 RULES = PACKAGE / "rules"
 MAX_LINES = 400
-# Modules reworked on other branches this round, each to be split there.
-OVER_THE_LIMIT = {"config/keys.py", "xml/schema.py"}
+# Reworked on another branch this round, to be split there.
+OVER_THE_LIMIT = {"xml/schema.py"}
 # What every family may import from persona_lint.rules: the rule API itself.
 RULE_API = {"registry", "context"}
+# Known and to be moved beside the rule API: the XML findings that the persona XML family
+# (PL2xx) and the BMAD family (BM2xx) both report.
+SHARED_ACROSS = {("rules/bmad/xml.py", "persona_lint.rules.xml.shared")}
 
 
 def test_no_module_is_over_400_lines() -> None:
@@ -47,8 +50,10 @@ def test_no_rule_family_imports_another() -> None:
         family = path.relative_to(RULES).parts[0].removesuffix(".py")
         for name in imported_modules(path):
             parts = name.split(".")
-            if parts[:2] != ["persona_lint", "rules"] or len(parts) < 4:
+            if parts[:2] != ["persona_lint", "rules"] or len(parts) < 3:
                 continue
-            if parts[2] not in RULE_API | {family} and family != "__init__":
-                reaching.append((path.relative_to(PACKAGE).as_posix(), name))
+            where = (path.relative_to(PACKAGE).as_posix(), ".".join(parts[:-1]))
+            if parts[2] in RULE_API | {family} or family == "__init__" or where in SHARED_ACROSS:
+                continue
+            reaching.append((where[0], name))
     assert reaching == []
