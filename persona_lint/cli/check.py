@@ -65,6 +65,12 @@ def _codes_option(name: str, help_text: str) -> Callable[[F], F]:
     help="Use this configuration file for every linted file.",
 )
 @click.option("--isolated", is_flag=True, help="Ignore every configuration file.")
+@click.option(
+    "--no-plugins",
+    is_flag=True,
+    help="Load no plugin the configuration names (CI on untrusted pull requests); "
+    "also PERSONA_LINT_NO_PLUGINS=1.",
+)
 @_codes_option("--select", "Enable only these codes, prefixes or names (comma-separated).")
 @_codes_option("--extend-select", "Enable these on top of the selection.")
 @_codes_option("--ignore", "Disable these codes, prefixes or names.")
@@ -148,6 +154,7 @@ def check(
     output_file: Path | None,
     config: Path | None,
     isolated: bool,
+    no_plugins: bool,
     select: tuple[str, ...],
     extend_select: tuple[str, ...],
     ignore: tuple[str, ...],
@@ -181,6 +188,7 @@ def check(
         color=color,
         config=config,
         isolated=isolated,
+        no_plugins=no_plugins,
         select=select,
         extend_select=extend_select,
         ignore=ignore,

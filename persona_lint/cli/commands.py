@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import NoReturn
 
@@ -36,19 +37,85 @@ def config_command(file: Path, config_path: Path | None, isolated: bool) -> None
     sys.exit(show_settings_for(RunOptions((file,), config=config_path, isolated=isolated), file))
 
 
+def _configuration_options(command: Callable[..., None]) -> Callable[..., None]:
+    """``--config`` and ``--isolated``, for commands that show the configuration's rules."""
+    command = click.option("--isolated", is_flag=True, help="Ignore every configuration file.")(
+        command
+    )
+    return click.option(
+        "--config",
+        "config_path",
+        type=click.Path(dir_okay=False, path_type=Path),
+        help="Read this configuration file instead of discovering one.",
+    )(command)
+
+
+def _read_configuration(config_path: Path | None, isolated: bool) -> None:
+    """Read the configuration of the current folder: its rules (and plugins) become known.
+
+    An invalid configuration is one line and exit 2, as for a lint run.
+    """
+    try:
+        Resolver(config_path=config_path, isolated=isolated).settings_for(Path("persona.md"))
+    except ConfigError as exc:
+        _fail(str(exc))
+
+
 @click.command()
-def rules() -> None:
-    """List every rule: code, name, default severity, fixable (F), off by default (O), summary."""
+@_configuration_options
+def rules(config_path: Path | None, isolated: bool) -> None:
+    """List every rule: code, name, default severity, fixable (F), off by default (O), summary.
+
+    The rules of the current folder's configuration (rules in configuration, plugins) are
+    listed with persona-lint's own.
+    """
+    _read_configuration(config_path, isolated)
     click.echo(f"{'code':<5}  {'name':<28} {'severity':<8} {'flags':<5}  summary")
     for rule in all_rules():
         flags = ("F" if rule.fixable else "-") + ("-" if rule.default_enabled else "O")
         click.echo(f"{rule.code}  {rule.name:<28} {rule.severity!s:<8} {flags:<5}  {rule.summary}")
 
 
+@click.command("plugins")
+@_configuration_options
+def plugins_command(config_path: Path | None, isolated: bool) -> None:
+    """List the plugins the current folder's configuration loads: name, source, codes.
+
+    Then the installed plugins it does not name (entry points of the group
+    persona_lint.rules), which it could enable in 'plugins'.
+    """
+    # The plugin loader and importlib.metadata: this command only.
+    from persona_lint.plugins import available_entry_points, loaded_plugins, plugins_disabled
+    from persona_lint.rules.registry import plugin_rules
+
+    _read_configuration(config_path, isolated)
+    if plugins_disabled():
+        click.echo("plugins are disabled (--no-plugins or PERSONA_LINT_NO_PLUGINS)")
+    loaded = loaded_plugins()
+    for plugin in loaded:
+        if plugin.local:
+            source = f"{plugin.location} (sha256 {plugin.digest[:12]})"
+        else:
+            source = f"entry point {plugin.location} ({plugin.digest})"
+        codes = ", ".join(rule.code for rule in plugin_rules(plugin.name)) or "(no rule)"
+        click.echo(f"{plugin.name}  {source}  {codes}")
+    if not loaded:
+        click.echo("no plugin loaded")
+    enabled = {plugin.name for plugin in loaded}
+    for name, distribution in available_entry_points():
+        if name not in enabled:
+            click.echo(f"{name}  installed ({distribution}), not enabled")
+
+
 @click.command()
 @click.argument("code")
-def explain(code: str) -> None:
-    """Show the documentation of a rule, by code (PL304) or name (version-semver)."""
+@_configuration_options
+def explain(code: str, config_path: Path | None, isolated: bool) -> None:
+    """Show the documentation of a rule, by code (PL304) or name (version-semver).
+
+    The rules of the current folder's configuration can be explained too.
+    """
+    _read_configuration(config_path, isolated)
     rule = get_rule(code)
     if rule is None:
         words = [w for r in all_rules() for w in (r.code, r.name)]
@@ -193,4 +260,13 @@ def server_command() -> None:
     start()
 
 
-COMMANDS = (config_command, rules, explain, export, clean, new_command, server_command)
+COMMANDS = (
+    config_command,
+    rules,
+    explain,
+    plugins_command,
+    export,
+    clean,
+    new_command,
+    server_command,
+)

@@ -40,6 +40,7 @@ from persona_lint.config.settings import (
     TeamSchema,
 )
 from persona_lint.config.team_schemas import read_per_file_schemas, read_team_schemas
+from persona_lint.config.toml_lines import KeyPath
 from persona_lint.formats.names import FORMAT_NAMES
 from persona_lint.rules.registry import DEFAULT_OFF
 
@@ -125,6 +126,22 @@ class Key:
 
 def _code_list(values: tuple[str, ...]) -> str:
     return ", ".join(f"`{value}`" for value in values)
+
+
+def _team_reader(name: str) -> Reader:
+    """The reader ``name`` of :mod:`persona_lint.config.team_rules` (``rules``, ``plugins``).
+
+    Imported when a configuration sets the key: the XPath and pattern compilers,
+    ElementTree and the plugin loader (about 10 ms) stay off every other run.
+    """
+
+    def read(source: Source, at: KeyPath, value: Any) -> Any:
+        from persona_lint.config import team_rules
+
+        reader: Reader = getattr(team_rules, name)
+        return reader(source, at, value)
+
+    return read
 
 
 KEYS: tuple[Key, ...] = (
@@ -239,14 +256,34 @@ KEYS: tuple[Key, ...] = (
         "skipped when walked, one PL100 when named",
         lambda settings, value: ", ".join(settings.formats or FORMAT_NAMES),
     ),
+    Key(
+        "rules",
+        _team_reader("read_team_rules"),
+        "none",
+        "the team's own rules, `[[rules]]` entries: `code`, `name`, `message`, `block`, "
+        "`given` (XPath), `then` (see [docs/plugins.md](docs/plugins.md))",
+        lambda settings, value: ", ".join(r.code for r in settings.team_rules) or "(none)",
+    ),
+    Key(
+        "plugins",
+        _team_reader("read_plugins"),
+        "none",
+        "Python plugins to load: a module of the repository (`tools/our_rules.py`) or an "
+        "installed package's entry point in the group `persona_lint.rules`; code you run "
+        "(`--no-plugins` loads none)",
+        lambda settings, value: ", ".join(p.name for p in settings.plugins) or "(none)",
+    ),
 )
 _BY_NAME = {key.name: key for key in KEYS}
+# Read before the others: selectors may name the rules they define.
+_READ_FIRST = ("plugins", "rules")
 
 
 def validate(source: Source, raw: Mapping[str, Any]) -> dict[str, Any]:
     """The checked value of every key of one source's table; unknown keys are errors."""
     values: dict[str, Any] = {}
-    for name, value in raw.items():
+    first = {name: index for index, name in enumerate(_READ_FIRST)}
+    for name, value in sorted(raw.items(), key=lambda item: first.get(item[0], len(first))):
         key = _BY_NAME.get(name)
         if key is None:
             raise source.fail((name,), f"unknown key {quoted(name)}{did_you_mean(name, _BY_NAME)}")

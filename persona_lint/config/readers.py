@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime
 import os
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -65,6 +66,8 @@ class Source:
         self.outside_ok = outside_ok
         self._globs = 0
         self.team_schemas = 0  # counted by config.team_schemas against its cap
+        # Plugins named but not loaded (--no-plugins): selectors may name their codes.
+        self.plugins_skipped = False
 
     def fail(self, at: KeyPath, message: str) -> ConfigError:
         """The error about the key at ``at`` (a path inside the table), placed at its line."""
@@ -111,8 +114,14 @@ def read_selectors(source: Source, at: KeyPath, value: Any) -> frozenset[str]:
         try:
             codes |= resolve_selector(item)
         except ValueError as exc:
-            raise source.fail(at, f"{quoted(at[0])}: {exc}") from None
+            if not _of_a_skipped_plugin(source, item):
+                raise source.fail(at, f"{quoted(at[0])}: {exc}") from None
     return frozenset(codes)
+
+
+def _of_a_skipped_plugin(source: Source, selector: str) -> bool:
+    """Whether an unknown selector may name rules of plugins not loaded (a team's code)."""
+    return source.plugins_skipped and bool(re.fullmatch(r"[A-Z]{2,10}[0-9]*", selector.strip()))
 
 
 def read_globs(source: Source, at: KeyPath, value: Any) -> tuple[Glob, ...]:
@@ -130,6 +139,8 @@ def read_severities(source: Source, at: KeyPath, value: Any) -> dict[str, Severi
         try:
             codes = resolve_selector(name)
         except ValueError as exc:
+            if _of_a_skipped_plugin(source, name):
+                continue
             raise source.fail((key, name), f"{key!r}: {exc}") from None
         if level not in ("error", "warning", "off"):
             raise source.fail(

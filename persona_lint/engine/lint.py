@@ -83,6 +83,8 @@ def _check(document: Document, settings: Settings, kind: Format) -> list[Diagnos
     rules = format_rules(kind, settings.select)  # loads the rule families
     if kind is PERSONA and not in_persona_layout(document):  # an older layout: no cascade
         rules = tuple(rule for rule in rules if rule.code in OTHER_LAYOUT_CODES)
+    elif kind is PERSONA and (settings.plugins or settings.team_rules):
+        rules += _team_rules(settings)
     for rule in rules:
         if rule.check is None:
             continue  # document_rules gives none such; this tells mypy
@@ -98,9 +100,28 @@ def _check(document: Document, settings: Settings, kind: Format) -> list[Diagnos
             )
             found.append(_diagnostic(document.path, "PL001", message))
         except Exception as exc:
-            message = f"internal error in rule {rule.code} ({rule.name}): {describe(exc)}"
+            origin = f" of plugin {rule.plugin}" if rule.plugin else ""
+            message = f"internal error in rule {rule.code} ({rule.name}){origin}: {describe(exc)}"
             found.append(_diagnostic(document.path, "PL001", message))
     return found
+
+
+def _team_rules(settings: Settings) -> tuple[Rule, ...]:
+    """The rules a team brings, for a persona: its plugins' and its configuration's.
+
+    A worker process started afresh (not forked) loads the plugins first.
+    """
+    # The plugin loader and the XPath and pattern engines: only for a configuration that
+    # names plugins or rules.
+    from persona_lint.plugins import ensure_loaded
+    from persona_lint.rules.configured import configured_rules
+
+    ensure_loaded(settings.plugins)
+    plugins = {plugin.name for plugin in settings.plugins}
+    loaded = (
+        r for r in document_rules(settings.select) if r.plugin is not None and r.plugin in plugins
+    )
+    return (*loaded, *configured_rules(settings))
 
 
 # The document rules of each (format, selection): asked once per file.
