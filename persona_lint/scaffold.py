@@ -223,10 +223,13 @@ def skeleton(name: str, today: datetime.date) -> str:
 
 def create(name: str, folder: Path, today: datetime.date) -> Path:
     """Write the skeleton to ``folder/<slug>.md``; never overwrites an existing file."""
-    text = skeleton(name, today)
-    target = folder / f"{slug_for(name)}.md"
+    return write_new(folder / f"{slug_for(name)}.md", skeleton(name, today))
+
+
+def write_new(target: Path, text: str) -> Path:
+    """Write ``text`` to ``target`` (creating its folder); never overwrites a file."""
     try:
-        folder.mkdir(parents=True, exist_ok=True)
+        target.parent.mkdir(parents=True, exist_ok=True)
         with open(target, "x", encoding="utf-8", newline="\n") as handle:
             handle.write(text)
     except FileExistsError:

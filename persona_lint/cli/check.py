@@ -18,6 +18,7 @@ from persona_lint.cli.report import say
 from persona_lint.config.errors import ConfigError
 from persona_lint.engine.run import DEFAULT_CACHE_DIR, RunOptions, build_resolver, run
 from persona_lint.formatters import FORMAT_NAMES
+from persona_lint.source.read import read_limited
 
 EXAMPLES = """
 \b
@@ -64,6 +65,12 @@ def _codes_option(name: str, help_text: str) -> Callable[[F], F]:
     help="Use this configuration file for every linted file.",
 )
 @click.option("--isolated", is_flag=True, help="Ignore every configuration file.")
+@click.option(
+    "--no-plugins",
+    is_flag=True,
+    help="Load no plugin the configuration names (CI on untrusted pull requests); "
+    "also PERSONA_LINT_NO_PLUGINS=1.",
+)
 @_codes_option("--select", "Enable only these codes, prefixes or names (comma-separated).")
 @_codes_option("--extend-select", "Enable these on top of the selection.")
 @_codes_option("--ignore", "Disable these codes, prefixes or names.")
@@ -147,6 +154,7 @@ def check(
     output_file: Path | None,
     config: Path | None,
     isolated: bool,
+    no_plugins: bool,
     select: tuple[str, ...],
     extend_select: tuple[str, ...],
     ignore: tuple[str, ...],
@@ -180,6 +188,7 @@ def check(
         color=color,
         config=config,
         isolated=isolated,
+        no_plugins=no_plugins,
         select=select,
         extend_select=extend_select,
         ignore=ignore,
@@ -227,4 +236,18 @@ def show_settings_for(options: RunOptions, path: Path) -> int:
     width = max(len(key) for key, _, _ in rows)
     for key, value, origin in rows:
         click.echo(f"  {key:<{width}}  {value}    [{origin}]")
+    click.echo(f"The file is checked as: {_checked_as(options, path)}")
     return 0
+
+
+def _checked_as(options: RunOptions, path: Path) -> str:
+    """The format ``path`` is checked as (read as a lint would), or why it is none."""
+    from persona_lint.engine.lint import lint_source  # the parsers: off the CLI's cold path
+
+    settings = build_resolver(options).settings_for(path)
+    try:
+        data = read_limited(path, settings.max_file_size)
+    except OSError as exc:
+        return f"nothing: it cannot be read ({exc.strerror or exc})"
+    result = lint_source(str(path), data, settings, explicit=False)
+    return result.format or "nothing: no format recognises it (skipped when walked)"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import NoReturn
 
@@ -14,6 +15,7 @@ from persona_lint.config.errors import ConfigError
 from persona_lint.config.resolver import Resolver
 from persona_lint.config.settings import DEFAULT_MAX_FILE_SIZE
 from persona_lint.engine.run import DEFAULT_CACHE_DIR, RunOptions
+from persona_lint.formats.names import FORMAT_NAMES
 from persona_lint.rules import all_rules, get_rule
 from persona_lint.rules.docs import render_rule
 from persona_lint.source.decode import SourceProblem, decode
@@ -35,19 +37,85 @@ def config_command(file: Path, config_path: Path | None, isolated: bool) -> None
     sys.exit(show_settings_for(RunOptions((file,), config=config_path, isolated=isolated), file))
 
 
+def _configuration_options(command: Callable[..., None]) -> Callable[..., None]:
+    """``--config`` and ``--isolated``, for commands that show the configuration's rules."""
+    command = click.option("--isolated", is_flag=True, help="Ignore every configuration file.")(
+        command
+    )
+    return click.option(
+        "--config",
+        "config_path",
+        type=click.Path(dir_okay=False, path_type=Path),
+        help="Read this configuration file instead of discovering one.",
+    )(command)
+
+
+def _read_configuration(config_path: Path | None, isolated: bool) -> None:
+    """Read the configuration of the current folder: its rules (and plugins) become known.
+
+    An invalid configuration is one line and exit 2, as for a lint run.
+    """
+    try:
+        Resolver(config_path=config_path, isolated=isolated).settings_for(Path("persona.md"))
+    except ConfigError as exc:
+        _fail(str(exc))
+
+
 @click.command()
-def rules() -> None:
-    """List every rule: code, name, default severity, fixable (F), off by default (O), summary."""
+@_configuration_options
+def rules(config_path: Path | None, isolated: bool) -> None:
+    """List every rule: code, name, default severity, fixable (F), off by default (O), summary.
+
+    The rules of the current folder's configuration (rules in configuration, plugins) are
+    listed with persona-lint's own.
+    """
+    _read_configuration(config_path, isolated)
     click.echo(f"{'code':<5}  {'name':<28} {'severity':<8} {'flags':<5}  summary")
     for rule in all_rules():
         flags = ("F" if rule.fixable else "-") + ("-" if rule.default_enabled else "O")
         click.echo(f"{rule.code}  {rule.name:<28} {rule.severity!s:<8} {flags:<5}  {rule.summary}")
 
 
+@click.command("plugins")
+@_configuration_options
+def plugins_command(config_path: Path | None, isolated: bool) -> None:
+    """List the plugins the current folder's configuration loads: name, source, codes.
+
+    Then the installed plugins it does not name (entry points of the group
+    persona_lint.rules), which it could enable in 'plugins'.
+    """
+    # The plugin loader and importlib.metadata: this command only.
+    from persona_lint.plugins import available_entry_points, loaded_plugins, plugins_disabled
+    from persona_lint.rules.registry import plugin_rules
+
+    _read_configuration(config_path, isolated)
+    if plugins_disabled():
+        click.echo("plugins are disabled (--no-plugins or PERSONA_LINT_NO_PLUGINS)")
+    loaded = loaded_plugins()
+    for plugin in loaded:
+        if plugin.local:
+            source = f"{plugin.location} (sha256 {plugin.digest[:12]})"
+        else:
+            source = f"entry point {plugin.location} ({plugin.digest})"
+        codes = ", ".join(rule.code for rule in plugin_rules(plugin.name)) or "(no rule)"
+        click.echo(f"{plugin.name}  {source}  {codes}")
+    if not loaded:
+        click.echo("no plugin loaded")
+    enabled = {plugin.name for plugin in loaded}
+    for name, distribution in available_entry_points():
+        if name not in enabled:
+            click.echo(f"{name}  installed ({distribution}), not enabled")
+
+
 @click.command()
 @click.argument("code")
-def explain(code: str) -> None:
-    """Show the documentation of a rule, by code (PL304) or name (version-semver)."""
+@_configuration_options
+def explain(code: str, config_path: Path | None, isolated: bool) -> None:
+    """Show the documentation of a rule, by code (PL304) or name (version-semver).
+
+    The rules of the current folder's configuration can be explained too.
+    """
+    _read_configuration(config_path, isolated)
     rule = get_rule(code)
     if rule is None:
         words = [w for r in all_rules() for w in (r.code, r.name)]
@@ -153,20 +221,31 @@ def clean(cache_dir: Path | None) -> None:
     show_default=True,
     help="The folder to write <slug>.md in (created when missing).",
 )
-def new_command(name: str, folder: Path) -> None:
+@click.option(
+    "--format",
+    "format_name",
+    type=click.Choice(FORMAT_NAMES),
+    default="persona",
+    show_default=True,
+    help="The kind of document to write (see Formats in the README).",
+)
+def new_command(name: str, folder: Path, format_name: str) -> None:
     """Write a new persona skeleton named NAME (such as "Site Reliability Engineer").
 
     The file, title, active slug, behaviour root and Usage line all follow from NAME;
     version 0.1.0, today's date (the 'today' setting pins it), status draft. Every
-    {placeholder} is reported by PL901 until replaced. An existing file is never
-    overwritten (exit 2).
+    {placeholder} is reported by PL901 until replaced. With --format bmad-agent, a BMAD
+    agent file <slug>.md that lints clean. An existing file is never overwritten (exit 2).
     """
-    from persona_lint.scaffold import ScaffoldError, create, slug_for  # the parsers: see export
+    from persona_lint.formats import get_format  # the parsers: see export
+    from persona_lint.scaffold import ScaffoldError, write_new
 
+    kind = get_format(format_name)
+    assert kind is not None, format_name  # click.Choice allows only known names
     try:
-        target = folder / f"{slug_for(name)}.md"
+        target = folder / kind.file_name(name)
         today = Resolver().settings_for(target).current_date()
-        written = create(name, folder, today)
+        written = write_new(target, kind.scaffold(name, today))
     except (ScaffoldError, ConfigError) as exc:
         click.echo(f"persona-lint: error: {exc}", err=True)
         sys.exit(2)
@@ -181,4 +260,13 @@ def server_command() -> None:
     start()
 
 
-COMMANDS = (config_command, rules, explain, export, clean, new_command, server_command)
+COMMANDS = (
+    config_command,
+    rules,
+    explain,
+    plugins_command,
+    export,
+    clean,
+    new_command,
+    server_command,
+)

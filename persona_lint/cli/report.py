@@ -187,6 +187,9 @@ def summary(results: Sequence[FileResult]) -> str:
     errors = sum(1 for r in results for d in r.diagnostics if d.is_error)
     warnings = sum(1 for r in results for d in r.diagnostics if not d.is_error)
     text = f"{count(checked, 'file')} checked"
+    formats = Counter(r.format for r in results if r.format is not None)
+    if set(formats) - {"persona"}:  # say the formats once a run checks more than personas
+        text += " (" + ", ".join(f"{n} {name}" for name, n in sorted(formats.items())) + ")"
     if skipped:
         text += f", {skipped} skipped (not persona documents)"
     return f"{text}: {count(errors, 'error')}, {count(warnings, 'warning')}"

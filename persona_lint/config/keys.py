@@ -11,6 +11,7 @@ or raises a :class:`ConfigError` at the key's line.
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -24,6 +25,7 @@ from persona_lint.config.readers import (
     read_boolean,
     read_date,
     read_extend,
+    read_formats,
     read_globs,
     read_per_file_ignores,
     read_selectors,
@@ -39,6 +41,8 @@ from persona_lint.config.settings import (
     TeamSchema,
 )
 from persona_lint.config.team_schemas import read_per_file_schemas, read_team_schemas
+from persona_lint.config.toml_lines import KeyPath
+from persona_lint.formats.names import FORMAT_NAMES
 from persona_lint.rules.registry import DEFAULT_OFF
 
 # How ``persona-lint config`` shows a key: from the settings in force for the file, and the
@@ -123,6 +127,20 @@ class Key:
 
 def _code_list(values: tuple[str, ...]) -> str:
     return ", ".join(f"`{value}`" for value in values)
+
+
+def _team_reader(name: str, module: str = "team_rules") -> Reader:
+    """The reader ``name`` of ``persona_lint.config.<module>`` (``rules``, ``plugins``, ...).
+
+    Imported when a configuration sets the key: the XPath and pattern compilers,
+    ElementTree and the plugin loader (about 10 ms) stay off every other run.
+    """
+
+    def read(source: Source, at: KeyPath, value: Any) -> Any:
+        reader: Reader = getattr(importlib.import_module(f"persona_lint.config.{module}"), name)
+        return reader(source, at, value)
+
+    return read
 
 
 KEYS: tuple[Key, ...] = (
@@ -229,14 +247,58 @@ KEYS: tuple[Key, ...] = (
         "a persona-specific section that no team schema in force declares is an error (PL218)",
         lambda settings, value: str(settings.strict_sections).lower(),
     ),
+    Key(
+        "formats",
+        read_formats,
+        "every format: " + _code_list(FORMAT_NAMES) + " and the team formats",
+        "the formats a file may be checked as (see Formats), built-in or declared in "
+        "`team-formats` of the same file; a file of another format is skipped when walked, "
+        "one PL100 when named",
+        lambda settings, value: ", ".join(
+            settings.formats or (*FORMAT_NAMES, *(t.name for t in settings.team_formats))
+        ),
+    ),
+    Key(
+        "team-formats",
+        _team_reader("read_team_formats", "team_formats"),
+        "none",
+        "a team's own formats, one table each (`[team-formats.NAME]`): `root` (the root "
+        "element of the first ```` ```xml ```` block), `code-prefix`, optional `schemas`, "
+        "`front-matter` (required keys) and `summary` (see Formats)",
+        lambda settings, value: (
+            ", ".join(f"{t.name} (<{t.root}>, {t.code_prefix})" for t in settings.team_formats)
+            or "(none)"
+        ),
+    ),
+    Key(
+        "rules",
+        _team_reader("read_team_rules"),
+        "none",
+        "the team's own rules, `[[rules]]` entries: `code`, `name`, `message`, `block`, "
+        "`given` (XPath), `then` (see [docs/plugins.md](docs/plugins.md))",
+        lambda settings, value: ", ".join(r.code for r in settings.team_rules) or "(none)",
+    ),
+    Key(
+        "plugins",
+        _team_reader("read_plugins"),
+        "none",
+        "Python plugins to load: a module of the repository (`tools/our_rules.py`) or an "
+        "installed package's entry point in the group `persona_lint.rules`; code you run "
+        "(`--no-plugins` loads none)",
+        lambda settings, value: ", ".join(p.name for p in settings.plugins) or "(none)",
+    ),
 )
 _BY_NAME = {key.name: key for key in KEYS}
+# Read before the others: selectors may name the rules they define, and ``formats`` the
+# team formats (whose checks collide with no rule in configuration).
+_READ_FIRST = ("plugins", "rules", "team-formats")
 
 
 def validate(source: Source, raw: Mapping[str, Any]) -> dict[str, Any]:
     """The checked value of every key of one source's table; unknown keys are errors."""
     values: dict[str, Any] = {}
-    for name, value in raw.items():
+    first = {name: index for index, name in enumerate(_READ_FIRST)}
+    for name, value in sorted(raw.items(), key=lambda item: first.get(item[0], len(first))):
         key = _BY_NAME.get(name)
         if key is None:
             raise source.fail((name,), f"unknown key {quoted(name)}{did_you_mean(name, _BY_NAME)}")

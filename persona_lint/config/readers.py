@@ -10,15 +10,17 @@ from __future__ import annotations
 
 import datetime
 import os
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from persona_lint.config.errors import ConfigError, dotted, quoted
+from persona_lint.config.errors import ConfigError, did_you_mean, dotted, quoted
 from persona_lint.config.globs import Glob, compile_glob
 from persona_lint.config.selectors import resolve_selector
 from persona_lint.config.toml_lines import KeyPath, key_lines, line_of
 from persona_lint.diagnostics import Severity
+from persona_lint.formats.names import FORMAT_NAMES
 from persona_lint.rules.registry import NOT_CHECKED
 from persona_lint.source.read import current_directory, inside
 
@@ -64,6 +66,10 @@ class Source:
         self.outside_ok = outside_ok
         self._globs = 0
         self.team_schemas = 0  # counted by config.team_schemas against its cap
+        # Plugins named but not loaded (--no-plugins): selectors may name their codes.
+        self.plugins_skipped = False
+        # The team formats this file declares (``team-formats``): ``formats`` may name them.
+        self.team_formats: tuple[str, ...] = ()
 
     def fail(self, at: KeyPath, message: str) -> ConfigError:
         """The error about the key at ``at`` (a path inside the table), placed at its line."""
@@ -110,8 +116,14 @@ def read_selectors(source: Source, at: KeyPath, value: Any) -> frozenset[str]:
         try:
             codes |= resolve_selector(item)
         except ValueError as exc:
-            raise source.fail(at, f"{quoted(at[0])}: {exc}") from None
+            if not _of_a_skipped_plugin(source, item):
+                raise source.fail(at, f"{quoted(at[0])}: {exc}") from None
     return frozenset(codes)
+
+
+def _of_a_skipped_plugin(source: Source, selector: str) -> bool:
+    """Whether an unknown selector may name rules of plugins not loaded (a team's code)."""
+    return source.plugins_skipped and bool(re.fullmatch(r"[A-Z]{2,10}[0-9]*", selector.strip()))
 
 
 def read_globs(source: Source, at: KeyPath, value: Any) -> tuple[Glob, ...]:
@@ -129,6 +141,8 @@ def read_severities(source: Source, at: KeyPath, value: Any) -> dict[str, Severi
         try:
             codes = resolve_selector(name)
         except ValueError as exc:
+            if _of_a_skipped_plugin(source, name):
+                continue
             raise source.fail((key, name), f"{key!r}: {exc}") from None
         if level not in ("error", "warning", "off"):
             raise source.fail(
@@ -220,6 +234,19 @@ def read_extend(source: Source, at: KeyPath, value: Any) -> ExtendTarget:
             "the tree may extend only files of the tree: name a shared file with --config)",
         )
     return ExtendTarget(path, place, source.file, line, outside)
+
+
+def read_formats(source: Source, at: KeyPath, value: Any) -> tuple[str, ...]:
+    """A non-empty list of known format names: built-in, or a team format of this file."""
+    names = read_strings(source, at, value)
+    if not names:
+        raise source.fail(at, f"{at[0]!r} must not be empty")
+    known = (*FORMAT_NAMES, *source.team_formats)
+    for name in names:
+        if name not in known:
+            hint = did_you_mean(name, known)
+            raise source.fail(at, f"unknown format {quoted(name)} in {at[0]!r}{hint}")
+    return names
 
 
 def read_boolean(source: Source, at: KeyPath, value: Any) -> bool:

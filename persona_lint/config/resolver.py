@@ -254,8 +254,12 @@ def build_settings(layers: list[Layer], path: Path) -> Settings:
             "today",
             "strict",
             "required-gates",
+            "rules",
+            "plugins",
             "schemas",
             "strict-sections",
+            "formats",
+            "team-formats",
         ):
             if key in layer.values:
                 merged[key] = layer.values[key]
@@ -272,8 +276,12 @@ def build_settings(layers: list[Layer], path: Path) -> Settings:
         select=None if not all_codes or selected == default else frozenset(selected),
         severity=tuple(sorted((c, s) for c, s in severity.items() if s is not None)),
         strict=merged.get("strict", False),
+        team_rules=merged.get("rules", ()),
+        plugins=merged.get("plugins", ()),
         team_schemas=_team_schemas(layers, merged.get("schemas", ()), path),
         strict_sections=merged.get("strict-sections", False),
+        formats=merged.get("formats"),
+        team_formats=merged.get("team-formats", ()),
     )
 
 

@@ -10,9 +10,14 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass, field
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from persona_lint.diagnostics import Severity
+
+if TYPE_CHECKING:
+    from persona_lint.formats.team import TeamFormat
+    from persona_lint.plugins import Plugin
+    from persona_lint.rules.configured import ConfiguredRule
 
 DEFAULT_STATUSES = ("draft", "review", "stable", "deprecated")
 # The built-in gate topics a policy may require, topic -> keywords; a topic is met by a gate
@@ -120,10 +125,19 @@ class Settings(NamedTuple):
     strict: bool = False
     # The file at the --changed-since revision; None: no such option, or a new file.
     previous: PreviousVersion | None = None
+    # The rules of the configuration in force (``[[rules]]``): plain data, so that they
+    # reach worker processes and the cache key with the rest.
+    team_rules: tuple[ConfiguredRule, ...] = ()
+    # The plugins the configuration in force loaded: only their rules run for the file.
+    plugins: tuple[Plugin, ...] = ()
     # The team schemas in force for this file (``schemas`` and ``per-file-schemas``).
     team_schemas: tuple[TeamSchema, ...] = ()
     # Persona-specific sections that no team schema declares are errors (PL218).
     strict_sections: bool = False
+    # The formats a file may be checked as (``formats`` key); None: every format.
+    formats: tuple[str, ...] | None = None
+    # The team's own formats (``team-formats``), tried after the built-in ones.
+    team_formats: tuple[TeamFormat, ...] = ()
 
     def current_date(self) -> datetime.date:
         """The date rules treat as today: ``today`` when pinned, else the real date."""

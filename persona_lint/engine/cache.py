@@ -44,6 +44,7 @@ from persona_lint.config.settings import Settings
 from persona_lint.diagnostics import Diagnostic, Severity
 from persona_lint.engine.result import FileResult, PersonaFacts
 from persona_lint.engine.secret import user_secret
+from persona_lint.formats.names import FORMAT_NAMES
 from persona_lint.source.decode import SourceProblem, decode
 from persona_lint.source.read import escape, read_limited
 from persona_lint.source.write import atomic_write
@@ -271,6 +272,7 @@ def _dump(result: FileResult) -> dict[str, Any]:
         "facts": None
         if result.facts is None
         else [result.facts.slug, result.facts.line, result.facts.column],
+        "format": result.format,
         "diagnostics": [
             [
                 d.line,
@@ -307,7 +309,16 @@ def _load(
         suppressed=_expect(bool, entry["suppressed"]),
         lines=lines,
         facts=None if facts is None else PersonaFacts(path, *facts),
+        format=_expect_format(entry.get("format"), settings),
     )
+
+
+def _expect_format(value: Any, settings: Settings) -> str | None:
+    """The entry's format name: None, a built-in or a team format's (else malformed)."""
+    teams = (team.name for team in settings.team_formats)
+    if value is not None and value not in FORMAT_NAMES and value not in teams:
+        raise ValueError(f"unknown format {value!r}")
+    return value if value is None else str(value)
 
 
 def _diagnostic(path: str, row: Any) -> Diagnostic:

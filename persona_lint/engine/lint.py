@@ -12,12 +12,19 @@ from persona_lint.config.settings import Settings
 from persona_lint.diagnostics import Diagnostic
 from persona_lint.document.model import ComputationFailed, Document, parse_document
 from persona_lint.document.persona import active_slug
-from persona_lint.engine.postprocess import cap_findings, check_corpus, finalize, suppress
+from persona_lint.engine.postprocess import (
+    cap_findings,
+    check_corpus,
+    enabled,
+    finalize,
+    suppress,
+)
 from persona_lint.engine.result import FileResult, PersonaFacts
 from persona_lint.engine.suppress import may_hold_directives
 from persona_lint.errors import describe
+from persona_lint.formats import PERSONA, Format, detect
 from persona_lint.rules.context import RuleContext
-from persona_lint.rules.registry import document_rules, get_rule
+from persona_lint.rules.registry import Rule, document_rules, get_rule
 from persona_lint.rules.structure import OTHER_LAYOUT_CODES, in_persona_layout
 from persona_lint.source.decode import SourceProblem, source_text
 
@@ -43,17 +50,19 @@ def lint_source(
     if isinstance(text, SourceProblem):
         return _only(path, text.code, text.message, settings, text.line, text.column)
     document = parse_document(path, text)
-    if not document.has_persona_markers:
+    detection = detect(document, settings.formats, _team_formats(settings))
+    kind = detection.format
+    if kind is None:
         if not explicit:
             return FileResult(
                 path, (), document, skipped=True, settings=settings, lines=document.lines
             )
-        message = (
+        message = detection.reason or (
             "not a persona document: no version table, no '# <Name> Persona' title and "
             "no <persona_context> block"
         )
         return _only(path, "PL100", message, settings, lines=document.lines)
-    diagnostics = tuple(finalize(_check(document, settings), settings))
+    diagnostics = tuple(finalize(_check(document, settings, kind), settings))
     result = FileResult(
         path,
         diagnostics,
@@ -61,13 +70,14 @@ def lint_source(
         settings=settings,
         suppressed=False,
         lines=document.lines if diagnostics or may_hold_directives(text) else (),
-        facts=_facts(document),
+        facts=_facts(document) if kind is PERSONA else None,
+        format=kind.name,
     )
     return result if defer_suppressions else cap_findings(suppress(result))
 
 
-def _check(document: Document, settings: Settings) -> list[Diagnostic]:
-    """Return every selected rule's findings.
+def _check(document: Document, settings: Settings, kind: Format) -> list[Diagnostic]:
+    """Return the findings of every selected rule of format ``kind``'s family.
 
     A rule that raises is one PL001 naming it and the exception, and a shared computation
     that raises (for each rule asking it) is one PL001 naming the computation and the first
@@ -76,9 +86,13 @@ def _check(document: Document, settings: Settings) -> list[Diagnostic]:
     context = RuleContext(settings)
     found: list[Diagnostic] = []
     failed: list[ComputationFailed] = []
-    rules = document_rules(settings.select)  # loads the rule families
-    if not in_persona_layout(document):  # a module, an older layout: no cascade
+    rules = format_rules(kind, settings.select)  # loads the rule families
+    if kind is PERSONA and not in_persona_layout(document):  # an older layout: no cascade
         rules = tuple(rule for rule in rules if rule.code in OTHER_LAYOUT_CODES)
+    elif kind is PERSONA and (settings.plugins or settings.team_rules):
+        rules += _team_rules(settings)
+    elif kind.name in {team.name for team in settings.team_formats}:
+        rules = _team_format_rules(kind.name, settings)
     for rule in rules:
         if rule.check is None:
             continue  # document_rules gives none such; this tells mypy
@@ -94,9 +108,65 @@ def _check(document: Document, settings: Settings) -> list[Diagnostic]:
             )
             found.append(_diagnostic(document.path, "PL001", message))
         except Exception as exc:
-            message = f"internal error in rule {rule.code} ({rule.name}): {describe(exc)}"
+            origin = f" of plugin {rule.plugin}" if rule.plugin else ""
+            message = f"internal error in rule {rule.code} ({rule.name}){origin}: {describe(exc)}"
             found.append(_diagnostic(document.path, "PL001", message))
     return found
+
+
+def _team_rules(settings: Settings) -> tuple[Rule, ...]:
+    """The rules a team brings, for a persona: its plugins' and its configuration's.
+
+    A worker process started afresh (not forked) loads the plugins first.
+    """
+    # The plugin loader and the XPath and pattern engines: only for a configuration that
+    # names plugins or rules.
+    from persona_lint.plugins import ensure_loaded
+    from persona_lint.rules.configured import configured_rules
+
+    ensure_loaded(settings.plugins)
+    plugins = {plugin.name for plugin in settings.plugins}
+    loaded = (
+        r for r in document_rules(settings.select) if r.plugin is not None and r.plugin in plugins
+    )
+    return (*loaded, *configured_rules(settings))
+
+
+def _team_formats(settings: Settings) -> tuple[Format, ...]:
+    """The settings' team formats, as formats (tried after the built-in ones)."""
+    if not settings.team_formats:
+        return ()
+    from persona_lint.formats.team import as_format  # only configurations that declare one
+
+    return tuple(as_format(team) for team in settings.team_formats)
+
+
+def _team_format_rules(name: str, settings: Settings) -> tuple[Rule, ...]:
+    """The rules of the team format ``name``: its checks, and the ``[[rules]]`` on its root."""
+    # The validators and PyYAML, and the XPath engine: only for a file of a team format.
+    from persona_lint.formats.team_checks import team_format_rules
+    from persona_lint.rules.configured import configured_rules
+
+    team = next(team for team in settings.team_formats if team.name == name)
+    own = tuple(rule for rule in settings.team_rules if rule.block == team.root)
+    checks = tuple(r for r in team_format_rules(team) if enabled(r.code, settings))
+    return (*checks, *configured_rules(settings._replace(team_rules=own)))
+
+
+# The document rules of each (format, selection): asked once per file.
+_format_rules: dict[
+    tuple[str, frozenset[str] | None], tuple[tuple[Rule, ...], tuple[Rule, ...]]
+] = {}
+
+
+def format_rules(kind: Format, select: frozenset[str] | None) -> tuple[Rule, ...]:
+    """The rules of ``select`` (None: the default selection) in format ``kind``'s family."""
+    rules = document_rules(select)
+    cached = _format_rules.get((kind.name, select))
+    if cached is None or cached[0] is not rules:
+        owned = tuple(rule for rule in rules if kind.owns(rule.code))
+        cached = _format_rules[kind.name, select] = (rules, owned)
+    return cached[1]
 
 
 def _facts(document: Document) -> PersonaFacts | None:

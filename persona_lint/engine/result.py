@@ -40,6 +40,9 @@ class FileResult(NamedTuple):
     # all their text): see ``needs_lines`` and run.py's ``_quote_sources``.
     lines: tuple[str, ...] = ()
     facts: PersonaFacts | None = None
+    # The format the file was checked as ("persona", "bmad-agent"); None: not checked as any
+    # (skipped, or a file-level problem such as PL002 or PL100).
+    format: str | None = None
 
     @property
     def failed(self) -> bool:

@@ -41,6 +41,7 @@ class RunOptions(NamedTuple):
     color: bool = False
     config: Path | None = None
     isolated: bool = False
+    no_plugins: bool = False  # load no plugin (--no-plugins)
     select: tuple[str, ...] = ()
     extend_select: tuple[str, ...] = ()
     ignore: tuple[str, ...] = ()
@@ -99,11 +100,25 @@ class UsageError(RunError):
 
 
 def build_resolver(options: RunOptions) -> Resolver:
-    """Return the settings resolver for the configuration and selection options."""
-    cli = command_line_layer(
+    """Return the settings resolver for the configuration and selection options.
+
+    The configuration governing each named path is read first, so that ``--select`` and
+    ``--ignore`` may name the team rules it defines (in configuration, or by plugins).
+    ``--no-plugins`` holds for the whole process: plugins register rules process-wide.
+    """
+    if options.no_plugins:
+        from persona_lint.plugins import disable_plugins  # the loader: only when asked
+
+        disable_plugins()
+    resolver = Resolver(config_path=options.config, isolated=options.isolated)
+    if options.select or options.extend_select or options.ignore:
+        for path in options.paths:
+            named = Path(options.stdin_filename or "-") if path == STDIN else path
+            resolver.layer_for(named / "-" if os.path.isdir(named) else named)
+    resolver.cli = command_line_layer(
         options.select, options.extend_select, options.ignore, options.warnings_as_errors
     )
-    return Resolver(cli=cli, config_path=options.config, isolated=options.isolated)
+    return resolver
 
 
 def run(options: RunOptions, stdin: bytes | BinaryIO | None = None) -> RunResult:

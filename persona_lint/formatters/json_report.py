@@ -34,6 +34,7 @@ def report_json(report: Report) -> dict[str, object]:
             {
                 "path": json_path(result.path),
                 "skipped": result.skipped,
+                "format": result.format,
                 "diagnostics": [diagnostic_json(d) for d in sorted(result.diagnostics)],
             }
             for result in report.results

@@ -138,10 +138,23 @@ def sarif_log(report: Report) -> dict[str, object]:
                     }
                 },
                 "columnKind": "utf16CodeUnits",
+                "artifacts": _artifacts(report),
                 "results": results,
             }
         ],
     }
+
+
+def _artifacts(report: Report) -> list[dict[str, object]]:
+    """Each file checked as a format, with that format (``properties.format``)."""
+    return [
+        {
+            "location": {"uri": artifact_uri(result.path)},
+            "properties": {"format": result.format},
+        }
+        for result in report.results
+        if result.format is not None
+    ]
 
 
 def sarif(report: Report, out: TextIO) -> None:

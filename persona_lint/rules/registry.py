@@ -19,7 +19,9 @@ from __future__ import annotations
 
 import importlib
 import inspect
+import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -36,6 +38,10 @@ DocumentCheck = Callable[["Document", "RuleContext"], Iterable[Diagnostic]]
 CorpusCheck = Callable[[Sequence["PersonaFacts"], "RuleContext"], Iterable[Diagnostic]]
 
 DOCS_URL = "https://github.com/persona-lint/persona-lint/blob/main/docs/rules.md"
+# Where rules that do not ship with persona-lint (configuration, plugins) are explained.
+TEAM_DOCS_URL = "https://github.com/persona-lint/persona-lint/blob/main/docs/plugins.md"
+# A code: a family's letters (``PL``, a team's ``ACME``), then digits.
+CODE_SHAPE = re.compile(r"[A-Z]{2,10}[0-9]{1,6}")
 
 # The codes of the rules declared ``default_enabled=False``. Applying the selection to
 # cached results must not import the rule families: that costs a third of a fully cached
@@ -70,17 +76,26 @@ class Rule(NamedTuple):
     default_enabled: bool = True
     # Option name -> default value, read by the check as ``context.options[name]``.
     options: Mapping[str, Any] = NO_OPTIONS
+    # The documentation of a rule that has no docstring (a rule in configuration).
+    documentation: str = ""
+    # Where the rule is documented, when not in docs/rules.md.
+    url: str | None = None
+    # The plugin that registered the rule (None: persona-lint's own, or configuration).
+    plugin: str | None = None
 
     @property
     def doc(self) -> str:
-        """The check's docstring, dedented: the rule's documentation."""
+        """The check's docstring, dedented (or the declared documentation)."""
+        if self.documentation:
+            return self.documentation
         function = self.check or self.check_all
         return inspect.cleandoc(function.__doc__ or "") if function else ""
 
     @property
     def family(self) -> str:
-        """The code's first three characters (``PL3`` for the version table rules)."""
-        return self.code[:3]
+        """The code's letters and first digit (``PL3`` for the version table rules)."""
+        letters = self.code.rstrip("0123456789")
+        return self.code[: len(letters) + 1]
 
     @property
     def cross_file(self) -> bool:
@@ -90,21 +105,48 @@ class Rule(NamedTuple):
     @property
     def help_uri(self) -> str:
         """Where the rule is documented online."""
+        if self.url is not None:
+            return self.url
+        if self.plugin is not None or not self.code.startswith("PL"):
+            return TEAM_DOCS_URL
         return f"{DOCS_URL}#{self.code.lower()}-{self.name}"
 
 
 RULES: dict[str, Rule] = {}
 _BY_NAME: dict[str, Rule] = {}
+# Rules in configuration, described here for listings, selectors and reports (each file's
+# Settings carry the ones that run for it): code -> (the file defining it, the rule).
+_CONFIGURED: dict[str, tuple[str, Rule]] = {}
+# The plugin being loaded: the rules it registers are marked with its name.
+_loading_plugin: str | None = None
 
 
 def _register(rule: Rule) -> None:
     """Add ``rule``, checking that its declaration agrees with the registry's constants."""
-    if rule.code in RULES or rule.name in _BY_NAME:
-        raise ValueError(f"rule {rule.code} {rule.name} registered twice")
-    if rule.default_enabled == (rule.code in DEFAULT_OFF):
+    if _loading_plugin is not None:
+        if rule.code.startswith("PL") or not CODE_SHAPE.fullmatch(rule.code):
+            raise ValueError(
+                f"rule code {rule.code!r}: a plugin's codes are a team's letters (not PL) "
+                "and digits, such as ACME201"
+            )
+        if rule.check_all is not None:
+            raise ValueError(f"rule {rule.code}: plugins register per-document rules only")
+        rule = rule._replace(plugin=_loading_plugin)
+    taken = RULES.get(rule.code) or _BY_NAME.get(rule.name)
+    if taken is None and _configured(rule.code, rule.name) is not None:
+        raise ValueError(f"rule {rule.code} {rule.name} is taken by a rule in configuration")
+    if taken is not None:
+        owner = f"plugin {taken.plugin!r}" if taken.plugin else "persona-lint"
+        raise ValueError(
+            f"rule {rule.code} {rule.name} registered twice (taken by {taken.code} "
+            f"{taken.name} of {owner})"
+        )
+    if rule.plugin is not None and not rule.default_enabled:
+        raise ValueError(f"rule {rule.code}: a plugin's rules are enabled by default")
+    if rule.plugin is None and rule.default_enabled == (rule.code in DEFAULT_OFF):
         raise ValueError(f"rule {rule.code}: default_enabled disagrees with DEFAULT_OFF")
     home = f"{__package__}.{CORPUS_FAMILY}"
-    if rule.check_all is not None and rule.check_all.__module__ != home:
+    if rule.plugin is None and rule.check_all is not None and rule.check_all.__module__ != home:
         raise ValueError(f"rule {rule.code}: cross-file rules live in rules/{CORPUS_FAMILY}.py")
     RULES[rule.code] = rule
     _BY_NAME[rule.name] = rule
@@ -169,6 +211,7 @@ FAMILIES = (
     "sequences",
     "corpus",
     "template",
+    "bmad",
 )
 
 
@@ -188,12 +231,78 @@ def load_families() -> None:
 def get_rule(code_or_name: str) -> Rule | None:
     """Find a rule by its code (``PL305``, any case) or its name (``version-semver``)."""
     load_families()
-    return RULES.get(code_or_name.upper()) or _BY_NAME.get(code_or_name.lower())
+    return (
+        RULES.get(code_or_name.upper())
+        or _BY_NAME.get(code_or_name.lower())
+        or _configured(code_or_name.upper(), code_or_name.lower())
+    )
 
 
 def all_rules() -> Iterator[Rule]:
-    """Every rule, sorted by code."""
-    return iter(_sorted_rules())
+    """Every rule, sorted by code: persona-lint's, plugins' and those in configuration."""
+    if not _CONFIGURED:
+        return iter(_sorted_rules())
+    described = [rule for _, rule in _CONFIGURED.values()]
+    return iter(sorted([*_sorted_rules(), *described], key=lambda rule: rule.code))
+
+
+def _configured(code: str, name: str) -> Rule | None:
+    """The rule in configuration with this code or name, if one is described."""
+    found = _CONFIGURED.get(code)
+    if found is None:
+        found = next((entry for entry in _CONFIGURED.values() if entry[1].name == name), None)
+    return found[1] if found is not None else None
+
+
+def describe_configured(origin: str, rule: Rule) -> None:
+    """Make a rule in configuration known to listings, selectors and reports.
+
+    ``origin``: the configuration file defining it. ValueError when its code or name is
+    taken by another rule: persona-lint's, a plugin's, or a different rule of another file
+    (two files may share the same definition).
+    """
+    load_families()
+    previous = _CONFIGURED.get(rule.code)
+    if previous is not None and previous[1] == rule:
+        return
+    taken = RULES.get(rule.code) or _BY_NAME.get(rule.name) or _configured(rule.code, rule.name)
+    if taken is not None:
+        if taken.plugin is not None:
+            owner = f"plugin {taken.plugin!r}"
+        elif taken.code in _CONFIGURED:
+            owner = _CONFIGURED[taken.code][0]
+        else:
+            owner = "persona-lint"
+        raise ValueError(f"collides with {taken.code} {taken.name} of {owner}")
+    _CONFIGURED[rule.code] = (origin, rule)
+
+
+def forget_configured(origin: str) -> None:
+    """Forget the rules file ``origin`` defined: it is being read again."""
+    for code in [code for code, (where, _) in _CONFIGURED.items() if where == origin]:
+        del _CONFIGURED[code]
+
+
+@contextmanager
+def loading_plugin(name: str) -> Iterator[None]:
+    """Mark the rules registered meanwhile as plugin ``name``'s (and check their codes)."""
+    global _loading_plugin
+    _loading_plugin = name
+    try:
+        yield
+    finally:
+        _loading_plugin = None
+
+
+def forget_plugin(name: str) -> None:
+    """Forget the rules plugin ``name`` registered: it failed to load."""
+    for code in [code for code, rule in RULES.items() if rule.plugin == name]:
+        del _BY_NAME[RULES.pop(code).name]
+
+
+def plugin_rules(name: str) -> list[Rule]:
+    """The rules plugin ``name`` registered, sorted by code."""
+    return [rule for rule in _sorted_rules() if rule.plugin == name]
 
 
 # The registry as last sorted, and the document rules of each selection: a lint asks for

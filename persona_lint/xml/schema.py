@@ -103,6 +103,11 @@ def behavior_schema() -> Any:
     return _load("behavior.xsd")
 
 
+def validate_against(schema_name: str, root: Element) -> list[SchemaIssue]:
+    """Validate ``root`` against ``schema_name`` of schemas/ (loaded once), in our words."""
+    return _validate(_load(schema_name), root)
+
+
 def validate_persona_context(root: Element) -> list[SchemaIssue]:
     """Validate a ``<persona_context>`` tree; then check the order of its last sections."""
     issues = _validate(persona_schema(), root)

@@ -219,7 +219,7 @@ def load_file(path: Path) -> tuple[str, list[Case]]:
 
 def case_files() -> list[Path]:
     """The case files, one per rule, sorted by code."""
-    return sorted(CASES_DIR.glob("PL*.toml"))
+    return sorted(CASES_DIR.glob("[A-Z][A-Z][0-9]*.toml"))
 
 
 def all_cases() -> Iterator[Case]:

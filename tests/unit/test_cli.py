@@ -224,7 +224,10 @@ def test_real_corpus() -> None:
     whole = run(corpus)
     assert whole.returncode == 1
     assert "Traceback" not in whole.stdout + whole.stderr
-    assert "not-personas/bmad" not in whole.stdout
+    # Files that quote BMAD agents without being one are skipped when walked; the BMAD agent
+    # among not-personas/ is a document of the bmad-agent format now (issue 21).
+    assert "bmad-not-agents/" not in whole.stdout
+    assert "not-personas/bmad-agent-architect.md:18:15: error:" in whole.stdout
     assert run(SHARED / "reference" / "backend-engineer.md").returncode == 0
 
 
@@ -311,7 +314,7 @@ def test_every_option_of_every_command_has_help() -> None:
 def test_rules_listing_has_a_header_for_every_column() -> None:
     lines = run("rules").stdout.splitlines()
     assert lines[0].split() == ["code", "name", "severity", "flags", "summary"]
-    assert lines[1].startswith("PL001  internal-error ")
+    assert any(line.startswith("PL001  internal-error ") for line in lines[1:])
 
 
 def test_a_run_returns_its_result_and_prints_nothing(

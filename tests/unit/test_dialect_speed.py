@@ -235,8 +235,10 @@ def parents(children: st.SearchStrategy[str]) -> st.SearchStrategy[str]:
 ELEMENTS = st.recursive(LEAVES, parents, max_leaves=25)
 
 
+# 150 examples reach every line and branch of persona_lint/xml that 600 reached (measured
+# with coverage); for a longer search, raise max_examples locally.
 @settings(
-    max_examples=600, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow]
+    max_examples=150, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow]
 )
 @given(
     ELEMENTS,

@@ -202,8 +202,11 @@ def mutated(draw: st.DrawFn, original: ElementTree.Element) -> str:
     return ElementTree.tostring(root, encoding="unicode")
 
 
+# 300 and 200 examples reach every line and branch of persona_lint/xml and of xmlschema's
+# validators that 1,500 and 500 reached (measured with coverage); for a longer search, raise
+# max_examples locally.
 @settings(
-    max_examples=1500, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow]
+    max_examples=300, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow]
 )
 @given(mutated(PERSONA_ROOT))
 def test_same_verdict_on_persona_context_mutations(xml: str) -> None:
@@ -212,7 +215,7 @@ def test_same_verdict_on_persona_context_mutations(xml: str) -> None:
 
 
 @settings(
-    max_examples=500, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow]
+    max_examples=200, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow]
 )
 @given(mutated(BEHAVIOR_ROOT))
 def test_same_verdict_on_behavior_mutations(xml: str) -> None:

@@ -57,7 +57,7 @@ def test_metric_diagnostics_carry_the_parsed_metric() -> None:
 
 def test_every_rule_is_documented() -> None:
     for rule in all_rules():
-        assert re.fullmatch(r"PL\d{3}", rule.code)
+        assert re.fullmatch(r"(?:PL|BM)\d{3}", rule.code)
         assert re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", rule.name)
         assert rule.summary and not rule.summary.endswith(".")
         assert len(rule.doc) > 60, rule.code

@@ -8,7 +8,7 @@ of those results through `_only`.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 
 from persona_lint.diagnostics import Diagnostic, Severity
 from persona_lint.document.model import Document, XmlBlock, shared
@@ -40,7 +40,12 @@ def _computed(document: Document) -> list[Diagnostic]:
     return list(_compute(document))
 
 
-def _compute(document: Document) -> Iterator[Diagnostic]:
+def syntax_findings(document: Document, codes: Mapping[str, str]) -> Iterator[Diagnostic]:
+    """The first well-formedness error of each ```` ```xml ```` block, under ``codes``.
+
+    ``codes`` maps the kind of error (``syntax``, ``doctype``, ``depth``) to the code of
+    the format's rule (PL201-PL203 for personas, BM201-BM203 for BMAD agents).
+    """
     for block in document.xml_blocks:
         error = block.parsed.error
         if error is None:
@@ -53,28 +58,38 @@ def _compute(document: Document) -> Iterator[Diagnostic]:
         text = document.lines[line - 1] if line <= len(document.lines) else ""
         markup = _MARKUP.match(text, column - 1)
         end = column + len(markup.group()) if markup else None
-        yield finding(_SYNTAX_CODES[error.kind], document, line, column, message, end_column=end)
+        yield finding(codes[error.kind], document, line, column, message, end_column=end)
+
+
+def _compute(document: Document) -> Iterator[Diagnostic]:
+    yield from syntax_findings(document, _SYNTAX_CODES)
     context = document.persona_context
     if context is not None and context.root is not None:
         if is_valid(context.root, "persona.xsd"):
             issues = check_tail(context.root)  # what XSD 1.0 cannot say
         else:
             issues = explained(validate_persona_context, context.root)
-        yield from _issues(document, context, issues)
+        yield from schema_findings(document, context, issues)
     behavior = document.behavior
     if behavior is not None and behavior.root is not None:
         if is_valid(behavior.root, "behavior.xsd", behavior=True):
             issues = check_approaches(behavior.root)  # what XSD 1.0 cannot say
         else:
             issues = explained(validate_behavior, behavior.root)
-        yield from _issues(document, behavior, issues)
+        yield from schema_findings(document, behavior, issues)
 
 
-def _issues(document: Document, block: XmlBlock, issues: list[SchemaIssue]) -> Iterator[Diagnostic]:
+def schema_findings(
+    document: Document,
+    block: XmlBlock,
+    issues: list[SchemaIssue],
+    codes: Mapping[str, str] | None = None,
+) -> Iterator[Diagnostic]:
+    """The diagnostics of schema ``issues`` in ``block``; ``codes`` renames PL codes."""
     for issue in issues:
         line, column = block.locate(issue.element)
         yield finding(
-            issue.code,
+            codes.get(issue.code, issue.code) if codes else issue.code,
             document,
             line,
             column,

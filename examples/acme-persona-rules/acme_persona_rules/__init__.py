@@ -1,0 +1,1 @@
+"""ACME's persona-lint rules; :mod:`.rules` registers them when persona-lint loads it."""

@@ -1,0 +1,144 @@
+"""Formats (issue 21): detection per file, the ``formats`` key, reports, the scaffold.
+
+Real files are read from ../shared/corpus (never copied into the repository).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from conftest import SETTINGS, SHARED, cli, lint, needs_shared, triples
+
+from persona_lint.document.model import parse_document
+from persona_lint.engine.lint import lint_source
+from persona_lint.formats import BMAD_AGENT, FORMATS, PERSONA, detect, get_format
+from persona_lint.formats.names import FORMAT_NAMES
+
+BMAD = SHARED / "corpus" / "bmad"
+NOT_AGENTS = SHARED / "corpus" / "bmad-not-agents"
+AGENT = BMAD / "iamtyroon__Procureline" / "_bmad" / "bmm" / "agents" / "analyst.md"
+BUNDLE = NOT_AGENTS / "bruce827__PPA" / ".qwen__commands__BMad__QWEN.md"
+STORY = (
+    NOT_AGENTS
+    / "amalik__convoke-agents"
+    / "_bmad-output___archive__phase-1__4-1-design-noahs-agent-definition-persona.md"
+)
+
+
+def _detected(path: Path) -> str | None:
+    document = parse_document(str(path), path.read_text(encoding="utf-8"))
+    found = detect(document).format
+    return found.name if found else None
+
+
+def test_the_format_table_and_its_names_agree() -> None:
+    assert tuple(known.name for known in FORMATS) == FORMAT_NAMES
+    assert get_format("bmad-agent") is BMAD_AGENT
+    assert BMAD_AGENT.owns("BM301") and not BMAD_AGENT.owns("PL301")
+    assert not PERSONA.owns("PLX1")
+
+
+@needs_shared
+def test_every_real_agent_is_detected_as_bmad_and_every_non_agent_is_not() -> None:
+    agents = [p for p in BMAD.rglob("*.md") if p.name != "README.md"]
+    assert len(agents) == 533
+    assert {_detected(p) for p in agents} == {"bmad-agent"}
+    others = list(NOT_AGENTS.rglob("*.md"))
+    assert len(others) == 41
+    assert {_detected(p) for p in others} == {None}
+
+
+@needs_shared
+def test_a_walked_non_agent_is_skipped_and_a_named_one_gets_one_pl100() -> None:
+    walked = lint_source(str(BUNDLE), BUNDLE.read_bytes(), SETTINGS, explicit=False)
+    assert walked.skipped and walked.diagnostics == ()
+    named = lint(BUNDLE.read_text(encoding="utf-8"), str(BUNDLE))
+    assert triples(named.diagnostics) == [("PL100", 1, 1)]
+    assert "not a persona document or a BMAD agent definition: it holds 17 <agent> blocks" in (
+        named.diagnostics[0].message
+    )
+    # A story titled "... Persona" that quotes an agent is not a persona document either.
+    story = lint_source(str(STORY), STORY.read_bytes(), SETTINGS, explicit=False)
+    assert story.skipped
+
+
+@needs_shared
+def test_the_formats_setting_restricts_detection() -> None:
+    text = AGENT.read_text(encoding="utf-8")
+    assert lint(text, str(AGENT)).format == "bmad-agent"
+    only_personas = lint(text, str(AGENT), formats=("persona",))
+    assert only_personas.format is None
+    assert triples(only_personas.diagnostics) == [("PL100", 1, 1)]
+
+
+@needs_shared
+def test_json_and_sarif_say_which_format_a_file_was_checked_as(tmp_path: Path) -> None:
+    done = cli("--output-format", "json", "--no-cache", AGENT, "personas/qa-engineer.md", cwd=ROOT)
+    report = json.loads(done.stdout)
+    formats = {Path(entry["path"]).name: entry["format"] for entry in report["files"]}
+    assert formats == {"analyst.md": "bmad-agent", "qa-engineer.md": "persona"}
+    sarif = json.loads(cli("--output-format", "sarif", "--no-cache", AGENT, cwd=ROOT).stdout)
+    artifacts = sarif["runs"][0]["artifacts"]
+    assert [a["properties"]["format"] for a in artifacts] == ["bmad-agent"]
+
+
+def test_an_unknown_format_in_configuration_is_an_error(tmp_path: Path) -> None:
+    (tmp_path / ".persona-lint.toml").write_text('formats = ["persona", "bmad-agnet"]\n')
+    (tmp_path / "x.md").write_text("# X\n")
+    done = cli("x.md", cwd=tmp_path)
+    assert done.returncode == 2
+    assert "unknown format 'bmad-agnet' in 'formats'; did you mean 'bmad-agent'?" in done.stderr
+
+
+def test_new_bmad_agent_lints_clean(tmp_path: Path) -> None:
+    made = cli("new", "--format", "bmad-agent", "Release Manager", cwd=tmp_path)
+    assert made.returncode == 0, made.stderr
+    written = tmp_path / "release-manager.md"
+    assert made.stdout.strip() == f"created {Path('.') / 'release-manager.md'}"
+    checked = cli("--output-format", "json", "--no-cache", written, cwd=tmp_path)
+    assert checked.returncode == 0, checked.stdout
+    report = json.loads(checked.stdout)
+    assert report["files"][0]["format"] == "bmad-agent"
+    assert report["files"][0]["diagnostics"] == []
+
+
+@pytest.mark.parametrize("name", ["A<b", "  ", 'Say "hi"'])
+def test_new_bmad_agent_refuses_names_that_break_the_file(tmp_path: Path, name: str) -> None:
+    made = cli("new", "--format", "bmad-agent", name, cwd=tmp_path)
+    assert made.returncode == 2
+    assert made.stderr.startswith("persona-lint: error: cannot use")
+    assert list(tmp_path.iterdir()) == []
+
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+AGENT_BODY = (
+    "\n```xml\n"
+    '<agent id="pm.agent.yaml" name="John" title="PM" icon="📋">\n'
+    '<activation critical="MANDATORY"><step n="1">Load</step></activation>\n'
+    "<persona><role>r</role><identity>i</identity><communication_style>c"
+    "</communication_style><principles>p</principles></persona>\n"
+    "</agent>\n```\n"
+)
+
+
+def _front_matter_codes(front: str) -> list[tuple[str, int, int]]:
+    result = lint(f"---\n{front}\n---\n{AGENT_BODY}", "pm.md")
+    assert result.format == "bmad-agent"
+    return triples(result.diagnostics)
+
+
+def test_hostile_front_matter_is_one_diagnostic_never_a_crash_or_a_blow_up() -> None:
+    laughs = ["a: &a [x, x, x, x, x, x, x, x, x, x]"]
+    for level in "bcdefghi":
+        previous = chr(ord(level) - 1)
+        laughs.append(f"{level}: &{level} [" + ", ".join([f"*{previous}"] * 10) + "]")
+    laughs += ["name: *i", 'description: "PM"']
+    # str() of name would build 10**9 items: it is reported as not text instead.
+    assert _front_matter_codes("\n".join(laughs)) == [("BM102", 2, 1)]
+    assert _front_matter_codes("name: " + "[" * 5000 + "]" * 5000) == [("BM101", 2, 1)]
+    huge = 'name: "pm"\ndescription: "' + "x" * 70_000 + '"'
+    assert _front_matter_codes(huge) == [("BM101", 2, 1)]
