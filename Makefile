@@ -24,11 +24,15 @@ bytecode:
 run: $(STAMP) bytecode
 	$(BIN)/persona-lint personas/
 
+# The suite runs on every core (pytest-xdist). loadgroup keeps the tests of one
+# xdist_group (those sharing an expensive module fixture) on one worker.
+PARALLEL := -n auto --dist loadgroup
+
 test: $(STAMP)
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest $(PARALLEL)
 
 fast-test: $(STAMP)
-	$(BIN)/python -m pytest -m "not slow"
+	$(BIN)/python -m pytest $(PARALLEL) -m "not slow"
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

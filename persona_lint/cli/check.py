@@ -103,7 +103,7 @@ def _codes_option(name: str, help_text: str) -> Callable[[F], F]:
     type=click.IntRange(min=0),
     default=0,
     show_default=True,
-    help="Worker processes for files not in the cache; 0: one per usable core from 50 files.",
+    help="Worker processes for files not in the cache; 0: one per usable core from 200 files.",
 )
 @click.option(
     "--no-cache", is_flag=True, help="Lint every file again; do not read or write the cache."

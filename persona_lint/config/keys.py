@@ -11,6 +11,7 @@ or raises a :class:`ConfigError` at the key's line.
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -129,17 +130,15 @@ def _code_list(values: tuple[str, ...]) -> str:
     return ", ".join(f"`{value}`" for value in values)
 
 
-def _team_reader(name: str) -> Reader:
-    """The reader ``name`` of :mod:`persona_lint.config.team_rules` (``rules``, ``plugins``).
+def _team_reader(name: str, module: str = "team_rules") -> Reader:
+    """The reader ``name`` of ``persona_lint.config.<module>`` (``rules``, ``plugins``, ...).
 
     Imported when a configuration sets the key: the XPath and pattern compilers,
     ElementTree and the plugin loader (about 10 ms) stay off every other run.
     """
 
     def read(source: Source, at: KeyPath, value: Any) -> Any:
-        from persona_lint.config import team_rules
-
-        reader: Reader = getattr(team_rules, name)
+        reader: Reader = getattr(importlib.import_module(f"persona_lint.config.{module}"), name)
         return reader(source, at, value)
 
     return read
@@ -252,10 +251,25 @@ KEYS: tuple[Key, ...] = (
     Key(
         "formats",
         read_formats,
-        "every format: " + _code_list(FORMAT_NAMES),
-        "the formats a file may be checked as (see Formats); a file of another format is "
-        "skipped when walked, one PL100 when named",
-        lambda settings, value: ", ".join(settings.formats or FORMAT_NAMES),
+        "every format: " + _code_list(FORMAT_NAMES) + " and the team formats",
+        "the formats a file may be checked as (see Formats), built-in or declared in "
+        "`team-formats` of the same file; a file of another format is skipped when walked, "
+        "one PL100 when named",
+        lambda settings, value: ", ".join(
+            settings.formats or (*FORMAT_NAMES, *(t.name for t in settings.team_formats))
+        ),
+    ),
+    Key(
+        "team-formats",
+        _team_reader("read_team_formats", "team_formats"),
+        "none",
+        "a team's own formats, one table each (`[team-formats.NAME]`): `root` (the root "
+        "element of the first ```` ```xml ```` block), `code-prefix`, optional `schemas`, "
+        "`front-matter` (required keys) and `summary` (see Formats)",
+        lambda settings, value: (
+            ", ".join(f"{t.name} (<{t.root}>, {t.code_prefix})" for t in settings.team_formats)
+            or "(none)"
+        ),
     ),
     Key(
         "rules",
@@ -285,8 +299,9 @@ KEYS: tuple[Key, ...] = (
     ),
 )
 _BY_NAME = {key.name: key for key in KEYS}
-# Read before the others: selectors may name the rules they define.
-_READ_FIRST = ("plugins", "rules")
+# Read before the others: selectors may name the rules they define, and ``formats`` the
+# team formats (whose checks collide with no rule in configuration).
+_READ_FIRST = ("plugins", "rules", "team-formats")
 
 
 def validate(source: Source, raw: Mapping[str, Any]) -> dict[str, Any]:

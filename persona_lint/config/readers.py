@@ -68,6 +68,8 @@ class Source:
         self.team_schemas = 0  # counted by config.team_schemas against its cap
         # Plugins named but not loaded (--no-plugins): selectors may name their codes.
         self.plugins_skipped = False
+        # The team formats this file declares (``team-formats``): ``formats`` may name them.
+        self.team_formats: tuple[str, ...] = ()
 
     def fail(self, at: KeyPath, message: str) -> ConfigError:
         """The error about the key at ``at`` (a path inside the table), placed at its line."""
@@ -235,13 +237,14 @@ def read_extend(source: Source, at: KeyPath, value: Any) -> ExtendTarget:
 
 
 def read_formats(source: Source, at: KeyPath, value: Any) -> tuple[str, ...]:
-    """A non-empty list of known format names (``persona``, ``bmad-agent``)."""
+    """A non-empty list of known format names: built-in, or a team format of this file."""
     names = read_strings(source, at, value)
     if not names:
         raise source.fail(at, f"{at[0]!r} must not be empty")
+    known = (*FORMAT_NAMES, *source.team_formats)
     for name in names:
-        if name not in FORMAT_NAMES:
-            hint = did_you_mean(name, FORMAT_NAMES)
+        if name not in known:
+            hint = did_you_mean(name, known)
             raise source.fail(at, f"unknown format {quoted(name)} in {at[0]!r}{hint}")
     return names
 

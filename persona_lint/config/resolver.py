@@ -260,6 +260,7 @@ def build_settings(layers: list[Layer], path: Path) -> Settings:
             "schemas",
             "strict-sections",
             "formats",
+            "team-formats",
         ):
             if key in layer.values:
                 merged[key] = layer.values[key]
@@ -282,6 +283,7 @@ def build_settings(layers: list[Layer], path: Path) -> Settings:
         strict_sections=merged.get("strict-sections", False),
         formats=merged.get("formats"),
         rule_options=merge_rule_options(layer.values for layer in layers),
+        team_formats=merged.get("team-formats", ()),
     )
 
 

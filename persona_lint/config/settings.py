@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, NamedTuple
 from persona_lint.diagnostics import Severity
 
 if TYPE_CHECKING:
+    from persona_lint.formats.team import TeamFormat
     from persona_lint.plugins import Plugin
     from persona_lint.rules.configured import ConfiguredRule
     from persona_lint.rules.options import RuleOptions
@@ -136,6 +137,8 @@ class Settings(NamedTuple):
     strict_sections: bool = False
     # The formats a file may be checked as (``formats`` key); None: every format.
     formats: tuple[str, ...] | None = None
+    # The team's own formats (``team-formats``), tried after the built-in ones.
+    team_formats: tuple[TeamFormat, ...] = ()
     # The rule options configuration set (``rule-options``), per rule code, sorted; each
     # rule reads its defaults with these on top (rules.options.options_in_force).
     rule_options: RuleOptions = ()

@@ -9,17 +9,17 @@ stays linear on pathological inline markup.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import cache, cached_property
+from functools import cached_property
 from itertools import zip_longest
 from typing import Any, Generic, NamedTuple, TypeVar
 from xml.etree.ElementTree import Element
 
 from persona_lint.document.blocks import Block
+from persona_lint.document.locate import attribute_value_start, text_position
 from persona_lint.document.markdown import parse_blocks
 from persona_lint.document.tables import VERSION_COLUMNS, Cell, Table, read_table
-from persona_lint.xml.dialect import REFERENCE as _REFERENCE
 from persona_lint.xml.parser import ParsedXml, parse_block
 
 __all__ = [  # the tables' parts are part of the document model
@@ -105,14 +105,9 @@ class XmlBlock:
 
     def locate_attribute(self, element: Element, name: str) -> tuple[int, int]:
         """1-based place in the file of the first character of attribute ``name``'s value."""
-        lines = self.code.lines
         line, column = self.parsed.position(element)
-        pattern = _attribute_pattern(name)
-        for number in range(line, min(line + 20, len(lines))):
-            match = pattern.search(lines[number], column if number == line else 0)
-            if match:
-                return self.code.to_file(number, match.end())
-        return self.locate(element)
+        found = attribute_value_start(self.code.lines, line, column, name)
+        return self.code.to_file(*found) if found is not None else self.locate(element)
 
     def locate_text(self, element: Element, index: int) -> tuple[int, int]:
         """1-based place in the file of character ``index`` of ``element.text``.
@@ -120,72 +115,9 @@ class XmlBlock:
         Walks the raw dialect text after the start tag, so an entity such as ``&lt;``
         counts as the one character it stands for.
         """
-        lines = self.code.lines
         line, column = self.parsed.position(element)
-        after = _after_start_tag(lines, line, column)
-        if after is None:
-            return self.locate(element)
-        line, column = after
-        remaining = index
-        while True:
-            # Comments are not part of the text (expat drops them): step over them.
-            while lines[line].startswith("<!--", column):
-                line, column = _after_comment(lines, line, column)
-            if remaining <= 0:
-                break
-            if column >= len(lines[line]):
-                if line + 1 >= len(lines):
-                    break
-                line, column = line + 1, 0
-                remaining -= 1  # the newline
-                continue
-            reference = _REFERENCE.match(lines[line], column)
-            column += len(reference.group()) if reference else 1
-            remaining -= 1
-        return self.code.to_file(line, column)
-
-
-def _after_start_tag(lines: Sequence[str], line: int, column: int) -> tuple[int, int] | None:
-    """The place just after the ``>`` of the start tag at (line, column), if it has one.
-
-    Quoted attribute values may hold ``>``.
-    """
-    if not 0 <= line < len(lines):
-        return None
-    quote = ""
-    while True:
-        if column >= len(lines[line]):
-            if line + 1 >= len(lines):
-                return None
-            line, column = line + 1, 0
-            continue
-        char = lines[line][column]
-        column += 1
-        if quote:
-            quote = "" if char == quote else quote
-        elif char in "\"'":
-            quote = char
-        elif char == ">":
-            return line, column
-
-
-@cache
-def _attribute_pattern(name: str) -> re.Pattern[str]:
-    """Where the value of attribute ``name`` starts: after its opening quote."""
-    return re.compile(rf"\b{re.escape(name)}\s*=\s*[\"']")
-
-
-def _after_comment(lines: Sequence[str], line: int, column: int) -> tuple[int, int]:
-    """The place just after the ``-->`` that closes the comment starting at (line, column)."""
-    start = column + 4
-    while line < len(lines):
-        end = lines[line].find("-->", start)
-        if end >= 0:
-            return line, end + 3
-        if line + 1 >= len(lines):
-            return line, len(lines[line])
-        line, start = line + 1, 0
-    return line, column
+        found = text_position(self.code.lines, line, column, index)
+        return self.code.to_file(*found) if found is not None else self.locate(element)
 
 
 class UsageLine(NamedTuple):

@@ -309,13 +309,14 @@ def _load(
         suppressed=_expect(bool, entry["suppressed"]),
         lines=lines,
         facts=None if facts is None else PersonaFacts(path, *facts),
-        format=_expect_format(entry.get("format")),
+        format=_expect_format(entry.get("format"), settings),
     )
 
 
-def _expect_format(value: Any) -> str | None:
-    """The entry's format name: None or a built-in format's (else refused, as malformed)."""
-    if value is not None and value not in FORMAT_NAMES:
+def _expect_format(value: Any, settings: Settings) -> str | None:
+    """The entry's format name: None, a built-in or a team format's (else malformed)."""
+    teams = (team.name for team in settings.team_formats)
+    if value is not None and value not in FORMAT_NAMES and value not in teams:
         raise ValueError(f"unknown format {value!r}")
     return value if value is None else str(value)
 

@@ -18,11 +18,12 @@ from persona_lint.errors import describe, doing
 from persona_lint.rules.registry import load_families
 from persona_lint.source.read import read_limited
 
-# Files to lint (cache misses) from which --jobs 0 uses several processes. Measured on a
-# 2-core machine once the parent loads parsers, rules and schemas before forking (wall
-# time, --jobs 1 against 2): 20 files 0.14 s against 0.15 s, 50 files 0.19 against 0.16,
-# 100 files 0.23 against 0.19, 1,000 files 1.77 against 1.06 (docs/performance.md).
-PARALLEL_THRESHOLD = 50
+# Files to lint (cache misses) from which --jobs 0 uses several processes: where two
+# workers beat one, by benchmarks/bench_jobs.py on the shared 2-core VM (issue 22, median
+# of paired ratios --jobs 2 / --jobs 1): 50 files 1.16, 100 files 0.97, 150 files 0.85,
+# 200 files 0.80, 300 files 0.70 at load 2; 200 files 1.12, 300 files 0.77 at load 2-4
+# (docs/performance.md).
+PARALLEL_THRESHOLD = 200
 
 
 class Job(NamedTuple):

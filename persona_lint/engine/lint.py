@@ -12,7 +12,13 @@ from persona_lint.config.settings import Settings
 from persona_lint.diagnostics import Diagnostic
 from persona_lint.document.model import ComputationFailed, Document, parse_document
 from persona_lint.document.persona import active_slug
-from persona_lint.engine.postprocess import cap_findings, check_corpus, finalize, suppress
+from persona_lint.engine.postprocess import (
+    cap_findings,
+    check_corpus,
+    enabled,
+    finalize,
+    suppress,
+)
 from persona_lint.engine.result import FileResult, PersonaFacts
 from persona_lint.engine.suppress import may_hold_directives
 from persona_lint.errors import describe
@@ -44,14 +50,14 @@ def lint_source(
     if isinstance(text, SourceProblem):
         return _only(path, text.code, text.message, settings, text.line, text.column)
     document = parse_document(path, text)
-    detection = detect(document, settings.formats)
+    detection = detect(document, settings.formats, _team_formats(settings))
     kind = detection.format
     if kind is None:
         if not explicit:
             return FileResult(
                 path, (), document, skipped=True, settings=settings, lines=document.lines
             )
-        message = detection.reason or _no_markers(settings.formats)
+        message = detection.reason or _no_markers(settings)
         return _only(path, "PL100", message, settings, lines=document.lines)
     diagnostics = tuple(finalize(_check(document, settings, kind), settings))
     result = FileResult(
@@ -67,12 +73,30 @@ def lint_source(
     return result if defer_suppressions else cap_findings(suppress(result))
 
 
-def _no_markers(formats: tuple[str, ...] | None) -> str:
-    """Why a named file that shows no format's markers is not checked (PL100)."""
-    persona = "no version table, no '# <Name> Persona' title and no <persona_context> block"
-    if formats is not None and "bmad-agent" not in formats:
-        return f"not a persona document: {persona}"
-    return f"not a persona document or a BMAD agent definition: {persona}, nor an <agent> block"
+def _no_markers(settings: Settings) -> str:
+    """Why a named file that shows no format's markers is not checked (PL100).
+
+    Names every format it may be checked as, and what each one looks for.
+    """
+    formats = [
+        (
+            "a persona document",
+            "persona",
+            "no version table, no '# <Name> Persona' title and no <persona_context> block",
+        ),
+        ("a BMAD agent definition", "bmad-agent", "no <agent> block"),
+        *(
+            (f"a document of format {team.name!r}", team.name, f"no <{team.root}> block")
+            for team in settings.team_formats
+        ),
+    ]
+    tried = [
+        (kind, missing)
+        for kind, name, missing in formats
+        if settings.formats is None or name in settings.formats
+    ]
+    kinds = " or ".join(kind for kind, _ in tried)
+    return f"not {kinds}: {'; '.join(missing for _, missing in tried)}"
 
 
 def _check(document: Document, settings: Settings, kind: Format) -> list[Diagnostic]:
@@ -90,6 +114,8 @@ def _check(document: Document, settings: Settings, kind: Format) -> list[Diagnos
         rules = tuple(rule for rule in rules if rule.code in OTHER_LAYOUT_CODES)
     elif kind is PERSONA and (settings.plugins or settings.team_rules):
         rules += _team_rules(settings)
+    elif kind.name in {team.name for team in settings.team_formats}:
+        rules = _team_format_rules(kind.name, settings)
     for rule in rules:
         if rule.check is None:
             continue  # document_rules gives none such; this tells mypy
@@ -127,6 +153,27 @@ def _team_rules(settings: Settings) -> tuple[Rule, ...]:
         r for r in document_rules(settings.select) if r.plugin is not None and r.plugin in plugins
     )
     return (*loaded, *configured_rules(settings))
+
+
+def _team_formats(settings: Settings) -> tuple[Format, ...]:
+    """The settings' team formats, as formats (tried after the built-in ones)."""
+    if not settings.team_formats:
+        return ()
+    from persona_lint.formats.team import as_format  # only configurations that declare one
+
+    return tuple(as_format(team) for team in settings.team_formats)
+
+
+def _team_format_rules(name: str, settings: Settings) -> tuple[Rule, ...]:
+    """The rules of the team format ``name``: its checks, and the ``[[rules]]`` on its root."""
+    # The validators and PyYAML, and the XPath engine: only for a file of a team format.
+    from persona_lint.formats.team_checks import team_format_rules
+    from persona_lint.rules.configured import configured_rules
+
+    team = next(team for team in settings.team_formats if team.name == name)
+    own = tuple(rule for rule in settings.team_rules if rule.block == team.root)
+    checks = tuple(r for r in team_format_rules(team) if enabled(r.code, settings))
+    return (*checks, *configured_rules(settings._replace(team_rules=own)))
 
 
 # The document rules of each (format, selection): asked once per file.

@@ -4,7 +4,8 @@ A :class:`~persona_lint.formats.base.Format` says how to recognise a document of
 which XSD 1.0 schemas describe its XML, which rule family (code prefix) checks it, and how
 to write a new one. Two are built in: ``persona`` (the ``persona_context`` layout, PL
 rules) and ``bmad-agent`` (BMAD-METHOD's compiled agent files, BM rules). A file is checked
-as the first format that recognises it, in the order of :data:`FORMATS`; the ``formats``
+as the first format that recognises it, in the order of :data:`FORMATS`, then the team's
+own formats declared in configuration (:mod:`persona_lint.formats.team`); the ``formats``
 configuration key restricts which are tried. A file no format recognises is skipped when
 found by a walk, and one PL100 when named.
 """
@@ -36,12 +37,17 @@ class Detection(NamedTuple):
     reason: str | None = None
 
 
-def detect(document: Document, allowed: Iterable[str] | None = None) -> Detection:
-    """The first format of ``allowed`` (default: every format) that recognises ``document``."""
-    names = FORMAT_NAMES if allowed is None else tuple(allowed)
+def detect(
+    document: Document, allowed: Iterable[str] | None = None, team: tuple[Format, ...] = ()
+) -> Detection:
+    """The first format of ``allowed`` (default: every format) that recognises ``document``.
+
+    The built-in formats are tried first, then the team's own (``team``, in their order).
+    """
+    names = None if allowed is None else tuple(allowed)
     reason = None
-    for known in FORMATS:
-        if known.name not in names:
+    for known in (*FORMATS, *team):
+        if names is not None and known.name not in names:
             continue
         found = known.recognise(document)
         if found.matches:

@@ -35,8 +35,8 @@ MATCH = Recognition(True)
 class Format:
     """One kind of document persona-lint checks.
 
-    Plain data and two functions, so that a format declared in configuration (a root
-    element, its schemas, its rules) can be added to the same table later.
+    Plain data and a few functions, so that a format declared in configuration (a root
+    element, its schemas, its rules: :mod:`persona_lint.formats.team`) is one more entry.
     """
 
     name: str  # as written in configuration and reports: "persona", "bmad-agent"

@@ -59,13 +59,15 @@ def lint_document(
     """Lint one version of a document, and return its parsed document too.
 
     ``where`` is the path diagnostics name and the workspace folder (None: outside any);
-    ``resolved`` the document's settings, or the configuration problem: then a persona
-    gets that one problem, and other Markdown nothing.
+    ``resolved`` the document's settings, or the configuration problem: then a document of
+    a built-in format, or one with an ```xml block (a team format of the broken
+    configuration may claim it), gets that one problem, and other Markdown nothing.
     """
     shown, group = where
     if isinstance(resolved, ConfigProblem):
         probe = lint_source(shown, lines.text, Settings(), explicit=False)
-        problem = None if probe.skipped else invalid_configuration(resolved)
+        xml = probe.document is not None and bool(probe.document.xml_blocks)
+        problem = None if probe.skipped and not xml else invalid_configuration(resolved)
         return Linted(uri, version, lines, group, shown, None, resolved, problem), None
     settings, excluded = resolved
     if excluded:

@@ -14,8 +14,8 @@ document once. Publishing is :mod:`~persona_lint.lsp.publishing`, hover
 :mod:`~persona_lint.lsp.configuration` (read again when a document is saved or a
 configuration file changes).
 
-A change is linted after a pause in typing: ``PERSONA_LINT_LSP_DEBOUNCE_MS`` milliseconds
-(default 200; 0 lints every change at once, as the benchmark does); the same pause, after
+A change is linted after a pause in typing (:mod:`~persona_lint.lsp.pauses`:
+``PERSONA_LINT_LSP_DEBOUNCE_MS`` milliseconds, default 200); the same pause, after
 the last event that touches a shared slug, comes before the holders' cross-file findings
 are published. Open, save and the requests that need fresh diagnostics (hover, code
 actions) lint at once. Nothing is kept of a closed document; :meth:`PersonaServer.kept`
@@ -24,9 +24,7 @@ lists the stores, each bounded.
 
 from __future__ import annotations
 
-import asyncio
 import logging
-import os
 import sys
 from collections.abc import Callable, Collection, Iterable
 from pathlib import Path
@@ -56,24 +54,17 @@ from persona_lint.lsp.linting import (
     lint_document,
     warm_up,
 )
+from persona_lint.lsp.pauses import Pauses, debounce_from_env
 from persona_lint.lsp.publishing import Publisher
 from persona_lint.lsp.transport import PersonaProtocol, serve_stdio
 from persona_lint.source.walk import MARKDOWN_SUFFIXES
 
 __all__ = ["MAX_RESOLVER_FOLDERS", "PersonaServer", "create_server", "start"]
 
-DEBOUNCE_ENV = "PERSONA_LINT_LSP_DEBOUNCE_MS"
-DEFAULT_DEBOUNCE_MS = 200
+# What waits for the pause after the events that touch a shared slug.
+_SHARED_SLUGS = "the documents sharing a slug"
 
 logger = logging.getLogger(__name__)
-
-
-def _debounce_from_env() -> float:
-    try:
-        milliseconds = float(os.environ.get(DEBOUNCE_ENV, DEFAULT_DEBOUNCE_MS))
-    except ValueError:
-        milliseconds = DEFAULT_DEBOUNCE_MS
-    return max(milliseconds, 0.0) / 1000
 
 
 class PersonaServer(LanguageServer):
@@ -92,16 +83,16 @@ class PersonaServer(LanguageServer):
             text_document_sync_kind=types.TextDocumentSyncKind.Full,
             protocol_cls=PersonaProtocol,
         )
-        self.debounce = _debounce_from_env() if debounce is None else debounce
+        self.debounce = debounce_from_env() if debounce is None else debounce
         self._configuration = Configuration()
         self._open: dict[str, str] = {}  # uri -> language id
         self._lints = OpenLints()
         self._stale: set[str] = set()  # whose cross-file findings may have changed
-        self._settle_timer: asyncio.TimerHandle | None = None
+        self._settling = Pauses(self.debounce, self._guarded)  # one key: _SHARED_SLUGS
         self._publisher = Publisher(
             self.text_document_publish_diagnostics, self.window_show_message
         )
-        self._timers: dict[str, asyncio.TimerHandle] = {}
+        self._typing = Pauses(self.debounce, self._guarded)  # by document uri
         self._fix_all = actions.LastFixAll()
 
     def start_io(self, stdin: BinaryIO | None = None, stdout: BinaryIO | None = None) -> None:
@@ -127,12 +118,10 @@ class PersonaServer(LanguageServer):
 
     def changed(self, uri: str) -> None:
         """Lint a changed document after the pause in typing."""
-        self._cancel(uri)
         if self.debounce <= 0:
             self.refresh(uri)
-            return
-        loop = asyncio.get_running_loop()
-        self._timers[uri] = loop.call_later(self.debounce, self._fire, uri)
+        else:
+            self._typing.after_pause(uri, lambda: self.refresh(uri))
 
     def saved(self, uri: str) -> None:
         """Read the configuration again (it may have changed on disk) and lint at once."""
@@ -141,7 +130,7 @@ class PersonaServer(LanguageServer):
 
     def closed(self, uri: str) -> None:
         """Forget everything about the document; re-publish those it shared a slug with."""
-        self._cancel(uri)
+        self._typing.cancel(uri)
         language = self._open.pop(uri, None)
         self._publisher.forget(uri)
         self._stale.discard(uri)
@@ -156,30 +145,21 @@ class PersonaServer(LanguageServer):
         Lint now if a lint of this document is waiting for the pause in typing, and publish
         its cross-file findings if they wait for the pause after an event.
         """
-        if uri in self._timers:
+        if self._typing.waiting(uri):
             self.refresh(uri)
         if uri in self._stale:
             self._publish([uri])
 
     def cancel_all(self) -> None:
         """Cancel every pending lint and publication (the server shuts down)."""
-        for uri in list(self._timers):
-            self._cancel(uri)
-        if self._settle_timer is not None:
-            self._settle_timer.cancel()
-            self._settle_timer = None
-
-    def _cancel(self, uri: str) -> None:
-        timer = self._timers.pop(uri, None)
-        if timer is not None:
-            timer.cancel()
-
-    def _fire(self, uri: str) -> None:
-        self._timers.pop(uri, None)
-        self._guarded(lambda: self.refresh(uri), uri)
+        self._typing.cancel_all()
+        self._settling.cancel_all()
 
     def _guarded(self, action: Callable[[], None], what: str) -> None:
-        """Run a timer's action and report its exception, which would be lost."""
+        """Run a timer's action and report its exception, which would be lost.
+
+        ``what`` names what the action works on (a document's uri) in the report.
+        """
         try:
             action()
         except Exception as exc:
@@ -197,7 +177,7 @@ class PersonaServer(LanguageServer):
         other holders (their findings all change, and computing them costs the number of
         holders: once per burst of opens, not once per open).
         """
-        self._cancel(uri)
+        self._typing.cancel(uri)
         if self._current(uri) is not None and uri not in self._stale:
             self._publish([uri], forced=True)
 
@@ -271,15 +251,12 @@ class PersonaServer(LanguageServer):
         if not uris:
             return
         self._stale.update(uris)
-        if self._settle_timer is not None:
-            self._settle_timer.cancel()
-        self._settle_timer = asyncio.get_running_loop().call_later(self.debounce, self._settle)
+        self._settling.after_pause(_SHARED_SLUGS, self._settle)
 
     def _settle(self) -> None:
-        self._settle_timer = None
         stale = list(self._stale)
         self._stale.clear()
-        self._guarded(lambda: self._publish(stale), "the documents sharing a slug")
+        self._publish(stale)
 
     def _publish(self, uris: Iterable[str], forced: bool = False) -> None:
         """Publish these documents' diagnostics when they changed (or when ``forced``)."""
@@ -314,7 +291,7 @@ class PersonaServer(LanguageServer):
             **self._lints.kept(),
             "stale": len(self._stale),
             **self._publisher.kept(),
-            "timers": len(self._timers),
+            "timers": len(self._typing),
             "fix-all results": len(self._fix_all),
             "resolver folders": len(self._configuration),
         }

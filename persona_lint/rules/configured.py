@@ -24,7 +24,7 @@ from collections.abc import Iterator
 from functools import lru_cache
 from itertools import islice
 from typing import TYPE_CHECKING, NamedTuple
-from xml.etree.ElementTree import Element
+from xml.etree.ElementTree import Element, iselement
 
 from persona_lint.diagnostics import Diagnostic, Severity
 from persona_lint.rules.linear_regex import full_match
@@ -168,12 +168,12 @@ def _block(document: Document, name: str) -> XmlBlock | None:
 
 def _element(item: object, root: Element) -> Element:
     """The element a finding is placed at: the item itself, or the block's root."""
-    return item if isinstance(item, Element) else root
+    return item if iselement(item) else root  # an xml.etree or an lxml element (libxml2's tree)
 
 
 def _value(rule: ConfiguredRule, item: object) -> str:
     """The value an item stands for: an element's text (or attribute), or the value itself."""
-    if not isinstance(item, Element):
+    if not iselement(item):
         return str(item)
     if rule.attribute is not None:
         return item.get(rule.attribute, "")

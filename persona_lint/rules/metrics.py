@@ -16,6 +16,7 @@ from xml.etree.ElementTree import Element
 
 from persona_lint.diagnostics import Diagnostic, Severity
 from persona_lint.document.model import Document, XmlBlock, shared
+from persona_lint.document.placeholders import PLACEHOLDER
 from persona_lint.metrics import (
     Metric,
     MetricProblem,
@@ -27,7 +28,6 @@ from persona_lint.metrics import (
 )
 from persona_lint.rules.context import RuleContext
 from persona_lint.rules.registry import finding, rule
-from persona_lint.rules.template import PLACEHOLDER
 
 E, W = Severity.ERROR, Severity.WARNING
 

@@ -1,15 +1,19 @@
 """Parsing one XML block of the persona dialect, recording where every element starts.
 
-:func:`parse_block` rewrites the block into strict XML (:mod:`persona_lint.xml.dialect`) and
-parses it with expat, which never resolves anything: a DOCTYPE stops the parse at its
-position, before any entity is declared, expanded or fetched. Deeper nesting than
-:data:`MAX_DEPTH` is reported instead of parsed.
+:func:`parse_block` rewrites the block into strict XML (:mod:`persona_lint.xml.dialect`)
+and lets libxml2 (through lxml, :mod:`persona_lint.xml.libxml`) build the one tree that the
+rules read and that libxml2 then validates in place: each block is parsed once. Element
+positions are read from the strict text when first asked for (lxml keeps lines, not
+columns). A block libxml2 rejects, or one it would read otherwise than the dialect defines
+it (see :func:`_libxml_may_read` and :func:`_ascii_names`), is parsed by expat, which
+explains the error in a persona author's words; expat never resolves anything: a DOCTYPE
+stops the parse at its position, before any entity is declared, expanded or fetched.
+Deeper nesting than :data:`MAX_DEPTH` is reported instead of parsed.
 """
 
 from __future__ import annotations
 
 import bisect
-import itertools
 import re
 import xml.parsers.expat
 from collections.abc import Callable, Mapping
@@ -17,6 +21,7 @@ from typing import NamedTuple, NoReturn
 from xml.etree.ElementTree import Element, TreeBuilder
 
 from persona_lint.positions import LineStarts
+from persona_lint.xml import libxml
 from persona_lint.xml.dialect import StrictXml, to_strict_xml
 from persona_lint.xml.explain import XmlError, declaration_error, explain, find_doctype
 
@@ -25,12 +30,15 @@ MAX_DEPTH = 64
 
 
 class ParsedXml(NamedTuple):
-    """An element tree with the dialect-text position of each element's start tag."""
+    """An element tree with the dialect-text position of each element's start tag.
+
+    The tree is libxml2's (lxml elements, read through the ElementTree API they share) for
+    a well-formed block, and expat's (``xml.etree`` elements) for the few blocks it parses.
+    """
 
     root: Element | None
     # element -> 0-based (line, column) of its "<" in the dialect text: a dict, or for a
-    # block parsed by _parse_well_formed, a _TextPositions that reads them from the text
-    # when asked (a clean lint asks for two).
+    # block libxml2 parsed, a _TextPositions that reads them from the text when asked.
     places: Mapping[Element, tuple[int, int]] | _TextPositions
     error: XmlError | None
     strict: str = ""  # the block rewritten as strict XML (empty when refused unparsed)
@@ -49,37 +57,89 @@ class ParsedXml(NamedTuple):
 def parse_block(text: str) -> ParsedXml:
     """Parse one XML block of the dialect; never raises for bad input."""
     strict = to_strict_xml(text)
-    if "<!" in text or "<?" in text:
+    markup = "<!" in text or "<?" in text
+    if markup:
         # A comment, CDATA section, processing instruction or declaration: refuse a
         # DOCTYPE before parsing (the rewriting before it is harmless text processing).
         doctype = find_doctype(text)
         if doctype is not None:
             return ParsedXml(None, {}, doctype)
-    elif "\r" not in text:
-        parsed = _parse_well_formed(strict)
-        if parsed is not None:
-            return parsed
+    if _libxml_may_read(strict.text, markup=markup):
+        root = libxml.parse(strict.text)
+        if root is not None and not libxml.deeper_than(root, MAX_DEPTH):
+            elements = list(root.iter())
+            if strict.text.isascii() or _ascii_names(strict.text, elements):
+                return ParsedXml(root, _TextPositions(elements, strict), None, strict.text)
     return _parse(text, strict)
 
 
-# The "<" of each start tag in well-formed XML without comments, CDATA sections, processing
-# instructions and DOCTYPE: there every "<" starts a start tag or an end tag (the grammar
-# allows "<" nowhere else, not in text, not in attribute values).
-_START_TAG = re.compile("<(?!/)")
+# Blocks that libxml2 would read otherwise than the dialect (and expat) define them, found
+# in the strict text before a parse: a CR (expat counts it as a line break, LineStarts does
+# not); namespace declarations and the predeclared xml: prefix (libxml2 turns names into
+# {uri}local, expat keeps them as written); a declaration other than a comment or CDATA
+# section (refused by expat's handlers); a processing instruction in a text that is not
+# ASCII (see _ascii_names: its target is not in the tree). These, rare, are parsed by expat.
+_DECLARATION = re.compile(r"<!(?!--|\[CDATA\[)")
+
+
+def _libxml_may_read(strict_text: str, *, markup: bool) -> bool:
+    """Whether libxml2's tree of ``strict_text``, if any, can be the one the dialect defines.
+
+    ``markup``: whether the text holds a "<!" or a "<?" (the caller knows already).
+    """
+    if "\r" in strict_text:
+        return False
+    if "xml" in strict_text and ("xmlns" in strict_text or "xml:" in strict_text):
+        return False
+    if markup and _DECLARATION.search(strict_text):
+        return False
+    return not markup or "<?" not in strict_text or strict_text.isascii()
+
+
+def _ascii_names(strict_text: str, elements: list[Element]) -> bool:
+    """Whether every element and attribute name is ASCII.
+
+    libxml2 takes the names of XML 1.0 fifth edition, expat the narrower ones of the earlier
+    editions: "<a\u0e3f/>" is well-formed for libxml2 only. A block with a name that is not
+    ASCII (rare: one whose text is ASCII needs no look) is parsed by expat. Attribute names
+    are read from the text, as the word before each "=" (a word that is no name may make
+    the answer False: expat then parses a block libxml2 could have).
+    """
+    if not "".join([element.tag for element in elements]).isascii():
+        return False
+    pieces = strict_text.split("=")
+    pieces.pop()  # what follows the last "="
+    return all(_last_word(piece).isascii() for piece in pieces if not piece.isascii())
+
+
+def _last_word(text: str) -> str:
+    """The last run of characters other than white space in ``text`` ("" if none)."""
+    words = text.rsplit(None, 1)
+    return words[-1] if words else ""
+
+
+# In well-formed XML, each "<" starts a tag, a comment, a CDATA section or a processing
+# instruction (never text, never an attribute value): the start tags are the "<" that this
+# pattern matches alone, the rest is passed over whole.
+_START_TAG = re.compile(r"<!--.*?-->|<!\[CDATA\[.*?]]>|<\?.*?\?>|<(?![/!?])", re.DOTALL)
 
 
 class _TextPositions:
     """The positions of a well-formed block's elements, read from its strict text when asked.
 
-    In that text (see _parse_well_formed) the n-th start tag starts the n-th element in
-    document order, where expat reports it; the tags are found, and placed with
-    `LineStarts`, the first time a position is asked for.
+    In that text the n-th start tag starts the n-th element in document order; the tags
+    are found, and placed with `LineStarts`, the first time a position is asked for.
     """
 
     __slots__ = ("_elements", "_places", "_strict")
 
     def __init__(self, elements: list[Element], strict: StrictXml) -> None:
-        """Keep the ``elements`` (in document order) of the block rewritten as ``strict``."""
+        """Keep the ``elements`` (in document order) of the block rewritten as ``strict``.
+
+        Holding them keeps each element object alive, so lxml hands out the same object
+        (a key of the positions) however the rules reach the element, without making
+        a new one each time.
+        """
         self._elements = elements
         self._strict = strict
         self._places: dict[Element, tuple[int, int]] | None = None
@@ -92,68 +152,20 @@ class _TextPositions:
 
     def all(self) -> dict[Element, tuple[int, int]]:
         """Every element's dialect (line, column)."""
-        return {element: self.get(element, (0, 0)) for element in self._elements}
+        if self._places is None:
+            self._places = self._place_all()
+        return dict(self._places)
 
     def _place_all(self) -> dict[Element, tuple[int, int]]:
         """Each element's dialect (line, column), 0-based, from its start tag's offset."""
         text = self._strict.text
         starts = LineStarts.of(text)
+        tags = (match.start() for match in _START_TAG.finditer(text) if match.group() == "<")
         places = {}
-        for element, tag in zip(self._elements, _START_TAG.finditer(text), strict=False):
-            line, column = starts.place(tag.start())
+        for element, offset in zip(self._elements, tags, strict=False):
+            line, column = starts.place(offset)
             places[element] = (line - 1, self._strict.original_column(line - 1, column - 1))
         return places
-
-
-class _Declined(Exception):
-    """The block is not of the common kind _parse_well_formed handles."""
-
-
-def _decline(*_args: object) -> int:
-    raise _Declined
-
-
-def _parse_well_formed(strict: StrictXml) -> ParsedXml | None:
-    """Parse the common case with no Python between expat and the C TreeBuilder.
-
-    The common case: a well-formed block nested at most MAX_DEPTH deep, whose strict text
-    has no comment, CDATA section, DOCTYPE, processing instruction or CR (the caller makes
-    sure: expat counts a CR as a line break, _TextPositions does not). None for any other block:
-    :func:`_parse` parses it again, with error explanations, the depth limit enforced
-    during the parse and positions from the parser. Saves 150 ms of the 1,000-file
-    benchmark (224 ms against 376 ms for _parse on its 2,000 blocks, ~10 % of a -j1 run).
-    """
-    # No interning: each name is hashed and looked up in a dictionary when interned (a
-    # tenth of the parse), for nothing the tree needs (names compare equal all the same).
-    parser = xml.parsers.expat.ParserCreate(intern=None)
-    parser.SetParamEntityParsing(xml.parsers.expat.XML_PARAM_ENTITY_PARSING_NEVER)
-    builder = TreeBuilder()
-    parser.StartElementHandler = builder.start
-    parser.EndElementHandler = builder.end
-    parser.CharacterDataHandler = builder.data
-    # There can be no DOCTYPE without "<!"; should expat see one anyway, _parse refuses it.
-    parser.StartDoctypeDeclHandler = _decline
-    parser.EntityDeclHandler = _decline
-    parser.ExternalEntityRefHandler = _decline
-    parser.buffer_text = True
-    try:
-        parser.Parse(strict.text, True)
-    except (xml.parsers.expat.ExpatError, _Declined):
-        return None
-    root: Element = builder.close()
-    if _too_deep(root):
-        return None
-    return ParsedXml(root, _TextPositions(list(root.iter()), strict), None, strict.text)
-
-
-def _too_deep(root: Element) -> bool:
-    """Whether an element is nested deeper than MAX_DEPTH levels."""
-    level = [root]
-    for _ in range(MAX_DEPTH):
-        level = list(itertools.chain.from_iterable(level))
-        if not level:
-            return False
-    return True
 
 
 class _Stop(Exception):

@@ -23,6 +23,7 @@ from typing import Any, NamedTuple
 from xml.etree import ElementTree
 from xml.etree.ElementTree import Element
 
+from persona_lint.xml.libxml import as_etree
 from persona_lint.xml.schema import (
     BEHAVIOR_STAND_IN,
     CORE_SECTIONS,
@@ -199,13 +200,14 @@ def validate_section(data: bytes, section: Element) -> TeamVerdict:
     libxml2 answers first; xmlschema says why only when libxml2 rejects the section (or
     cannot tell). An error xmlschema reports but cannot word is one issue at the section.
     """
-    if libxml_verdict(data, section):
+    tree, originals = as_etree(section)  # libxml2 builds the documents' trees (xml.libxml)
+    if libxml_verdict(data, tree):
         return TeamVerdict(True, ())
     schema = xmlschema_schema(data)
-    issues = validate_tree(schema, section)
+    issues = [i._replace(element=originals[i.element]) for i in validate_tree(schema, tree)]
     if issues:
         return TeamVerdict(False, tuple(issues))
-    if schema.is_valid(section, use_location_hints=False):
+    if schema.is_valid(tree, use_location_hints=False):
         return TeamVerdict(True, ())
     message = f"<{section.tag}> does not match its declaration"
     return TeamVerdict(False, (SchemaIssue("PL217", section, message),))

@@ -1,7 +1,9 @@
 """The pre-commit hook, end to end: a real `pre-commit` in a temporary git repository.
 
 Everything pre-commit installs goes to a temporary PRE_COMMIT_HOME; the repository is a
-temporary folder. Marked slow (it builds a virtual environment); .ci/run runs it.
+temporary folder. Marked slow (it builds a virtual environment); .ci/run runs it. The tests
+share that repository and environment (a module fixture built once), so under pytest-xdist
+they run on one worker, in this order (``xdist_group``).
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from pathlib import Path
 import pytest
 from conftest import CANONICAL, PERSONAS, ROOT, edit
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("precommit")]
 
 PRE_COMMIT = Path(sys.executable).parent / "pre-commit"
 

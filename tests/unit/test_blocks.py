@@ -332,8 +332,12 @@ def mutated(draw: st.DrawFn) -> str:
     return "\n".join(lines) + draw(st.sampled_from(["", "", "\n", "\n\n", "\n  "]))
 
 
+# Examples: 300, 500 and 400 reach every line and branch of the scanner and of markdown.py
+# that 1,500, 3,000 and 2,000 reached (measured with coverage); the two @example cases below
+# keep the only markdown-it lines the larger counts met besides. For a longer search, raise
+# max_examples locally.
 @settings(
-    max_examples=1500, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow]
+    max_examples=300, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow]
 )
 @given(mutated())
 @example(CANONICAL)
@@ -344,7 +348,7 @@ def test_same_blocks_on_persona_mutations(text: str) -> None:
 
 
 @settings(
-    max_examples=3000, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow]
+    max_examples=500, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow]
 )
 @given(
     st.lists(st.sampled_from(SPECIAL), max_size=10).map("\n".join),
@@ -355,8 +359,10 @@ def test_same_blocks_on_line_soup(soup: str, end: str) -> None:
 
 
 @settings(
-    max_examples=2000, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow]
+    max_examples=400, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow]
 )
 @given(st.text(alphabet="#`~|-*=:>< \t\n!x1.\\\u00a0", max_size=40))
+@example("x\n##")  # a heading marker that ends the text
+@example("#   ")  # a heading of spaces only
 def test_same_blocks_on_character_soup(text: str) -> None:
     assert_agree(text)

@@ -73,7 +73,7 @@ def test_named_non_persona_gets_one_diagnostic(tmp_path: Path) -> None:
     assert result.returncode == 1
     assert result.stdout.splitlines()[0] == (
         f"{readme}:1:1: error: not a persona document or a BMAD agent definition: no version "
-        "table, no '# <Name> Persona' title and no <persona_context> block, nor an <agent> block "
+        "table, no '# <Name> Persona' title and no <persona_context> block; no <agent> block "
         "[PL100]"
     )
 

@@ -1,8 +1,8 @@
-"""The well-formed fast parse of persona_lint.xml.parser against the general one.
+"""The well-formed parse of persona_lint.xml.parser (libxml2) against the general one (expat).
 
-``parse_block`` parses a well-formed block without Python between expat and the C
-TreeBuilder, and reads positions from the text when asked (it saves ~10 % of the 1,000-file
-benchmark); ``_parse`` parses every block with handlers, and explains errors. Both must give
+``parse_block`` lets libxml2 build a well-formed block's tree (the one it validates, issue
+22), and reads positions from the text when asked; ``_parse`` parses every block with
+expat's handlers, and explains errors. Both must give
 the same tree, text, tails, attributes, positions and errors, on every XML block of the
 personas, the shared reference and corpus, the rule examples, and generated dialect text.
 """
@@ -96,7 +96,7 @@ def test_the_personas_take_the_fast_parse() -> None:
     for path in sorted(PERSONAS.glob("*.md")):
         for block in parse_document(path.name, path.read_text(encoding="utf-8")).xml_blocks:
             assert fast_parse(block.code.content), path.name
-    assert not fast_parse("<a><!-- c --></a>")
+    assert fast_parse("<a><!-- c --></a>")  # comments are left out of libxml2's tree
     assert not fast_parse("<a>\r\n</a>")
     assert not fast_parse("<a>" * (MAX_DEPTH + 1) + "</a>" * (MAX_DEPTH + 1))
 
@@ -235,8 +235,10 @@ def parents(children: st.SearchStrategy[str]) -> st.SearchStrategy[str]:
 ELEMENTS = st.recursive(LEAVES, parents, max_leaves=25)
 
 
+# 150 examples reach every line and branch of persona_lint/xml that 600 reached (measured
+# with coverage); for a longer search, raise max_examples locally.
 @settings(
-    max_examples=600, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow]
+    max_examples=150, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow]
 )
 @given(
     ELEMENTS,

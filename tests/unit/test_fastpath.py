@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 
 from persona_lint.document.model import parse_document
 from persona_lint.xml.dialect import to_strict_xml
-from persona_lint.xml.libxml import is_valid
+from persona_lint.xml.libxml import as_etree, is_valid
 from persona_lint.xml.schema import BEHAVIOR_STAND_IN, behavior_schema, persona_schema, schema_dir
 
 
@@ -39,9 +39,12 @@ def verdicts(text: str) -> list[tuple[bool | None, bool]]:
             continue
         strict = to_strict_xml(block.code.content).text
         schema = "behavior.xsd" if behavior else "persona.xsd"
-        out.append(
-            (is_valid(strict, schema, behavior=behavior), xmlschema_valid(block.root, behavior))
-        )
+        # libxml2 on the tree the rules read (in place), and on the strict text: one verdict.
+        verdict = is_valid(block.root, schema, behavior=behavior)
+        assert verdict == is_valid(strict, schema, behavior=behavior) or verdict is None
+        root = block.root
+        copy = root if isinstance(root, ElementTree.Element) else as_etree(root)[0]
+        out.append((verdict, xmlschema_valid(copy, behavior)))
     return out
 
 
@@ -199,8 +202,11 @@ def mutated(draw: st.DrawFn, original: ElementTree.Element) -> str:
     return ElementTree.tostring(root, encoding="unicode")
 
 
+# 300 and 200 examples reach every line and branch of persona_lint/xml and of xmlschema's
+# validators that 1,500 and 500 reached (measured with coverage); for a longer search, raise
+# max_examples locally.
 @settings(
-    max_examples=1500, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow]
+    max_examples=300, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow]
 )
 @given(mutated(PERSONA_ROOT))
 def test_same_verdict_on_persona_context_mutations(xml: str) -> None:
@@ -209,7 +215,7 @@ def test_same_verdict_on_persona_context_mutations(xml: str) -> None:
 
 
 @settings(
-    max_examples=500, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow]
+    max_examples=200, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow]
 )
 @given(mutated(BEHAVIOR_ROOT))
 def test_same_verdict_on_behavior_mutations(xml: str) -> None:

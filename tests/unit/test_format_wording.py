@@ -52,7 +52,7 @@ def test_a_named_file_of_no_format_names_every_format_it_is_not(tmp_path: Path) 
     result = cli("--no-cache", "--output-format", "concise", "notes.md", cwd=tmp_path)
     assert result.stdout.splitlines()[0] == (
         "notes.md:1:1: error: not a persona document or a BMAD agent definition: no version "
-        "table, no '# <Name> Persona' title and no <persona_context> block, nor an <agent> "
+        "table, no '# <Name> Persona' title and no <persona_context> block; no <agent> "
         "block [PL100]"
     )
     (tmp_path / ".persona-lint.toml").write_text('formats = ["persona"]\n', encoding="utf-8")
@@ -61,3 +61,25 @@ def test_a_named_file_of_no_format_names_every_format_it_is_not(tmp_path: Path) 
         "notes.md:1:1: error: not a persona document: no version table, no '# <Name> Persona' "
         "title and no <persona_context> block [PL100]"
     )
+
+
+def test_a_named_file_of_no_format_names_the_team_formats_too(tmp_path: Path) -> None:
+    (tmp_path / "notes.md").write_text("# Notes\n", encoding="utf-8")
+    (tmp_path / ".persona-lint.toml").write_text(
+        '[team-formats.acme-runbook]\nroot = "runbook"\ncode-prefix = "ACME"\n', encoding="utf-8"
+    )
+    result = cli("--no-cache", "--output-format", "concise", "notes.md", cwd=tmp_path)
+    assert result.stdout.splitlines()[0] == (
+        "notes.md:1:1: error: not a persona document or a BMAD agent definition or a document "
+        "of format 'acme-runbook': no version table, no '# <Name> Persona' title and no "
+        "<persona_context> block; no <agent> block; no <runbook> block [PL100]"
+    ), result.stderr
+    (tmp_path / ".persona-lint.toml").write_text(
+        'formats = ["acme-runbook"]\n[team-formats.acme-runbook]\nroot = "runbook"\n'
+        'code-prefix = "ACME"\n',
+        encoding="utf-8",
+    )
+    result = cli("--no-cache", "--output-format", "concise", "notes.md", cwd=tmp_path)
+    assert result.stdout.splitlines()[0] == (
+        "notes.md:1:1: error: not a document of format 'acme-runbook': no <runbook> block [PL100]"
+    ), result.stderr

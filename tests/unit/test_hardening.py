@@ -6,7 +6,9 @@ Every fixture is made at test time in ``tmp_path``. The end-to-end tests run the
 command line in a subprocess watched by an audit hook (tests/hostile/audit.py) and assert,
 besides the exit code and each diagnostic's code and line, that nothing was opened but the
 inputs and Python's and persona-lint's own files, that nothing under /etc was touched, that
-no socket was created, and that no traceback was printed.
+no socket was created, and that no traceback was printed. Each starts a real process under
+the hook, so they are marked slow: ``make fast-test`` leaves them out, ``make test`` and CI
+run them; the in-process tests here stay in both.
 """
 
 from __future__ import annotations
@@ -136,6 +138,7 @@ DOCTYPES = {
 }
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("doctype", DOCTYPES.values(), ids=DOCTYPES.keys())
 def test_any_doctype_is_refused_at_its_line(tmp_path: Path, doctype: str) -> None:
     text = edit(CONTEXT_FENCE, f"```xml\n{doctype}\n<persona_context")
@@ -146,6 +149,7 @@ def test_any_doctype_is_refused_at_its_line(tmp_path: Path, doctype: str) -> Non
     ]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "text", [BILLION_LAUGHS, QUADRATIC_BLOWUP], ids=["billion-laughs", "quadratic-blowup"]
 )
@@ -155,6 +159,7 @@ def test_entity_bombs_are_refused_before_expansion(tmp_path: Path, text: str) ->
     assert audit.maxrss_kb < 200 * 1024
 
 
+@pytest.mark.slow
 def test_doctype_in_the_behaviour_block(tmp_path: Path) -> None:
     text = edit(
         "```xml\n<backend_engineer_behavior>",
@@ -180,6 +185,7 @@ def test_parser_refuses_a_doctype_the_pre_check_missed(monkeypatch: pytest.Monke
         assert error.column == text.split("\n")[line].index("<!DOCTYPE")
 
 
+@pytest.mark.slow
 def test_xinclude_is_never_processed(tmp_path: Path) -> None:
     secret = write(tmp_path, "secret.txt", "TOP SECRET\n")
     include = f'<xi:include xmlns:xi="{XINCLUDE}" href="{secret}" parse="text"/>'
@@ -199,6 +205,7 @@ def test_xinclude_is_never_processed(tmp_path: Path) -> None:
     check_one(tmp_path, text, [], exit_code=0, forbidden=(str(secret),))
 
 
+@pytest.mark.slow
 def test_stylesheet_processing_instruction_is_ignored(tmp_path: Path) -> None:
     secret = write(tmp_path, "evil.xsl", "<xsl:stylesheet/>")
     pi = f'<?xml-stylesheet type="text/xsl" href="{secret}"?>'
@@ -211,6 +218,7 @@ def test_stylesheet_processing_instruction_is_ignored(tmp_path: Path) -> None:
     )
 
 
+@pytest.mark.slow
 def test_schema_location_hints_are_never_used(tmp_path: Path) -> None:
     """Without a namespace declaration, the validator of record rejects the attribute; the
     hint's target is never read either way."""
@@ -234,6 +242,7 @@ def test_declared_schema_location_hints_are_reported_like_the_validator_of_recor
         assert ("PL214", CONTEXT_LINE, 1) in codes(text)
 
 
+@pytest.mark.slow
 def test_declared_schema_location_hints_are_never_fetched(tmp_path: Path) -> None:
     schema = write(tmp_path, "evil.xsd", "<xs:schema/>")
     text = edit(
@@ -245,6 +254,7 @@ def test_declared_schema_location_hints_are_never_fetched(tmp_path: Path) -> Non
     assert_safe(lint_cli(tmp_path, path.name), [path], (str(schema),))
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not strace_usable(), reason="strace is missing or may not trace here")
 def test_no_c_library_opens_a_reference_or_the_network(tmp_path: Path) -> None:
     """expat and libxml2 do not raise audit events: watch the system calls instead."""
@@ -290,6 +300,7 @@ def test_no_c_library_opens_a_reference_or_the_network(tmp_path: Path) -> None:
 # --- Content taken for a location -------------------------------------------------------
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "body",
     [
@@ -308,6 +319,7 @@ def test_fence_body_that_looks_like_a_location(tmp_path: Path, body: str) -> Non
     assert ("backend-engineer.md", CONTEXT_LINE, 1, "PL201") in found(audit)
 
 
+@pytest.mark.slow
 def test_behaviour_fence_body_that_is_a_path(tmp_path: Path) -> None:
     start = CANONICAL.index("```xml\n<backend_engineer_behavior>") + len("```xml\n")
     end = CANONICAL.index("```", start)
@@ -324,6 +336,7 @@ def test_behaviour_fence_body_that_is_a_path(tmp_path: Path) -> None:
 # --- Depth and size ---------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_ten_thousand_deep_nesting_is_a_limit_not_a_recursion_error(tmp_path: Path) -> None:
     text = edit("<name>Backend Engineer</name>", "<a>" * 10_000 + "</a>" * 10_000)
     audit = check_one(tmp_path, text, [("PL203", line_of(text, "<a>"))], exact=False)
@@ -333,6 +346,7 @@ def test_ten_thousand_deep_nesting_is_a_limit_not_a_recursion_error(tmp_path: Pa
     assert place[2] == text.split("\n")[place[1] - 1].index("<a>") + 62 * 3 + 1
 
 
+@pytest.mark.slow
 def test_file_over_max_file_size_is_one_diagnostic_not_parsed(tmp_path: Path) -> None:
     """A sparse 2 GiB file: only max-file-size + 1 bytes are ever read."""
     path = tmp_path / "backend-engineer.md"
@@ -346,6 +360,7 @@ def test_file_over_max_file_size_is_one_diagnostic_not_parsed(tmp_path: Path) ->
     assert audit.maxrss_kb < 200 * 1024
 
 
+@pytest.mark.slow
 def test_one_byte_over_the_limit(tmp_path: Path) -> None:
     text = CANONICAL + "x" * (DEFAULT_MAX_FILE_SIZE - len(CANONICAL.encode()) + 1)
     check_one(tmp_path, text, [("PL003", 1)])
@@ -354,6 +369,7 @@ def test_one_byte_over_the_limit(tmp_path: Path) -> None:
 MARKDOWN = [h for h in HOSTILE if h.kind == "markdown"]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("hostile", MARKDOWN, ids=[h.name for h in MARKDOWN])
 def test_pathological_markdown_stays_fast(tmp_path: Path, hostile: Hostile) -> None:
     """Generous bounds (the machine may be busy); benchmarks/bench_hostile.py measures."""
@@ -458,6 +474,7 @@ BYTES = {
 }
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("data", "expected"), BYTES.values(), ids=BYTES.keys())
 def test_bytes_that_are_not_utf8_text(
     tmp_path: Path, data: bytes, expected: list[tuple[str, int, int]]
@@ -491,6 +508,7 @@ def test_decode_reports_places_in_characters() -> None:
 # --- Markdown that hides defects --------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_unterminated_fence_at_its_opening(tmp_path: Path) -> None:
     text = CANONICAL.replace("</backend_engineer_behavior>\n```", "</backend_engineer_behavior>\n")
     opening = line_of(text, "```xml\n<backend_engineer_behavior>")
@@ -501,12 +519,14 @@ def test_unterminated_fence_at_its_opening(tmp_path: Path) -> None:
     assert found(audit)[0] == ("backend-engineer.md", opening, 1, "PL106")
 
 
+@pytest.mark.slow
 def test_unterminated_fence_inside_a_blockquote(tmp_path: Path) -> None:
     text = CANONICAL + "\n> ```xml\n> <a>\n\nafter the quote\n"
     audit = check_one(tmp_path, text, [("PL106", line_of(text, "> ```xml"))], exact=False)
     assert ("backend-engineer.md", line_of(text, "> ```xml"), 3, "PL106") in found(audit)
 
 
+@pytest.mark.slow
 def test_tilde_fence_is_a_fence(tmp_path: Path) -> None:
     text = CANONICAL.replace(
         "```xml\n<backend_engineer_behavior>", "~~~xml\n<backend_engineer_behavior>"
@@ -524,6 +544,7 @@ def fenced_lines(prefix: str) -> str:
     return "\n".join(lines[:start] + moved + lines[end + 1 :])
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("prefix", ["   ", " ", "> ", ">", "> > ", ">  "])
 def test_fence_columns_are_columns_of_the_file(tmp_path: Path, prefix: str) -> None:
     text = fenced_lines(prefix).replace("</perspective>", "</perspectiv>")
@@ -533,6 +554,7 @@ def test_fence_columns_are_columns_of_the_file(tmp_path: Path, prefix: str) -> N
     assert found(audit)[0][2] == column
 
 
+@pytest.mark.slow
 def test_hidden_persona_context_gets_a_hint(tmp_path: Path) -> None:
     indented = CANONICAL + '\n\n    <persona_context active="x">\n    </persona_context>\n'
     line = line_of(indented, '    <persona_context active="x"')
@@ -542,6 +564,7 @@ def test_hidden_persona_context_gets_a_hint(tmp_path: Path) -> None:
     check_one(tmp_path, plain, [("PL107", line)], exit_code=0)
 
 
+@pytest.mark.slow
 def test_second_persona_context_names_the_first(tmp_path: Path) -> None:
     first = CANONICAL.index("```xml")
     end = CANONICAL.index("```\n", first + 6) + 4
@@ -565,6 +588,7 @@ def tree_with_links(tmp_path: Path) -> tuple[Path, Path, Path]:
     return tree, good, secret
 
 
+@pytest.mark.slow
 def test_links_out_of_the_tree_are_refused_unopened(tmp_path: Path) -> None:
     _, good, secret = tree_with_links(tmp_path)
     audit = lint_cli(tmp_path, "tree")
@@ -580,6 +604,7 @@ def test_links_out_of_the_tree_are_refused_unopened(tmp_path: Path) -> None:
     assert not [p for p in audit.listed if "outside" in p]
 
 
+@pytest.mark.slow
 def test_named_link_out_of_the_current_folder_is_refused(tmp_path: Path) -> None:
     tree, _, secret = tree_with_links(tmp_path)
     audit = lint_cli(tree, "evil.md", "passwd.md")
@@ -588,6 +613,7 @@ def test_named_link_out_of_the_current_folder_is_refused(tmp_path: Path) -> None
     assert audit.returncode == 1
 
 
+@pytest.mark.slow
 def test_links_inside_the_tree_are_followed_once(tmp_path: Path) -> None:
     tree = tmp_path / "tree"
     good = write(tree / "personas", "backend-engineer.md", CANONICAL)
@@ -605,6 +631,7 @@ def test_links_inside_the_tree_are_followed_once(tmp_path: Path) -> None:
     assert audit.stdout.splitlines()[-1] == "3 files checked: 2 errors, 0 warnings"
 
 
+@pytest.mark.slow
 def test_named_pipe_and_devices_are_never_opened(tmp_path: Path) -> None:
     tree = tmp_path / "tree"
     tree.mkdir()
@@ -623,6 +650,7 @@ def test_named_pipe_and_devices_are_never_opened(tmp_path: Path) -> None:
     assert audit.returncode == 1
 
 
+@pytest.mark.slow
 def test_deep_folders_do_not_exhaust_the_stack(tmp_path: Path) -> None:
     folders = [tmp_path / "tree"]
     for _ in range(sys.getrecursionlimit() + 100):
@@ -641,6 +669,7 @@ def test_deep_folders_do_not_exhaust_the_stack(tmp_path: Path) -> None:
     assert audit.stdout.splitlines()[-1] == "1 file checked: 0 errors, 0 warnings"
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(
     hasattr(os, "geteuid") and os.geteuid() == 0, reason="root reads folders whatever the mode"
 )
@@ -760,6 +789,7 @@ def test_read_limited_reads_what_a_file_grew_by_after_its_size_was_taken(
 # --- The run's own files: configuration and cache ---------------------------------------
 
 
+@pytest.mark.slow
 def test_default_run_opens_only_inputs_configuration_and_its_cache(tmp_path: Path) -> None:
     path = write(tmp_path, "backend-engineer.md", CANONICAL)
     write(tmp_path, "pyproject.toml", "[tool.persona-lint]\n")
@@ -772,6 +802,7 @@ def test_default_run_opens_only_inputs_configuration_and_its_cache(tmp_path: Pat
     assert audit.network == []
 
 
+@pytest.mark.slow
 def test_planted_cache_link_is_not_written_through(tmp_path: Path) -> None:
     """A pull request can commit .persona_lint_cache as a link to any folder the CI user
     may write to; persona-lint then writes its cache files there, and overwrites the
@@ -815,7 +846,7 @@ def test_broken_rule_is_one_internal_error_naming_it(
         "ValueError: leaked: | version | last_updated | status |\\x0a|---------|------------- "
         "[PL001]",
         "qa.md:1:1: error: not a persona document or a BMAD agent definition: no version "
-        "table, no '# <Name> Persona' title and no <persona_context> block, nor an <agent> block "
+        "table, no '# <Name> Persona' title and no <persona_context> block; no <agent> block "
         "[PL100]",
         "2 files checked: 2 errors, 0 warnings",
     ]  # the message is shown (issue 16), escaped: the file's newline is \x0a

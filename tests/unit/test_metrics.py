@@ -628,7 +628,9 @@ def metrics_to_print(draw: st.DrawFn) -> Metric:
     return dataclasses.replace(metric, text=format_metric(metric))
 
 
-@settings(max_examples=300, deadline=None, derandomize=True)
+# 100 examples each, and the relative metric below, reach every line and branch of
+# persona_lint/metrics that 300 each reached (measured with coverage).
+@settings(max_examples=100, deadline=None, derandomize=True)
 @given(metrics_to_print())
 def test_parse_reads_back_what_format_prints(metric: Metric) -> None:
     assert parse_metric(format_metric(metric)) == metric
@@ -658,19 +660,20 @@ def assert_well_formed(text: str) -> None:
     assert contradicts(result, result) in (True, False)
 
 
-@settings(max_examples=300, deadline=None, derandomize=True)
+@settings(max_examples=100, deadline=None, derandomize=True)
 @given(st.text())
 def test_parse_never_raises_on_any_text(text: str) -> None:
     assert_well_formed(text)
 
 
-@settings(max_examples=300, deadline=None, derandomize=True)
+@settings(max_examples=100, deadline=None, derandomize=True)
 @given(SOUP)
+@example("20% faster API")  # a comparative followed by neither "than" nor an end
 def test_parse_never_raises_on_metric_like_text(text: str) -> None:
     assert_well_formed(text)
 
 
-@settings(max_examples=300, deadline=None, derandomize=True)
+@settings(max_examples=100, deadline=None, derandomize=True)
 @given(SOUP)
 def test_format_is_canonical(text: str) -> None:
     """Whatever parses prints to a text that parses to the same metric."""

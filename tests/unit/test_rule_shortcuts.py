@@ -8,7 +8,7 @@ from conftest import PERSONAS, edit
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from persona_lint.rules.template import PLACEHOLDER, may_hold_placeholder
+from persona_lint.document.placeholders import PLACEHOLDER, may_hold_placeholder
 
 # -- PL901: the screen ----------------------------------------------------------------------
 

@@ -12,7 +12,7 @@ from click.testing import CliRunner, Result
 from conftest import TODAY, lint
 
 from persona_lint.cli import main
-from persona_lint.rules.template import PLACEHOLDER
+from persona_lint.document.placeholders import PLACEHOLDER
 from persona_lint.scaffold import ScaffoldError, skeleton, slug_for
 
 NAMES = {

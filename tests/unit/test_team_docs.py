@@ -16,14 +16,15 @@ import pytest
 from conftest import CANONICAL, ROOT, cli
 
 DOCS = (ROOT / "docs" / "plugins.md", ROOT / "README.md")
-_FENCE = re.compile(r"^```(\S+)(?: (\S+))?\n(.*?)^```$", re.MULTILINE | re.DOTALL)
+# Three backticks or more (a Markdown file holding ```xml blocks is fenced with four).
+_FENCE = re.compile(r"^(`{3,})(\S+)(?: (\S+))?\n(.*?)^\1$", re.MULTILINE | re.DOTALL)
 
 
 def examples(document: Path) -> list[tuple[dict[str, str], str, list[str]]]:
     """(files, command, output) of each example in ``document``."""
     found = []
     files: dict[str, str] = {}
-    for language, name, body in _FENCE.findall(document.read_text(encoding="utf-8")):
+    for _, language, name, body in _FENCE.findall(document.read_text(encoding="utf-8")):
         if language == "console":
             command, *output = body.rstrip("\n").split("\n")
             found.append((files, command.removeprefix("$ "), output))
@@ -40,6 +41,7 @@ def test_every_document_has_its_examples() -> None:
     assert [(name, command) for name, _, command, _ in ALL] == [
         ("plugins.md", "persona-lint backend-engineer.md"),
         ("plugins.md", "persona-lint backend-engineer.md"),
+        ("README.md", "persona-lint runbooks/deploy.md"),
         ("README.md", "persona-lint pm.md"),
         ("README.md", "persona-lint backend-engineer.md"),
     ]

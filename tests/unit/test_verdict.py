@@ -28,7 +28,7 @@ from persona_lint.engine.postprocess import check_corpus
 
 NOT_A_PERSONA = (
     "not a persona document or a BMAD agent definition: no version table, no '# <Name> "
-    "Persona' title and no <persona_context> block, nor an <agent> block"
+    "Persona' title and no <persona_context> block; no <agent> block"
 )
 
 

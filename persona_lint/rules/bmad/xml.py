@@ -11,7 +11,7 @@ from persona_lint.rules.bmad.agent import agent_block
 from persona_lint.rules.context import RuleContext
 from persona_lint.rules.registry import finding, rule
 from persona_lint.rules.xml.shared import schema_findings, syntax_findings
-from persona_lint.xml.libxml import is_valid
+from persona_lint.xml.libxml import explained, is_valid
 from persona_lint.xml.schema import SchemaIssue, validate_against
 
 E = Severity.ERROR
@@ -30,8 +30,8 @@ def _computed(document: Document) -> list[Diagnostic]:
     found = list(syntax_findings(document, _SYNTAX_CODES))
     block = agent_block(document)
     root = block.root if block is not None else None
-    if block is not None and root is not None and not is_valid(block.parsed.strict, SCHEMA):
-        issues = validate_against(SCHEMA, root)
+    if block is not None and root is not None and not is_valid(root, SCHEMA):
+        issues = explained(lambda tree: validate_against(SCHEMA, tree), root)
         found.extend(_empty_attribute(document, block, i) for i in issues if _attribute_of(i))
         others = [issue for issue in issues if not _attribute_of(issue)]
         found.extend(schema_findings(document, block, others, _SCHEMA_CODES))

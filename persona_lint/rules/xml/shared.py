@@ -13,7 +13,7 @@ from collections.abc import Iterator, Mapping
 from persona_lint.diagnostics import Diagnostic, Severity
 from persona_lint.document.model import Document, XmlBlock, shared
 from persona_lint.rules.registry import finding
-from persona_lint.xml.libxml import is_valid
+from persona_lint.xml.libxml import explained, is_valid
 from persona_lint.xml.schema import (
     SchemaIssue,
     check_approaches,
@@ -65,17 +65,17 @@ def _compute(document: Document) -> Iterator[Diagnostic]:
     yield from syntax_findings(document, _SYNTAX_CODES)
     context = document.persona_context
     if context is not None and context.root is not None:
-        if is_valid(context.parsed.strict, "persona.xsd"):
+        if is_valid(context.root, "persona.xsd"):
             issues = check_tail(context.root)  # what XSD 1.0 cannot say
         else:
-            issues = validate_persona_context(context.root)
+            issues = explained(validate_persona_context, context.root)
         yield from schema_findings(document, context, issues)
     behavior = document.behavior
     if behavior is not None and behavior.root is not None:
-        if is_valid(behavior.parsed.strict, "behavior.xsd", behavior=True):
+        if is_valid(behavior.root, "behavior.xsd", behavior=True):
             issues = check_approaches(behavior.root)  # what XSD 1.0 cannot say
         else:
-            issues = validate_behavior(behavior.root)
+            issues = explained(validate_behavior, behavior.root)
         yield from schema_findings(document, behavior, issues)
 
 
