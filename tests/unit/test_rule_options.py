@@ -9,6 +9,7 @@ processes, shown by ``persona-lint config`` and ``explain``.
 from __future__ import annotations
 
 import re
+import subprocess
 import sys
 from pathlib import Path
 
@@ -246,3 +247,30 @@ def test_explain_shows_each_option_with_its_default_and_where_to_set_it(tmp_path
         '    install-placeholders = ["bmad_folder", "bmad-folder", "agent-filename"]  '
         "(a list of strings)",
     ]
+
+
+def test_spawned_workers_take_the_options_from_the_settings(agent: Path) -> None:
+    # Workers spawned afresh (as on macOS and Windows) know only what the settings carry.
+    (agent / ".persona-lint.toml").write_text(
+        f"[rule-options.BM301]\nruntime-variables = [{RUNTIME}]\n"
+        f"install-placeholders = [{INSTALLED}]\n",
+        encoding="utf-8",
+    )
+    (agent / "team").mkdir()
+    (agent / "team/pm.md").write_text(AGENT, encoding="utf-8")
+    script = (
+        "import sys\n"
+        "sys.platform = 'darwin'\n"
+        "sys.argv = ['persona-lint', '--no-cache', '--output-format', 'concise', '--jobs', '2',"
+        " 'pm.md', 'team/pm.md']\n"
+        "from persona_lint.cli import main\n"
+        "main()\n"
+    )
+    spawned = subprocess.run(
+        [sys.executable, "-c", script], cwd=agent, capture_output=True, text=True, check=False
+    )
+    found = re.findall(r"^(\S+:\d+:\d+): .*\[(\w+)\]$", spawned.stdout, re.M)
+    assert [f"{place} {code}" for place, code in found] == [
+        DOCS_FOLDER,
+        DOCS_FOLDER.replace("pm.md", "team/pm.md"),
+    ], spawned.stderr
