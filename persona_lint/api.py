@@ -16,8 +16,10 @@ Everything named here keeps its meaning across minor versions of persona-lint; a
 imported from elsewhere in the package may change.
 
 - :func:`rule`: register a per-document rule: its code (a team's letters, never ``PL``),
-  kebab-case name, default severity and summary; its docstring documents it (``## What it
-  does``, ``## Why is this bad?``, ``## Example``, ``## Use instead``).
+  kebab-case name, default severity and summary, and its ``options`` with their defaults
+  (set in configuration's ``rule-options``, read as ``context.options[name]``); its
+  docstring documents it (``## What it does``, ``## Why is this bad?``, ``## Example``,
+  ``## Use instead``).
 - :func:`finding`: a diagnostic of a rule at a line and column of the Markdown file, with
   the rule's default severity (configuration changes it afterwards).
 - :class:`Document`: the parsed file: ``lines``, ``version_table``, ``title``,
@@ -25,8 +27,8 @@ imported from elsewhere in the package may change.
 - :class:`XmlBlock`: a fenced ``xml`` block: ``root`` (an ``xml.etree`` element, None when
   the block is not well-formed) and ``locate(element)``, the element's line and column in
   the Markdown file.
-- :class:`RuleContext`: what a rule may know besides the document: ``settings`` and
-  ``today``.
+- :class:`RuleContext`: what a rule may know besides the document: ``settings``,
+  ``today`` and ``options`` (the rule's options in force).
 - :class:`Diagnostic`, :class:`Severity`, :class:`Fix`: the values rules return.
 - :func:`persona_name`, :func:`active_value`, :func:`slugify`: the persona's identity.
 """

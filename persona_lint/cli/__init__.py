@@ -52,7 +52,7 @@ def _refuse_mistyped_command(ctx: click.Context, word: str, commands: list[str])
 )
 @click.version_option(__version__, prog_name="persona-lint")
 def main() -> None:
-    """persona-lint: check persona documents (Markdown + XML) for structure and meaning.
+    """persona-lint: check persona documents and BMAD agents (Markdown + XML) for errors.
 
     With no command, persona-lint runs `check` on the paths given, or on `.` when none is:
     `persona-lint check --help` lists its options (the most used: --select, --ignore,

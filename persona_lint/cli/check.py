@@ -85,7 +85,7 @@ def _codes_option(name: str, help_text: str) -> Callable[[F], F]:
 @click.option(
     "--skip-non-personas",
     is_flag=True,
-    help="Skip named files without persona markers silently, as a folder walk does.",
+    help="Skip named files of no format checked silently, as a folder walk does.",
 )
 @click.option(
     "--stdin-filename",
@@ -177,7 +177,7 @@ def check(
     write_baseline: Path | None,
     show_traceback: bool,
 ) -> None:
-    """Lint persona documents (the default command). PATH '-' reads standard input."""
+    """Lint persona documents and BMAD agents (the default command). PATH '-' reads stdin."""
     interactive = sys.stdout.isatty()
     if color is None:
         color = interactive and not os.environ.get("NO_COLOR") and os.environ.get("TERM") != "dumb"

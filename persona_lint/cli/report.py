@@ -191,7 +191,7 @@ def summary(results: Sequence[FileResult]) -> str:
     if set(formats) - {"persona"}:  # say the formats once a run checks more than personas
         text += " (" + ", ".join(f"{n} {name}" for name, n in sorted(formats.items())) + ")"
     if skipped:
-        text += f", {skipped} skipped (not persona documents)"
+        text += f", {skipped} skipped (of no format checked)"
     return f"{text}: {count(errors, 'error')}, {count(warnings, 'warning')}"
 
 

@@ -33,6 +33,7 @@ from persona_lint.config.readers import (
     read_size,
     read_statuses,
 )
+from persona_lint.config.rule_options import read_rule_options, show_rule_options
 from persona_lint.config.settings import (
     DEFAULT_EXCLUDE,
     DEFAULT_MAX_FILE_SIZE,
@@ -277,6 +278,15 @@ KEYS: tuple[Key, ...] = (
         "the team's own rules, `[[rules]]` entries: `code`, `name`, `message`, `block`, "
         "`given` (XPath), `then` (see [docs/plugins.md](docs/plugins.md))",
         lambda settings, value: ", ".join(r.code for r in settings.team_rules) or "(none)",
+    ),
+    Key(
+        "rule-options",
+        read_rule_options,
+        "each rule's own",
+        "table of rule (code or name) = table of option = value, of the option's default's "
+        "kind (see *Rule options*; `persona-lint explain CODE` lists a rule's options); "
+        "through `extend`, merged option by option",
+        show_rule_options,
     ),
     Key(
         "plugins",

@@ -24,7 +24,7 @@ from typing import Any, NamedTuple
 
 from persona_lint.config.errors import ConfigError
 from persona_lint.config.keys import validate
-from persona_lint.config.readers import Source
+from persona_lint.config.readers import ExtendTarget, Source, read_extend
 from persona_lint.config.toml_lines import KeyPath, deepest_line
 from persona_lint.source.read import escape, read_capped
 
@@ -75,13 +75,17 @@ def load_chain(path: Path, *, outside_ok: bool = False) -> tuple[Layer, ...] | N
     to its own folder. A missing file, a cycle, or a chain of more than
     :data:`MAX_EXTEND_DEPTH` files is an error at the ``extend`` that names it.
     ``outside_ok``: the file is one the user named outside the current directory.
+
+    Every file of the chain is read first, then checked base first: the rules in
+    configuration and the plugins a base defines are known when a file building on it
+    names their codes (in ``select``, ``ignore``, ``severity``...).
     """
-    head = load_file(path, outside_ok=outside_ok)
+    head = _read_table(path, outside_ok=outside_ok)
     if head is None:
         return None
     chain = [head]
     seen = [os.path.realpath(path)]
-    while (target := chain[0].values.get("extend")) is not None:
+    while (target := _extend_of(chain[0])) is not None:
         real = os.path.realpath(target.path)
         if real in seen:
             raise target.fail(f"'extend': {target.path} closes a cycle of configuration files")
@@ -89,21 +93,37 @@ def load_chain(path: Path, *, outside_ok: bool = False) -> tuple[Layer, ...] | N
             raise target.fail(f"'extend': more than {MAX_EXTEND_DEPTH} files extended in a row")
         if not os.path.isfile(target.path):
             raise target.fail(f"'extend': no such configuration file {target.path}")
-        base = load_file(target.path, outside_ok=target.outside_ok)
+        base = _read_table(target.path, outside_ok=target.outside_ok)
         if base is None:
             raise target.fail(f"'extend': {target.path} has no [{SECTION}] table")
         chain.insert(0, base)
         seen.append(real)
-    return tuple(chain)
+    layers = []
+    plugins_skipped = False
+    for source, raw in chain:
+        # A base's plugins not loaded (--no-plugins): the files on top may name their codes.
+        source.plugins_skipped = plugins_skipped
+        layers.append(Layer(str(source.file), validate(source, raw)))
+        plugins_skipped = plugins_skipped or source.plugins_skipped
+    return tuple(layers)
 
 
 def load_file(path: Path, *, outside_ok: bool = False) -> Layer | None:
     """Read and check one configuration file; None for a pyproject.toml without the table.
 
-    Read like a persona: a regular file only, at most :data:`MAX_CONFIG_SIZE` bytes, and not
-    through a link leading out of the current directory (a link to /proc/self/environ, or
-    to another user's files, would be parsed, and parts of it echoed in errors). Its
-    ``extend`` is checked, not followed (:func:`load_chain` follows it).
+    Its ``extend`` is checked, not followed (:func:`load_chain` follows it).
+    """
+    table = _read_table(path, outside_ok=outside_ok)
+    return None if table is None else Layer(str(path), validate(*table))
+
+
+def _read_table(path: Path, *, outside_ok: bool) -> tuple[Source, dict[str, Any]] | None:
+    """persona-lint's table of one configuration file, unchecked, with its source.
+
+    None for a pyproject.toml without the table. Read like a persona: a regular file only,
+    at most :data:`MAX_CONFIG_SIZE` bytes, and not through a link leading out of the current
+    directory (a link to /proc/self/environ, or to another user's files, would be parsed,
+    and parts of it echoed in errors).
     """
     text = _read_text(path)
     data = _parse_toml(path, text)
@@ -118,7 +138,13 @@ def load_file(path: Path, *, outside_ok: bool = False) -> Layer | None:
     source = Source(where, path.parent.absolute(), str(path), text, table, outside_ok)
     if not isinstance(raw, dict):
         raise source.fail((), "must be a table")
-    return Layer(str(path), validate(source, raw))
+    return source, raw
+
+
+def _extend_of(table: tuple[Source, dict[str, Any]]) -> ExtendTarget | None:
+    """The file that a table's ``extend`` names (checked), if it has one."""
+    source, raw = table
+    return None if "extend" not in raw else read_extend(source, ("extend",), raw["extend"])
 
 
 def _read_text(path: Path) -> str:

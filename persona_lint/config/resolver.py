@@ -32,6 +32,7 @@ from persona_lint.config.loader import (
     config_file_at,
     load_chain,
 )
+from persona_lint.config.rule_options import merge_rule_options
 from persona_lint.config.settings import (
     DEFAULT_EXCLUDE,
     DEFAULT_GATE_TOPICS,
@@ -281,6 +282,7 @@ def build_settings(layers: list[Layer], path: Path) -> Settings:
         team_schemas=_team_schemas(layers, merged.get("schemas", ()), path),
         strict_sections=merged.get("strict-sections", False),
         formats=merged.get("formats"),
+        rule_options=merge_rule_options(layer.values for layer in layers),
         team_formats=merged.get("team-formats", ()),
     )
 

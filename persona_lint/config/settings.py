@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from persona_lint.formats.team import TeamFormat
     from persona_lint.plugins import Plugin
     from persona_lint.rules.configured import ConfiguredRule
+    from persona_lint.rules.options import RuleOptions
 
 DEFAULT_STATUSES = ("draft", "review", "stable", "deprecated")
 # The built-in gate topics a policy may require, topic -> keywords; a topic is met by a gate
@@ -138,6 +139,9 @@ class Settings(NamedTuple):
     formats: tuple[str, ...] | None = None
     # The team's own formats (``team-formats``), tried after the built-in ones.
     team_formats: tuple[TeamFormat, ...] = ()
+    # The rule options configuration set (``rule-options``), per rule code, sorted; each
+    # rule reads its defaults with these on top (rules.options.options_in_force).
+    rule_options: RuleOptions = ()
 
     def current_date(self) -> datetime.date:
         """The date rules treat as today: ``today`` when pinned, else the real date."""

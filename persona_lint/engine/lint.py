@@ -57,10 +57,7 @@ def lint_source(
             return FileResult(
                 path, (), document, skipped=True, settings=settings, lines=document.lines
             )
-        message = detection.reason or (
-            "not a persona document: no version table, no '# <Name> Persona' title and "
-            "no <persona_context> block"
-        )
+        message = detection.reason or _no_markers(settings)
         return _only(path, "PL100", message, settings, lines=document.lines)
     diagnostics = tuple(finalize(_check(document, settings, kind), settings))
     result = FileResult(
@@ -74,6 +71,32 @@ def lint_source(
         format=kind.name,
     )
     return result if defer_suppressions else cap_findings(suppress(result))
+
+
+def _no_markers(settings: Settings) -> str:
+    """Why a named file that shows no format's markers is not checked (PL100).
+
+    Names every format it may be checked as, and what each one looks for.
+    """
+    formats = [
+        (
+            "a persona document",
+            "persona",
+            "no version table, no '# <Name> Persona' title and no <persona_context> block",
+        ),
+        ("a BMAD agent definition", "bmad-agent", "no <agent> block"),
+        *(
+            (f"a document of format {team.name!r}", team.name, f"no <{team.root}> block")
+            for team in settings.team_formats
+        ),
+    ]
+    tried = [
+        (kind, missing)
+        for kind, name, missing in formats
+        if settings.formats is None or name in settings.formats
+    ]
+    kinds = " or ".join(kind for kind, _ in tried)
+    return f"not {kinds}: {'; '.join(missing for _, missing in tried)}"
 
 
 def _check(document: Document, settings: Settings, kind: Format) -> list[Diagnostic]:
@@ -97,7 +120,7 @@ def _check(document: Document, settings: Settings, kind: Format) -> list[Diagnos
         if rule.check is None:
             continue  # document_rules gives none such; this tells mypy
         try:
-            found.extend(rule.check(document, context.for_rule(rule.options)))
+            found.extend(rule.check(document, context.for_rule(rule)))
         except ComputationFailed as failure:
             if any(failure is seen for seen in failed):
                 continue  # reported when the first rule asked

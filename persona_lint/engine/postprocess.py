@@ -8,14 +8,16 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Iterable, Sequence
+from typing import Any
 
 from persona_lint.config.settings import Settings
 from persona_lint.diagnostics import Diagnostic, Severity
-from persona_lint.engine.result import FileResult
+from persona_lint.engine.result import FileResult, PersonaFacts
 from persona_lint.engine.suppress import apply_suppressions
 from persona_lint.errors import describe
 from persona_lint.rules.context import RuleContext
-from persona_lint.rules.registry import DEFAULT_OFF, corpus_rules
+from persona_lint.rules.options import configured_for, options_in_force
+from persona_lint.rules.registry import DEFAULT_OFF, Rule, corpus_rules
 
 
 def finalize(diagnostics: Iterable[Diagnostic], settings: Settings) -> list[Diagnostic]:
@@ -68,7 +70,7 @@ def corpus_findings(
         check = rule.check_all
         assert check is not None
         try:
-            found = list(check(facts, context.for_rule(rule.options)))
+            found = _in_each_file_options(rule, facts, results, context)
         except Exception as exc:  # a bug in a cross-file rule must not end the run
             found = [
                 Diagnostic(
@@ -83,6 +85,27 @@ def corpus_findings(
         for diagnostic in found:
             extra.setdefault(diagnostic.path, []).append(diagnostic)
     return extra
+
+
+def _in_each_file_options(
+    rule: Rule, facts: list[PersonaFacts], results: Sequence[FileResult], context: RuleContext
+) -> list[Diagnostic]:
+    """A cross-file rule's findings, each file's with the rule's options in force for it.
+
+    The rule runs once per set of options the files' configurations give it (once, unless
+    they differ), and each file keeps the findings of the run with its own options.
+    """
+    assert rule.check_all is not None
+    covered: dict[tuple[tuple[str, Any], ...], set[str]] = {}
+    for result in results:
+        chosen = configured_for(rule.code, result.settings.rule_options)
+        covered.setdefault(chosen, set()).add(result.path)
+    found: list[Diagnostic] = []
+    for chosen, paths in covered.items():
+        options = options_in_force(rule.code, rule.options, ((rule.code, chosen),))
+        ran = rule.check_all(facts, context._replace(options=options))
+        found += ran if len(covered) == 1 else (d for d in ran if d.path in paths)
+    return found
 
 
 def suppress(result: FileResult) -> FileResult:

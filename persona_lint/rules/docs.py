@@ -22,6 +22,7 @@ import re
 import sys
 from collections.abc import Generator, Iterator
 
+from persona_lint.rules.options import option_kind
 from persona_lint.rules.registry import Rule, all_rules
 
 # A fence line: three or more backticks (then an info string without backticks) or tildes.
@@ -31,8 +32,14 @@ _HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
 _REST_LITERAL = re.compile(r"(?<!`)``(?!`)(.+?)(?<!`)``(?!`)")
 # A Markdown code span: a run of backticks, the code, the same run.
 _CODE_SPAN = re.compile(r"(`+)(.+?)(?<!`)\1(?!`)")
-# Options are declared with defaults; issue 19 lets configuration set them.
-_OPTIONS = "Options (defaults; not yet settable in configuration):"
+
+
+def _options_heading(rule: Rule) -> str:
+    """What introduces a rule's options: where configuration sets them."""
+    return (
+        f"Options (defaults shown), set in `[tool.persona-lint.rule-options.{rule.code}]` of "
+        f"`pyproject.toml` or `[rule-options.{rule.code}]` of `.persona-lint.toml`:"
+    )
 
 
 def _markdown_lines(doc: str) -> Iterator[str]:
@@ -163,8 +170,11 @@ def help_text(rule: Rule) -> str:
     """The rule's documentation as plain text (the docstring and its options, no title)."""
     lines = [doc_text(rule)]
     if rule.options:
-        lines += ["", _OPTIONS]
-        lines += [f"    {name} = {_option_value(v)}" for name, v in rule.options.items()]
+        lines += ["", _CODE_SPAN.sub(_span_text, _options_heading(rule))]
+        lines += [
+            f"    {name} = {_option_value(v)}  ({option_kind(v)})"
+            for name, v in rule.options.items()
+        ]
     return "\n".join(lines).strip() + "\n"
 
 
@@ -179,8 +189,11 @@ def _options_markdown(rule: Rule) -> list[str]:
     """The rule's options as a Markdown list (none: nothing)."""
     if not rule.options:
         return []
-    items = [f"- `{name}`: default `{_option_value(v)}`" for name, v in rule.options.items()]
-    return ["", _OPTIONS, "", *items]
+    items = [
+        f"- `{name}` ({option_kind(v)}): default `{_option_value(v)}`"
+        for name, v in rule.options.items()
+    ]
+    return ["", _options_heading(rule), "", *items]
 
 
 def help_markdown(rule: Rule, heading_level: int = 2) -> str:

@@ -26,6 +26,7 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from persona_lint.diagnostics import Diagnostic, Fix, Severity
+from persona_lint.rules.options import option_kind
 
 if TYPE_CHECKING:
     from persona_lint.document.model import Document
@@ -141,6 +142,12 @@ def _register(rule: Rule) -> None:
             f"rule {rule.code} {rule.name} registered twice (taken by {taken.code} "
             f"{taken.name} of {owner})"
         )
+    for option, default in rule.options.items():
+        if option_kind(default) is None:
+            raise ValueError(
+                f"rule {rule.code}: option {option!r} defaults to {default!r}; an option is "
+                "a list of strings, a whole number, true or false, or a string"
+            )
     if rule.plugin is not None and not rule.default_enabled:
         raise ValueError(f"rule {rule.code}: a plugin's rules are enabled by default")
     if rule.plugin is None and rule.default_enabled == (rule.code in DEFAULT_OFF):

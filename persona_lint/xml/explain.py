@@ -32,7 +32,7 @@ class XmlError(NamedTuple):
 def declaration_error(line: int, column: int, what: str) -> XmlError:
     """The refusal of a ``what`` ("DOCTYPE" or "entity") declaration at (line, column)."""
     message = (
-        f"{what} declarations are not allowed in persona documents "
+        f"{what} declarations are not allowed in an XML block "
         "(DTDs and entities are never processed)"
     )
     return XmlError(line, column, message, "doctype")

@@ -90,7 +90,7 @@ def test_try_repo_fails_on_the_bad_persona_only(workspace: dict[str, Path]) -> N
         in lines
     )
     # README.md was passed (it is Markdown) and skipped silently; notes.txt was not passed.
-    assert "2 files checked, 1 skipped (not persona documents): 1 error, 0 warnings" in lines
+    assert "2 files checked, 1 skipped (of no format checked): 1 error, 0 warnings" in lines
     assert "backend-engineer.md:" not in output
     assert "notes.txt" not in output.replace("--files", "")
 
@@ -107,9 +107,7 @@ def test_try_repo_passes_on_the_good_persona(workspace: dict[str, Path]) -> None
         "README.md",
     )
     assert result.returncode == 0, result.stdout + result.stderr
-    assert (
-        "1 file checked, 1 skipped (not persona documents): 0 errors, 0 warnings" in result.stdout
-    )
+    assert "1 file checked, 1 skipped (of no format checked): 0 errors, 0 warnings" in result.stdout
 
 
 def test_pre_commit_run_with_a_config_pointing_at_the_checkout(workspace: dict[str, Path]) -> None:
@@ -153,9 +151,9 @@ OPTION_NAMES = ("--output-file=README.md", "--changed-since=x.md", "-x.md")
     ("names", "summary"),
     [
         # Three copies of one persona: PL801 (duplicate slug) on each, besides PL304.
-        (OPTION_NAMES, "3 files checked, 1 skipped (not persona documents): 6 errors, 3 warnings"),
+        (OPTION_NAMES, "3 files checked, 1 skipped (of no format checked): 6 errors, 3 warnings"),
         # Alone, as main's hook would obey it (overwriting README.md).
-        (OPTION_NAMES[:1], "1 file checked, 1 skipped (not persona documents): 1 error, 1 warning"),
+        (OPTION_NAMES[:1], "1 file checked, 1 skipped (of no format checked): 1 error, 1 warning"),
     ],
     ids=["all", "output-file"],
 )
@@ -223,4 +221,4 @@ def test_changed_since_in_the_hook_runs_nothing_a_committed_git_directory_chose(
         ) in output.splitlines()
     else:
         assert result.returncode == 0, output
-        assert "1 file checked, 1 skipped (not persona documents): 0 errors, 0 warnings" in output
+        assert "1 file checked, 1 skipped (of no format checked): 0 errors, 0 warnings" in output

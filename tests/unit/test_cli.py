@@ -62,7 +62,7 @@ def test_walk_skips_non_personas_and_counts_them(tmp_path: Path) -> None:
     result = run(tmp_path)
     assert result.returncode == 0
     assert (
-        result.stdout == "1 file checked, 1 skipped (not persona documents): 0 errors, 0 warnings\n"
+        result.stdout == "1 file checked, 1 skipped (of no format checked): 0 errors, 0 warnings\n"
     )
 
 
@@ -72,8 +72,9 @@ def test_named_non_persona_gets_one_diagnostic(tmp_path: Path) -> None:
     result = run(readme)
     assert result.returncode == 1
     assert result.stdout.splitlines()[0] == (
-        f"{readme}:1:1: error: not a persona document: no version table, no '# <Name> Persona' "
-        "title and no <persona_context> block [PL100]"
+        f"{readme}:1:1: error: not a persona document or a BMAD agent definition: no version "
+        "table, no '# <Name> Persona' title and no <persona_context> block; no <agent> block "
+        "[PL100]"
     )
 
 

@@ -845,7 +845,8 @@ def test_broken_rule_is_one_internal_error_naming_it(
         "backend-engineer.md:1:1: error: internal error in rule PL999 (hardening-broken): "
         "ValueError: leaked: | version | last_updated | status |\\x0a|---------|------------- "
         "[PL001]",
-        "qa.md:1:1: error: not a persona document: no version table, no '# <Name> Persona' "
-        "title and no <persona_context> block [PL100]",
+        "qa.md:1:1: error: not a persona document or a BMAD agent definition: no version "
+        "table, no '# <Name> Persona' title and no <persona_context> block; no <agent> block "
+        "[PL100]",
         "2 files checked: 2 errors, 0 warnings",
     ]  # the message is shown (issue 16), escaped: the file's newline is \x0a

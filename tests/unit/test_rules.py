@@ -151,12 +151,14 @@ def test_new_format_docstrings_render_as_plain_text_and_markdown() -> None:
         "What it does\nChecks the | version | last_updated | status | header.\n\n"
         "Example\n    | version | updated | status |\n\n"
         "Fix\n--fix rewrites the header.\n\n"
-        "Options (defaults; not yet settable in configuration):\n"
-        '    width = 3\n    style = "aligned"\n'
+        "Options (defaults shown), set in [tool.persona-lint.rule-options.PL399] of "
+        "pyproject.toml or [rule-options.PL399] of .persona-lint.toml:\n"
+        '    width = 3  (a whole number)\n    style = "aligned"  (a string)\n'
     )
     assert help_markdown(documented, 3) == NEW_FORMAT.replace("## ", "### ") + (
-        "\nOptions (defaults; not yet settable in configuration):\n\n"
-        '- `width`: default `3`\n- `style`: default `"aligned"`\n'
+        "\nOptions (defaults shown), set in `[tool.persona-lint.rule-options.PL399]` of "
+        "`pyproject.toml` or `[rule-options.PL399]` of `.persona-lint.toml`:\n\n"
+        '- `width` (a whole number): default `3`\n- `style` (a string): default `"aligned"`\n'
     )
     assert help_text(documented) == render_rule(documented).split("\n\n", 2)[2]
 

@@ -1,4 +1,4 @@
-"""The copy-paste examples of docs/plugins.md and the README's "A team's own rules" run.
+"""The copy-paste examples of docs/plugins.md and the README (rule options, team rules) run.
 
 A fenced block whose info string names a file (```` ```toml .persona-lint.toml ````) is
 written into a scratch folder beside the canonical persona; a ```` ```console ```` block
@@ -42,6 +42,7 @@ def test_every_document_has_its_examples() -> None:
         ("plugins.md", "persona-lint backend-engineer.md"),
         ("plugins.md", "persona-lint backend-engineer.md"),
         ("README.md", "persona-lint runbooks/deploy.md"),
+        ("README.md", "persona-lint pm.md"),
         ("README.md", "persona-lint backend-engineer.md"),
     ]
 

@@ -227,7 +227,7 @@ class TestDetection:
         project(tmp_path, only, **{"backend-engineer.md": CANONICAL})
         result = cli("--no-cache", ".", cwd=tmp_path)
         assert result.stdout.splitlines()[-1] == (
-            "1 file checked (1 acme-runbook), 1 skipped (not persona documents): 0 errors, "
+            "1 file checked (1 acme-runbook), 1 skipped (of no format checked): 0 errors, "
             "0 warnings"
         ), result.stdout
         persona_only = CONFIG.replace("[team-formats", 'formats = ["persona"]\n\n[team-formats', 1)

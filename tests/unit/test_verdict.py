@@ -27,8 +27,8 @@ from persona_lint.engine.lint import lint_source
 from persona_lint.engine.postprocess import check_corpus
 
 NOT_A_PERSONA = (
-    "not a persona document: no version table, no '# <Name> Persona' title and "
-    "no <persona_context> block"
+    "not a persona document or a BMAD agent definition: no version table, no '# <Name> "
+    "Persona' title and no <persona_context> block; no <agent> block"
 )
 
 
