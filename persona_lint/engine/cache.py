@@ -48,7 +48,7 @@ from persona_lint.formats.names import FORMAT_NAMES
 from persona_lint.source.decode import SourceProblem, decode
 from persona_lint.source.read import escape, read_limited
 from persona_lint.source.write import atomic_write
-from persona_lint.xml.schema import schema_dir
+from persona_lint.xml.shape import schema_dir
 
 T = TypeVar("T")
 

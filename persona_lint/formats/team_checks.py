@@ -24,7 +24,7 @@ from persona_lint.formats.team import TeamFormat, describe
 from persona_lint.rules.bmad.front_matter import front_matter
 from persona_lint.rules.context import RuleContext
 from persona_lint.rules.registry import Rule
-from persona_lint.rules.xml.shared import syntax_findings
+from persona_lint.rules.xml_findings import syntax_findings
 from persona_lint.xml.team import validate_section
 
 # The persona rules whose messages the shared machinery words, and the check that says it.

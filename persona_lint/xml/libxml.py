@@ -29,7 +29,7 @@ from functools import cache
 from typing import Any
 from xml.etree.ElementTree import Element
 
-from persona_lint.xml.schema import BEHAVIOR_STAND_IN, SchemaIssue, schema_dir
+from persona_lint.xml.shape import BEHAVIOR_STAND_IN, SchemaIssue, schema_dir
 
 
 @cache

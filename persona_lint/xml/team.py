@@ -24,15 +24,14 @@ from xml.etree import ElementTree
 from xml.etree.ElementTree import Element
 
 from persona_lint.xml.libxml import as_etree
-from persona_lint.xml.schema import (
+from persona_lint.xml.schema import schema_from_bytes, validate_tree
+from persona_lint.xml.shape import (
     BEHAVIOR_STAND_IN,
     CORE_SECTIONS,
     LAST_SECTION,
     SchemaIssue,
     behavior_sections,
     schema_dir,
-    schema_from_bytes,
-    validate_tree,
 )
 
 XSD = "{http://www.w3.org/2001/XMLSchema}"

@@ -103,7 +103,7 @@ def own_prefixes() -> tuple[str, ...]:
     environment, the base installation, the standard library, site-packages, and the
     persona_lint package with its schemas."""
     import persona_lint
-    from persona_lint.xml.schema import schema_dir
+    from persona_lint.xml.shape import schema_dir
 
     folders = {
         sys.prefix,

@@ -20,7 +20,8 @@ from hypothesis import strategies as st
 
 from persona_lint.document.model import XmlBlock, parse_document
 from persona_lint.xml.libxml import is_valid
-from persona_lint.xml.schema import _import_xmlschema, schema_dir
+from persona_lint.xml.schema import _import_xmlschema
+from persona_lint.xml.shape import schema_dir
 
 BMAD = SHARED / "corpus" / "bmad"
 SCHEMA = "bmad-agent.xsd"

@@ -18,7 +18,8 @@ from hypothesis import strategies as st
 from persona_lint.document.model import parse_document
 from persona_lint.xml.dialect import to_strict_xml
 from persona_lint.xml.libxml import as_etree, is_valid
-from persona_lint.xml.schema import BEHAVIOR_STAND_IN, behavior_schema, persona_schema, schema_dir
+from persona_lint.xml.schema import behavior_schema, persona_schema
+from persona_lint.xml.shape import BEHAVIOR_STAND_IN, schema_dir
 
 
 def xmlschema_valid(root: ElementTree.Element, behavior: bool) -> bool:

@@ -10,9 +10,10 @@ from persona_lint.formats.bmad import agent_code_blocks
 from persona_lint.rules.bmad.agent import agent_block
 from persona_lint.rules.context import RuleContext
 from persona_lint.rules.registry import finding, rule
-from persona_lint.rules.xml.shared import schema_findings, syntax_findings
+from persona_lint.rules.xml_findings import schema_findings, syntax_findings
 from persona_lint.xml.libxml import explained, is_valid
-from persona_lint.xml.schema import SchemaIssue, validate_against
+from persona_lint.xml.schema import validate_against
+from persona_lint.xml.shape import SchemaIssue
 
 E = Severity.ERROR
 SCHEMA = "bmad-agent.xsd"

@@ -7,27 +7,17 @@ of those results through `_only`.
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 
 from persona_lint.diagnostics import Diagnostic, Severity
-from persona_lint.document.model import Document, XmlBlock, shared
-from persona_lint.rules.registry import finding
+from persona_lint.document.model import Document, shared
+from persona_lint.rules.xml_findings import schema_findings, syntax_findings
 from persona_lint.xml.libxml import explained, is_valid
-from persona_lint.xml.schema import (
-    SchemaIssue,
-    check_approaches,
-    check_tail,
-    validate_behavior,
-    validate_persona_context,
-)
+from persona_lint.xml.schema import validate_behavior, validate_persona_context
+from persona_lint.xml.shape import check_approaches, check_tail
 
 E = Severity.ERROR
 _SYNTAX_CODES = {"syntax": "PL201", "doctype": "PL202", "depth": "PL203"}
-# The markup a well-formedness error stands at, which is the diagnostic's extent: a tag's
-# opening (through its ">" when no attribute follows the name), a reference, a
-# declaration's keyword. An error at anything else is reported as a point.
-_MARKUP = re.compile(r"</?(?:[^\W\d]|:)[\w.:-]*>?|&[^\s;<&]+;|<!(?:DOCTYPE|ENTITY)")
 
 
 def xml_diagnostics(document: Document) -> list[Diagnostic]:
@@ -38,27 +28,6 @@ def xml_diagnostics(document: Document) -> list[Diagnostic]:
 @shared("xml")
 def _computed(document: Document) -> list[Diagnostic]:
     return list(_compute(document))
-
-
-def syntax_findings(document: Document, codes: Mapping[str, str]) -> Iterator[Diagnostic]:
-    """The first well-formedness error of each ```` ```xml ```` block, under ``codes``.
-
-    ``codes`` maps the kind of error (``syntax``, ``doctype``, ``depth``) to the code of
-    the format's rule (PL201-PL203 for personas, BM201-BM203 for BMAD agents).
-    """
-    for block in document.xml_blocks:
-        error = block.parsed.error
-        if error is None:
-            continue
-        line, column = block.code.to_file(error.line, error.column)
-        message = error.message
-        if error.related is not None:
-            related_line, related_column = block.code.to_file(*error.related)
-            message = message.replace("{related}", f"line {related_line}, column {related_column}")
-        text = document.lines[line - 1] if line <= len(document.lines) else ""
-        markup = _MARKUP.match(text, column - 1)
-        end = column + len(markup.group()) if markup else None
-        yield finding(codes[error.kind], document, line, column, message, end_column=end)
 
 
 def _compute(document: Document) -> Iterator[Diagnostic]:
@@ -77,25 +46,6 @@ def _compute(document: Document) -> Iterator[Diagnostic]:
         else:
             issues = explained(validate_behavior, behavior.root)
         yield from schema_findings(document, behavior, issues)
-
-
-def schema_findings(
-    document: Document,
-    block: XmlBlock,
-    issues: list[SchemaIssue],
-    codes: Mapping[str, str] | None = None,
-) -> Iterator[Diagnostic]:
-    """The diagnostics of schema ``issues`` in ``block``; ``codes`` renames PL codes."""
-    for issue in issues:
-        line, column = block.locate(issue.element)
-        yield finding(
-            codes.get(issue.code, issue.code) if codes else issue.code,
-            document,
-            line,
-            column,
-            issue.message,
-            end_column=column + len(issue.element.tag) + 1,
-        )
 
 
 def _only(code: str, document: Document) -> Iterator[Diagnostic]:

@@ -11,7 +11,7 @@ from persona_lint.document.model import Document, XmlBlock
 from persona_lint.rules.context import RuleContext
 from persona_lint.rules.registry import finding, rule
 from persona_lint.rules.xml.shared import E
-from persona_lint.xml.schema import CORE_SECTIONS, LAST_SECTION, behavior_sections
+from persona_lint.xml.shape import CORE_SECTIONS, LAST_SECTION, behavior_sections
 
 
 def persona_specific_sections(document: Document) -> Iterator[tuple[XmlBlock, Element]]:
