@@ -214,11 +214,14 @@ def _runnable(configured: ConfiguredRule) -> Rule:
 
 
 def as_rule(rule: ConfiguredRule) -> Rule:
-    """The rule as the registry describes rules: for listings, ``explain``, SARIF, hovers."""
-    origin = f" (defined in `{rule.origin}`)" if rule.origin else ""
+    """The rule as the registry describes rules: for listings, ``explain``, SARIF, hovers.
+
+    No path in it: two configuration files (two folders of a monorepo) that define the same
+    rule describe the same rule, which the registry accepts.
+    """
     summary = rule.summary or rule.message.replace("{value}", "…")
     documentation = (
-        f"A rule in configuration{origin}.\n\n## What it does\n{rule.description}\n\n"
+        f"A rule in configuration.\n\n## What it does\n{rule.description}\n\n"
         f"## Why is this bad?\n{summary}"
     )
     return Rule(rule.code, rule.name, rule.severity, summary, documentation=documentation)

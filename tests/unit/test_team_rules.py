@@ -259,6 +259,17 @@ class TestThroughTheCommandLine:
         result = cli("--no-cache", "--ignore", "ACME1", ".", cwd=tmp_path)
         assert result.stdout.splitlines() == ["1 file checked: 0 errors, 0 warnings"]
 
+    def test_two_folders_may_define_the_same_rule(self, tmp_path: Path) -> None:
+        """A monorepo's folders, each with its copy of the team's rules, lint in one run."""
+        for folder in ("a", "b"):
+            (tmp_path / folder).mkdir()
+            write(tmp_path / folder)
+        result = cli("--no-cache", "--output-format", "concise", "a", "b", cwd=tmp_path)
+        assert result.returncode == 1, result.stderr
+        lines = result.stdout.splitlines()
+        assert lines[-1] == "2 files checked: 12 errors, 2 warnings"  # and two PL801: one slug
+        assert sum("[ACME101]" in line for line in lines) == 10
+
     def test_inline_suppression_and_unknown_team_code(self, tmp_path: Path) -> None:
         persona = edit(
             "<gate>API design and documentation compliance</gate>",
