@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import re
+import subprocess
 import sys
 from pathlib import Path
 from xml.etree import ElementTree
@@ -17,10 +18,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from persona_lint.config.team_schemas import MAX_TEAM_SCHEMA_SIZE, MAX_TEAM_SCHEMAS
+from persona_lint.xml import team
 from persona_lint.xml.team import (
     TeamSchemaError,
     check_team_schema,
     libxml_verdict,
+    validate_section,
     xmlschema_schema,
 )
 
@@ -80,6 +83,28 @@ class TestValidation:
         )
         result = cli("--no-cache", "--output-format", "concise", ".", cwd=tmp_path)
         assert (result.returncode, diagnostics(result.stdout)) == (0, [])
+
+    def test_a_valid_run_leaves_xmlschema_unimported(self, tmp_path: Path) -> None:
+        """libxml2 gives the verdict; xmlschema (0.35 s to import and compile) only explains."""
+        fixed = edit("  <backend_engineering_framework>", OWNER)
+        project(
+            tmp_path,
+            'schemas = ["schemas/framework.xsd"]\n',
+            {"schemas/framework.xsd": FRAMEWORK_XSD, "backend-engineer.md": fixed},
+        )
+        run = (
+            "import sys\n"
+            "from persona_lint.cli import main\n"
+            "sys.argv = ['persona-lint', '--no-cache', '.']\n"
+            "try:\n"
+            "    main()\n"
+            "except SystemExit as done:\n"
+            "    print(done.code, 'xmlschema' in sys.modules)\n"
+        )
+        result = subprocess.run(
+            [sys.executable, "-c", run], cwd=tmp_path, capture_output=True, text=True, check=False
+        )
+        assert result.stdout.splitlines()[-1] == "0 False", result.stderr
 
     def test_strict_sections_reports_an_undeclared_section(self, tmp_path: Path) -> None:
         project(
@@ -382,3 +407,31 @@ def test_a_run_with_a_team_schema_opens_nothing_else_and_no_socket(tmp_path: Pat
     assert outside == []
     read = [os.path.realpath(p) for p in audit.opened if p.startswith(str(tmp_path))]
     assert str(tmp_path / "schemas/framework.xsd") in read
+
+
+def test_a_schema_xmlschema_refuses_leaves_libxml2s_verdict(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """No schema libxml2 compiles and xmlschema refuses is known (eight facet, occurrence
+    and default conflicts: both refuse each); should one appear, the section libxml2
+    rejected is still reported, in libxml2's verdict alone."""
+
+    def refuses(data: bytes) -> None:
+        raise ValueError("unsupported construct\nsecond line")
+
+    section = ElementTree.fromstring(
+        "<backend_engineering_framework><step/></backend_engineering_framework>"
+    )
+    data = FRAMEWORK_XSD.encode()
+    assert validate_section(data, section).valid is False  # xmlschema's words
+    monkeypatch.setattr(team, "xmlschema_schema", refuses)
+    verdict = validate_section(data, section)
+    assert [(i.code, i.element.tag, i.message) for i in verdict.issues] == [
+        (
+            "PL217",
+            "backend_engineering_framework",
+            "<backend_engineering_framework> does not match its declaration "
+            "(xmlschema: unsupported construct)",
+        )
+    ]
+    assert verdict.valid is False
