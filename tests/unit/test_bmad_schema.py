@@ -7,7 +7,6 @@ agents of several generations. Real files are read from ../shared/corpus/bmad.
 
 from __future__ import annotations
 
-import copy
 import io
 from pathlib import Path
 from typing import Any
@@ -17,6 +16,7 @@ import pytest
 from conftest import SHARED, needs_shared
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from tree_mutations import mutate
 
 from persona_lint.document.model import XmlBlock, parse_document
 from persona_lint.xml.libxml import is_valid
@@ -102,34 +102,8 @@ ATTRIBUTES = ["n", "cmd", "id", "icon", "type", "workflow", "exec", "workfow", "
 
 @st.composite
 def mutated(draw: st.DrawFn) -> str:
-    root = copy.deepcopy(ROOTS[draw(st.integers(0, len(ROOTS) - 1))])
-    for _ in range(draw(st.integers(1, 3))):
-        elements = list(root.iter())
-        parents = {child: parent for parent in elements for child in parent}
-        target = elements[draw(st.integers(0, len(elements) - 1))]
-        action = draw(
-            st.sampled_from(["delete", "duplicate", "swap", "rename", "empty", "text", "attribute"])
-        )
-        parent = parents.get(target)
-        if action == "delete" and parent is not None:
-            parent.remove(target)
-        elif action == "duplicate" and parent is not None:
-            parent.insert(list(parent).index(target), copy.deepcopy(target))
-        elif action == "swap" and parent is not None and len(parent) > 1:
-            children = list(parent)
-            index, other = children.index(target), draw(st.integers(0, len(parent) - 1))
-            children[index], children[other] = children[other], children[index]
-            parent[:] = children
-        elif action == "rename":
-            target.tag = draw(st.sampled_from(TAGS))
-        elif action == "empty":
-            target.text = draw(st.sampled_from(["", "  ", "\n   "]))
-        elif action == "text":
-            target.text = (target.text or "") + draw(st.sampled_from(["x", " "]))
-        elif action == "attribute":
-            value = draw(st.sampled_from(["", " ", "v"]))
-            target.set(draw(st.sampled_from(ATTRIBUTES)), value)
-    return ElementTree.tostring(root, encoding="unicode")
+    root = ROOTS[draw(st.integers(0, len(ROOTS) - 1))]
+    return mutate(draw, root, tags=TAGS, attributes=ATTRIBUTES, values=["", " ", "v"])
 
 
 @needs_shared

@@ -3,7 +3,6 @@ the same verdict on every block: fixtures, personas, the real corpus, and mutati
 
 from __future__ import annotations
 
-import copy
 import shutil
 import subprocess
 from pathlib import Path
@@ -14,6 +13,7 @@ from cases import documents as case_documents
 from conftest import CANONICAL, PERSONAS, SHARED
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from tree_mutations import mutate
 
 from persona_lint.document.model import parse_document
 from persona_lint.xml.dialect import to_strict_xml
@@ -173,34 +173,14 @@ TAGS = sorted(
 
 @st.composite
 def mutated(draw: st.DrawFn, original: ElementTree.Element) -> str:
-    root = copy.deepcopy(original)
-    for _ in range(draw(st.integers(1, 3))):
-        elements = list(root.iter())
-        parents = {child: parent for parent in elements for child in parent}
-        target = elements[draw(st.integers(0, len(elements) - 1))]
-        action = draw(
-            st.sampled_from(["delete", "duplicate", "swap", "rename", "empty", "text", "attribute"])
-        )
-        parent = parents.get(target)
-        if action == "delete" and parent is not None:
-            parent.remove(target)
-        elif action == "duplicate" and parent is not None:
-            parent.insert(list(parent).index(target), copy.deepcopy(target))
-        elif action == "swap" and parent is not None and len(parent) > 1:
-            index = list(parent).index(target)
-            other = draw(st.integers(0, len(parent) - 1))
-            children = list(parent)
-            children[index], children[other] = children[other], children[index]
-            parent[:] = children
-        elif action == "rename":
-            target.tag = draw(st.sampled_from(TAGS))
-        elif action == "empty" and not len(target):
-            target.text = draw(st.sampled_from(["", "  ", "\n   "]))
-        elif action == "text":
-            target.text = (target.text or "") + draw(st.sampled_from(["x", " ", "Senior"]))
-        elif action == "attribute":
-            target.set(draw(st.sampled_from(["active", "name", "id"])), "v")
-    return ElementTree.tostring(root, encoding="unicode")
+    return mutate(
+        draw,
+        original,
+        tags=TAGS,
+        attributes=["active", "name", "id"],
+        texts=["x", " ", "Senior"],
+        empty_leaves_only=True,
+    )
 
 
 # 300 and 200 examples reach every line and branch of persona_lint/xml and of xmlschema's
