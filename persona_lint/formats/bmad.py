@@ -55,6 +55,10 @@ def recognise(document: Document) -> Recognition:
         return _not_an_agent(
             f"it quotes an <agent> block among {blocks} code blocks (documentation)"
         )
+    wrapped = next((xml for xml in document.xml_blocks if xml.code is holders[0]), None)
+    if wrapped is not None and wrapped.root_tag not in (None, "agent"):
+        # A well-formed block whose root is another element: no rule would read the agent.
+        return _not_an_agent(f"its ```xml block's root is <{wrapped.root_tag}>, not <agent>")
     start = _AGENT_START.search(holders[0].content)
     tag_end = holders[0].content.find(">", start.end() if start else 0)
     if "{{" in holders[0].content[: tag_end if tag_end >= 0 else None]:

@@ -50,11 +50,12 @@ CODE_SHAPE = re.compile(r"[A-Z]{2,10}[0-9]{1,6}")
 # registering a rule checks that its declaration agrees.
 DEFAULT_OFF = frozenset({"PL220"})
 # The codes that say a file could not be checked: a bug (PL001), not UTF-8 text (PL002), too
-# large (PL003), unreadable (PL004), a named file that is no persona (PL100). A selection
+# large (PL003), unreadable (PL004), a named file of no format (PL100), a BMAD agent whose
+# <agent> block stands in a fence that is not ```xml, so no rule reads it (BM200). A selection
 # chooses which checks run; it must not turn "not checked" into "passed", so these are
 # selected whatever ``select``, ``ignore`` or ``per-file-ignores`` say. Only ``severity``
 # naming one of them alone (or an inline suppression) changes how one is reported.
-NOT_CHECKED = frozenset({"PL001", "PL002", "PL003", "PL004", "PL100"})
+NOT_CHECKED = frozenset({"PL001", "PL002", "PL003", "PL004", "PL100", "BM200"})
 # The family module that holds every cross-file rule: a run served from the cache imports
 # it alone to check across files.
 CORPUS_FAMILY = "corpus"

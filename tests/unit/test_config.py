@@ -101,7 +101,7 @@ class TestDiscovery:
         assert lines["today"].endswith("[default]")
         shown = cli("--show-settings", "x.md", "--select", "PL304", cwd=tmp_path)
         # The codes saying a file was not checked are always selected (issue 16).
-        selected = "PL001, PL002, PL003, PL004, PL100, PL304"
+        selected = "BM200, PL001, PL002, PL003, PL004, PL100, PL304"
         assert f"select            {selected}    [command line]" in shown.stdout
 
     def test_show_settings_of_globs_and_per_file_ignores(self, tmp_path: Path) -> None:
@@ -138,7 +138,7 @@ class TestKeys:
         )
         assert isinstance(s, Settings) and s.select is not None
         assert sorted(s.select) == [
-            *("PL001", "PL002", "PL003", "PL004", "PL100"),  # always (issue 16)
+            *("BM200", "PL001", "PL002", "PL003", "PL004", "PL100"),  # always (issue 16)
             *("PL301", "PL302", "PL303", "PL305", "PL306", "PL307", "PL308", "PL310", "PL311"),
             "PL401",
         ]

@@ -9,12 +9,15 @@ import json
 from pathlib import Path
 
 import pytest
+import tomllib
 from conftest import SETTINGS, SHARED, cli, lint, needs_shared, triples
 
 from persona_lint.document.model import parse_document
 from persona_lint.engine.lint import lint_source
 from persona_lint.formats import BMAD_AGENT, FORMATS, PERSONA, detect, get_format
 from persona_lint.formats.names import FORMAT_NAMES
+
+RULE_CASES = Path(__file__).parents[1] / "rules"
 
 BMAD = SHARED / "corpus" / "bmad"
 NOT_AGENTS = SHARED / "corpus" / "bmad-not-agents"
@@ -62,6 +65,38 @@ def test_a_walked_non_agent_is_skipped_and_a_named_one_gets_one_pl100() -> None:
     # A story titled "... Persona" that quotes an agent is not a persona document either.
     story = lint_source(str(STORY), STORY.read_bytes(), SETTINGS, explicit=False)
     assert story.skipped
+
+
+def test_ignoring_bm200_never_passes_an_agent_no_rule_read(tmp_path: Path) -> None:
+    """BM200 says the agent was not checked: like PL100, no selection hides it."""
+    case = next(
+        c
+        for c in tomllib.loads((RULE_CASES / "BM200.toml").read_text(encoding="utf-8"))["case"]
+        if c["name"] == "bm200-agent-in-yaml-fence"
+    )
+    (tmp_path / "pm.md").write_text(case["document"].lstrip("\n"), encoding="utf-8")
+    for selection in (["--ignore", "BM200"], ["--ignore", "BM"], ["--select", "BM3"]):
+        result = cli("--no-cache", "--output-format", "concise", *selection, "pm.md", cwd=tmp_path)
+        assert result.returncode == 1, (selection, result.stdout)
+        assert "[BM200]" in result.stdout
+
+
+def test_an_agent_wrapped_in_another_root_is_no_agent() -> None:
+    """No rule reads an <agent> inside <bundle>: checking it would pass it unread."""
+    text = (
+        '---\nname: "pm"\ndescription: "PM"\n---\n\nYou must embody this agent.\n\n'
+        '```xml\n<bundle>\n<agent id="pm" name="J" title="PM" icon="x"><bogus/></agent>\n'
+        "</bundle>\n```\n"
+    )
+    named = lint(text, "pm.md")
+    assert [(d.code, d.message) for d in named.diagnostics] == [
+        (
+            "PL100",
+            "not a persona document or a BMAD agent definition: its ```xml block's root is "
+            "<bundle>, not <agent>",
+        )
+    ]
+    assert lint_source("pm.md", text, SETTINGS, explicit=False).skipped
 
 
 @needs_shared
