@@ -9,15 +9,13 @@ import json
 from pathlib import Path
 
 import pytest
-import tomllib
+from cases import CASES_DIR, load_file
 from conftest import SETTINGS, SHARED, cli, lint, needs_shared, triples
 
 from persona_lint.document.model import parse_document
 from persona_lint.engine.lint import lint_source
 from persona_lint.formats import BMAD_AGENT, FORMATS, PERSONA, detect, get_format
 from persona_lint.formats.names import FORMAT_NAMES
-
-RULE_CASES = Path(__file__).parents[1] / "rules"
 
 BMAD = SHARED / "corpus" / "bmad"
 NOT_AGENTS = SHARED / "corpus" / "bmad-not-agents"
@@ -69,12 +67,9 @@ def test_a_walked_non_agent_is_skipped_and_a_named_one_gets_one_pl100() -> None:
 
 def test_ignoring_bm200_never_passes_an_agent_no_rule_read(tmp_path: Path) -> None:
     """BM200 says the agent was not checked: like PL100, no selection hides it."""
-    case = next(
-        c
-        for c in tomllib.loads((RULE_CASES / "BM200.toml").read_text(encoding="utf-8"))["case"]
-        if c["name"] == "bm200-agent-in-yaml-fence"
-    )
-    (tmp_path / "pm.md").write_text(case["document"].lstrip("\n"), encoding="utf-8")
+    _, cases = load_file(CASES_DIR / "BM200.toml")
+    case = next(c for c in cases if c.name == "bm200-agent-in-yaml-fence")
+    (tmp_path / "pm.md").write_text(case.spec["document"].lstrip("\n"), encoding="utf-8")
     for selection in (["--ignore", "BM200"], ["--ignore", "BM"], ["--select", "BM3"]):
         result = cli("--no-cache", "--output-format", "concise", *selection, "pm.md", cwd=tmp_path)
         assert result.returncode == 1, (selection, result.stdout)
