@@ -31,12 +31,11 @@ from persona_lint.config.team_schemas import check_no_conflict, read_team_schema
 from persona_lint.config.toml_lines import KeyPath
 from persona_lint.formats.names import FORMAT_NAMES
 from persona_lint.formats.team import BUILT_IN_ROOTS, TeamFormat, describe
-from persona_lint.rules.registry import describe_configured, forget_configured
+from persona_lint.rules.registry import BUILT_IN_PREFIXES, describe_configured, forget_configured
 
 MAX_TEAM_FORMATS = 8
 REQUIRED = ("root", "code-prefix")
 OPTIONAL = ("schemas", "front-matter", "summary")
-BUILT_IN_PREFIXES = ("PL", "BM")
 _NAME = re.compile(r"[a-z][a-z0-9]*(?:-[a-z0-9]+)*")
 _XML_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_.-]*")
 _PREFIX = re.compile(r"[A-Z]{2,10}")

@@ -19,7 +19,12 @@ from persona_lint.diagnostics import Severity
 from persona_lint.plugins import Plugin, PluginError, load, plugins_disabled
 from persona_lint.rules.configured import BLOCK_ALIASES, CONDITIONS, ConfiguredRule, as_rule
 from persona_lint.rules.linear_regex import PatternRefused, compile_pattern
-from persona_lint.rules.registry import CODE_SHAPE, describe_configured, forget_configured
+from persona_lint.rules.registry import (
+    BUILT_IN_PREFIXES,
+    CODE_SHAPE,
+    describe_configured,
+    forget_configured,
+)
 from persona_lint.rules.xpath import XPathRefused, compile_xpath
 
 if TYPE_CHECKING:
@@ -197,11 +202,11 @@ def _string(entry: dict[str, Any], key: str, place: _Place) -> str:
 
 
 def _check_code_and_name(code: str, name: str, place: _Place) -> None:
-    """A team's code (letters, not ``PL``, then digits) and a kebab-case name."""
-    if not CODE_SHAPE.fullmatch(code) or code.startswith("PL"):
+    """A team's code (letters, not ``PL`` or ``BM``, then digits) and a kebab-case name."""
+    if not CODE_SHAPE.fullmatch(code) or code.startswith(BUILT_IN_PREFIXES):
         raise place.fail(
             "code",
-            f"code = {quoted(code)}; expected a team's capital letters (not PL) and digits, "
+            f"code = {quoted(code)}; expected a team's capital letters (not PL or BM) and digits, "
             "such as ACME101",
         )
     if not _NAME.fullmatch(name):

@@ -41,6 +41,8 @@ CorpusCheck = Callable[[Sequence["PersonaFacts"], "RuleContext"], Iterable[Diagn
 DOCS_URL = "https://github.com/persona-lint/persona-lint/blob/main/docs/rules.md"
 # Where rules that do not ship with persona-lint (configuration, plugins) are explained.
 TEAM_DOCS_URL = "https://github.com/persona-lint/persona-lint/blob/main/docs/plugins.md"
+# The letters of persona-lint's own rule families (personas, BMAD agents): never a team's.
+BUILT_IN_PREFIXES = ("PL", "BM")
 # A code: a family's letters (``PL``, a team's ``ACME``), then digits.
 CODE_SHAPE = re.compile(r"[A-Z]{2,10}[0-9]{1,6}")
 
@@ -109,7 +111,7 @@ class Rule(NamedTuple):
         """Where the rule is documented online."""
         if self.url is not None:
             return self.url
-        if self.plugin is not None or not self.code.startswith("PL"):
+        if self.plugin is not None or not self.code.startswith(BUILT_IN_PREFIXES):
             return TEAM_DOCS_URL
         return f"{DOCS_URL}#{self.code.lower()}-{self.name}"
 
@@ -126,9 +128,9 @@ _loading_plugin: str | None = None
 def _register(rule: Rule) -> None:
     """Add ``rule``, checking that its declaration agrees with the registry's constants."""
     if _loading_plugin is not None:
-        if rule.code.startswith("PL") or not CODE_SHAPE.fullmatch(rule.code):
+        if rule.code.startswith(BUILT_IN_PREFIXES) or not CODE_SHAPE.fullmatch(rule.code):
             raise ValueError(
-                f"rule code {rule.code!r}: a plugin's codes are a team's letters (not PL) "
+                f"rule code {rule.code!r}: a plugin's codes are a team's letters (not PL or BM) "
                 "and digits, such as ACME201"
             )
         if rule.check_all is not None:

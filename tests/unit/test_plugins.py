@@ -102,6 +102,8 @@ def test_no_plugins_loads_none_and_tolerates_their_codes(tmp_path: Path, how: st
         ("def broken(:\n", CONFIG, "plugin 'tools/our_rules.py' failed to load: SyntaxError"),
         (PLUGIN.replace("ACME201", "PL304"), CONFIG,
          "plugin 'tools/our_rules.py' failed to load: ValueError: rule code 'PL304': a plugin's codes"),
+        (PLUGIN.replace("ACME201", "BM990"), CONFIG,
+         "plugin 'tools/our_rules.py' failed to load: ValueError: rule code 'BM990': a plugin's codes"),
         (PLUGIN, CONFIG + '[[rules]]\ncode = "ACME201"\nname = "x"\nmessage = "m"\n'
          'block = "persona"\ngiven = "gate"\nthen = "absent"\n',
          "rules[0]: rule ACME201 (x) collides with ACME201 security-gate of plugin 'tools/our_rules.py'"),

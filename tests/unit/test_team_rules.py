@@ -353,6 +353,7 @@ class TestConfigurationErrors:
              "rules[1]: given = '//metric[..//x]': '//' inside a predicate ('[...]') is not evaluated"),
             (("//metric", "//metric["), 18, "rules[1]: given = '//metric[': '(end)' end at line 1, column 9"),
             (('"ACME102"', '"PL999"'), 13, "rules[1]: code = 'PL999'; expected a team's capital letters"),
+            (('"ACME102"', '"BM999"'), 13, "rules[1]: code = 'BM999'; expected a team's capital letters"),
             (('"ACME102"', '"ACME101"'), 13, "rules[1]: code ACME101 is defined twice"),
             (("max = 3", "maxi = 3"), 20, "rules[1]: unknown key 'maxi'; did you mean 'max'?"),
             (("max = 3", "pattern = 'x'"), 20, "rules[1]: 'pattern' is only for then = 'pattern'"),
