@@ -21,7 +21,7 @@ from persona_lint.config.selectors import resolve_selector
 from persona_lint.config.toml_lines import KeyPath, key_lines, line_of
 from persona_lint.diagnostics import Severity
 from persona_lint.formats.names import FORMAT_NAMES
-from persona_lint.rules.registry import NOT_CHECKED
+from persona_lint.rules.registry import BUILT_IN_PREFIXES, NOT_CHECKED
 from persona_lint.source.read import current_directory, inside
 
 # The most globs one configuration holds (exclude, extend-exclude, per-file-ignores and
@@ -122,8 +122,16 @@ def read_selectors(source: Source, at: KeyPath, value: Any) -> frozenset[str]:
 
 
 def _of_a_skipped_plugin(source: Source, selector: str) -> bool:
-    """Whether an unknown selector may name rules of plugins not loaded (a team's code)."""
-    return source.plugins_skipped and bool(re.fullmatch(r"[A-Z]{2,10}[0-9]*", selector.strip()))
+    """Whether an unknown selector may name rules of plugins not loaded (a team's code).
+
+    Never one of persona-lint's own families: ``PLX9`` is a typo, not a plugin's code.
+    """
+    code = selector.strip()
+    return (
+        source.plugins_skipped
+        and re.fullmatch(r"[A-Z]{2,10}[0-9]*", code) is not None
+        and not code.startswith(BUILT_IN_PREFIXES)
+    )
 
 
 def read_globs(source: Source, at: KeyPath, value: Any) -> tuple[Glob, ...]:

@@ -94,6 +94,14 @@ def test_no_plugins_loads_none_and_tolerates_their_codes(tmp_path: Path, how: st
     assert (tmp_path / "imported").exists()
 
 
+def test_no_plugins_still_refuses_a_typo_in_persona_lints_own_codes(tmp_path: Path) -> None:
+    """Only a team's letters are tolerated: PLX9 is a typo that would empty the selection."""
+    project(tmp_path, PLUGIN, CONFIG + 'select = ["ACME", "PLX9"]\n')
+    code, found = lines(tmp_path, "--no-plugins")
+    assert code == 2
+    assert len(found) == 1 and "unknown rule code or name 'PLX9'" in found[0], found
+
+
 @pytest.mark.parametrize(
     ("plugin", "config", "message"),
     [
