@@ -107,6 +107,14 @@ def _activate(plugin: Plugin, source: bytes) -> Plugin:
     """Run the plugin's module (``source``, or the entry point's) unless already run."""
     if plugin.location in _loaded:
         return _loaded[plugin.location]
+    namesake = next((known for known in _loaded.values() if known.name == plugin.name), None)
+    if namesake is not None:
+        # Rules are marked with their plugin's name, which each file's settings select by:
+        # two modules under one name would run each other's rules (and key no cache).
+        raise PluginError(
+            f"plugin {plugin.name!r} names two modules in one run ({namesake.location} and "
+            f"{plugin.location}); give each its own path or name"
+        )
     load_families()  # a plugin's code may not take a built-in one
     try:
         with loading_plugin(plugin.name):

@@ -94,6 +94,21 @@ def test_no_plugins_loads_none_and_tolerates_their_codes(tmp_path: Path, how: st
     assert (tmp_path / "imported").exists()
 
 
+def test_one_plugin_name_for_two_modules_in_one_run_is_an_error(tmp_path: Path) -> None:
+    """Two folders' tools/our_rules.py would run each other's rules: refused, not mixed."""
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    project(tmp_path / "a")
+    project(tmp_path / "b", PLUGIN.replace("ACME201", "BETA201"))
+    result = subprocess.run(
+        [sys.executable, "-m", "persona_lint", "--no-cache", "a", "b"],
+        cwd=tmp_path, capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert result.returncode == 2, result.stdout
+    assert "plugin 'tools/our_rules.py' names two modules in one run" in result.stderr
+    assert lines(tmp_path / "a")[0] == 1  # each folder alone still runs its plugin
+
+
 def test_no_plugins_still_refuses_a_typo_in_persona_lints_own_codes(tmp_path: Path) -> None:
     """Only a team's letters are tolerated: PLX9 is a typo that would empty the selection."""
     project(tmp_path, PLUGIN, CONFIG + 'select = ["ACME", "PLX9"]\n')
