@@ -221,11 +221,6 @@ def skeleton(name: str, today: datetime.date) -> str:
 """
 
 
-def create(name: str, folder: Path, today: datetime.date) -> Path:
-    """Write the skeleton to ``folder/<slug>.md``; never overwrites an existing file."""
-    return write_new(folder / f"{slug_for(name)}.md", skeleton(name, today))
-
-
 def write_new(target: Path, text: str) -> Path:
     """Write ``text`` to ``target`` (creating its folder); never overwrites a file."""
     try:

@@ -62,11 +62,6 @@ def get_format(name: str) -> Format | None:
     return next((known for known in FORMATS if known.name == name), None)
 
 
-def owning_format(code: str) -> Format | None:
-    """The format whose rule family ``code`` belongs to (None: a code of every format)."""
-    return next((known for known in FORMATS if known.owns(code)), None)
-
-
 __all__ = [
     "BMAD_AGENT",
     "FORMATS",
@@ -79,5 +74,4 @@ __all__ = [
     "Recognition",
     "detect",
     "get_format",
-    "owning_format",
 ]
