@@ -111,8 +111,13 @@ class ResultCache:
             self._entries = _read_entries(self.file, self._secret)
 
     @staticmethod
-    def key(path: str, data: bytes, settings: Settings, explicit: bool) -> str:
+    def key(
+        path: str, data: bytes, settings: Settings, explicit: bool, place: str | None = None
+    ) -> str:
         """Return the entry's key; "" for a file larger than max-file-size.
+
+        ``place`` (the path inside the project, see :class:`~persona_lint.engine.jobs.Job`)
+        is part of it: one path walked from two folders may be judged differently.
 
         Such a file is never cached: it is reported unread, and hashing it would read it
         all. The effective date is part of the key, the real one when the settings pin none.
@@ -120,7 +125,7 @@ class ResultCache:
         if len(data) > settings.max_file_size:
             return ""
         digest = hashlib.sha256(data)
-        inputs = (path, str(explicit), settings.current_date().isoformat())
+        inputs = (path, str(explicit), str(place), settings.current_date().isoformat())
         digest.update(
             "\0".join(("", *inputs, settings_fingerprint(settings))).encode(
                 "utf-8", "surrogatepass"

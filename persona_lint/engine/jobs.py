@@ -35,6 +35,7 @@ class Job(NamedTuple):
     explicit: bool
     cached: bool  # whether the result goes to the cache (keyed on the bytes linted)
     data: bytes | None = None  # given (standard input), or None: read when linted
+    place: str | None = None  # the path inside the project (source.walk.Candidate), or path
 
 
 def read(path: str, settings: Settings) -> bytes | FileResult:
@@ -68,7 +69,12 @@ def lint_job(job: Job) -> tuple[str, FileResult]:
         key = _cache_key(job, data) if job.cached else ""
     try:
         result = lint_source(
-            job.path, data, job.settings, explicit=job.explicit, defer_suppressions=True
+            job.path,
+            data,
+            job.settings,
+            explicit=job.explicit,
+            defer_suppressions=True,
+            place=job.place,
         )
     except Exception as exc:  # a bug in the parsers: this file is not checked, the others are
         message = f"internal error while parsing this file: {describe(exc)}"
@@ -80,7 +86,7 @@ def _cache_key(job: Job, data: bytes) -> str:
     """Return the cache key of the bytes a job lints (read again here: they may have changed)."""
     from persona_lint.engine.cache import ResultCache  # hashlib...: see run._apply_baseline
 
-    return ResultCache.key(job.path, data, job.settings, job.explicit)
+    return ResultCache.key(job.path, data, job.settings, job.explicit, job.place)
 
 
 def _lint_chunk(jobs: list[Job]) -> list[tuple[str, FileResult]]:

@@ -36,6 +36,7 @@ def lint_source(
     *,
     explicit: bool = True,
     defer_suppressions: bool = False,
+    place: str | None = None,
 ) -> FileResult:
     """Lint one file's contents: its bytes, or its text (language server, ``--fix``).
 
@@ -43,14 +44,15 @@ def lint_source(
 
     ``explicit``: the file was named, not found by a walk. ``defer_suppressions``: leave
     inline suppressions to :func:`check_corpus` (which must then be called), so they also
-    cover cross-file diagnostics.
+    cover cross-file diagnostics. ``place``: the file's path inside the project, for
+    :func:`~persona_lint.formats.detect` (default: ``path``).
     """
     settings = settings or Settings()
     text = source_text(data, settings.max_file_size)
     if isinstance(text, SourceProblem):
         return _only(path, text.code, text.message, settings, text.line, text.column)
     document = parse_document(path, text)
-    detection = detect(document, settings.formats, _team_formats(settings))
+    detection = detect(document, settings.formats, _team_formats(settings), place)
     kind = detection.format
     if kind is None:
         if not explicit:

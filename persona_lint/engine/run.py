@@ -325,7 +325,7 @@ def _jobs(
         if tracker is not None:
             previous = tracker.previous(candidate.path, limit=settings.max_file_size)
             settings = settings._replace(previous=previous)
-        yield Job(0, path, settings, explicit, cached=cached)
+        yield Job(0, path, settings, explicit, cached=cached, place=candidate.place)
 
 
 def _cached(cache: ResultCache | None, job: Job) -> FileResult | None:
@@ -338,7 +338,7 @@ def _cached(cache: ResultCache | None, job: Job) -> FileResult | None:
     data = read(job.path, job.settings)
     if isinstance(data, FileResult):
         return data
-    key = cache.key(job.path, data, job.settings, job.explicit)
+    key = cache.key(job.path, data, job.settings, job.explicit, job.place)
     return cache.get(key, job.path, job.settings, data) if key else None
 
 

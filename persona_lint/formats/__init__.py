@@ -38,18 +38,24 @@ class Detection(NamedTuple):
 
 
 def detect(
-    document: Document, allowed: Iterable[str] | None = None, team: tuple[Format, ...] = ()
+    document: Document,
+    allowed: Iterable[str] | None = None,
+    team: tuple[Format, ...] = (),
+    place: str | None = None,
 ) -> Detection:
     """The first format of ``allowed`` (default: every format) that recognises ``document``.
 
     The built-in formats are tried first, then the team's own (``team``, in their order).
+    ``place`` is the file's path inside the project (default: its path as shown): below the
+    folder the user named, or below the working directory, so that the folders a checkout
+    lives in never change the verdict.
     """
     names = None if allowed is None else tuple(allowed)
     reason = None
     for known in (*FORMATS, *team):
         if names is not None and known.name not in names:
             continue
-        found = known.recognise(document)
+        found = known.recognise(document, document.path if place is None else place)
         if found.matches:
             return Detection(known)
         if found.markers and reason is None:

@@ -43,7 +43,9 @@ class Format:
     code_prefix: str  # the letters of its rule codes: "PL", "BM"
     summary: str
     schemas: tuple[str, ...]  # XSD 1.0 files of schemas/
-    recognise: Callable[[Document], Recognition]
+    # The document and its place (its path inside the project, see formats.detect) -> whether
+    # it is of this format.
+    recognise: Callable[[Document, str], Recognition]
     # A display name and today's date -> the text of a new document (``persona-lint new``).
     scaffold: Callable[[str, datetime.date], str]
     # The file name ``persona-lint new`` gives a new document of this name.

@@ -6,8 +6,9 @@ icon>``. Its marker is a fenced code block with a line starting ``<agent``. A fi
 marker is still not an agent definition when it quotes several ``<agent>`` blocks (a bundle
 of agents, or documentation), when the ``<agent>`` block is not its first code block or it
 has more than two (documentation that shows an agent), when the agent's attributes are
-``{{template}}`` fields, or when its path marks it as a copy (a backup, an archive, an
-example or a template): such a file is skipped when walked and gets one PL100 when named.
+``{{template}}`` fields, or when its path inside the project marks it as a copy (a backup,
+an archive, an example or a template): such a file is skipped when walked and gets one PL100
+when named.
 """
 
 from __future__ import annotations
@@ -42,8 +43,12 @@ def agent_code_blocks(document: Document) -> list[CodeBlock]:
     ]
 
 
-def recognise(document: Document) -> Recognition:
-    """Whether ``document`` is one BMAD agent definition (see the module's docstring)."""
+def recognise(document: Document, place: str) -> Recognition:
+    """Whether ``document`` is one BMAD agent definition (see the module's docstring).
+
+    ``place`` is the file's path inside the project: only its words may mark a copy, never
+    those of the folders above the project (a checkout in ``/work/bmad-templates/``).
+    """
     holders = agent_code_blocks(document)
     if not holders:
         return NO_MARKERS
@@ -63,7 +68,7 @@ def recognise(document: Document) -> Recognition:
     tag_end = holders[0].content.find(">", start.end() if start else 0)
     if "{{" in holders[0].content[: tag_end if tag_end >= 0 else None]:
         return _not_an_agent("its <agent> attributes are {{template}} fields (a template)")
-    if _COPY_PATH.search(document.path):
+    if _COPY_PATH.search(place):
         return _not_an_agent("its path marks it as a backup, archive, example or template copy")
     return MATCH
 

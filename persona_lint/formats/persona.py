@@ -11,7 +11,7 @@ if TYPE_CHECKING:
     from persona_lint.document.model import Document
 
 
-def recognise(document: Document) -> Recognition:
+def recognise(document: Document, place: str) -> Recognition:
     """A version table, a ``# <Name> Persona`` title or a ``<persona_context>`` block.
 
     A title alone does not count when the first ```` ```xml ```` block is a BMAD

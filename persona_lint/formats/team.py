@@ -200,7 +200,7 @@ def _described(team: TeamFormat, check: Check) -> Rule:
 def as_format(team: TeamFormat) -> Format:
     """``team`` as a :class:`Format` (one object per definition, per process)."""
 
-    def recognise(document: Document) -> Recognition:
+    def recognise(document: Document, place: str) -> Recognition:
         first = document.xml_blocks[0].root_tag if document.xml_blocks else None
         return MATCH if first == team.root else NO_MARKERS
 

@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import NamedTuple
 
-from persona_lint.source.read import escape, inside
+from persona_lint.source.read import current_directory, escape, inside
 
 # What a Markdown file is, for the folder walk and the language server alike: a name ending
 # in one of these, in any case (as pre-commit's ``types: [markdown]`` sees it).
@@ -43,12 +43,20 @@ def is_markdown(name: str) -> bool:
 
 
 class Candidate(NamedTuple):
-    """A file to lint: its display path, and whether the user named it explicitly."""
+    """A file to lint: its display path, and whether the user named it explicitly.
+
+    ``place`` is its path inside the project, the one whose words may say what the file is
+    (a BMAD agent under ``backups/`` is a copy): below the folder the user named for a
+    walked file; for a named file, below the working directory, or its name alone when it
+    lies outside. The folders above never count: a checkout in ``/work/bmad-templates/``
+    is linted as one anywhere else.
+    """
 
     path: Path
     explicit: bool
     # Set when the file must not be read, with the reason.
     refused: str | None = None
+    place: str = ""
 
 
 def discover(paths: list[Path], prune: Prune = _keep_all) -> Iterator[Candidate]:
@@ -71,7 +79,16 @@ def discover(paths: list[Path], prune: Prune = _keep_all) -> Iterator[Candidate]
         if real in seen or _location(path) in seen:
             continue
         seen.add(real)
-        yield Candidate(path, explicit=True)
+        yield Candidate(path, explicit=True, place=_named_place(path))
+
+
+def _named_place(path: Path) -> str:
+    """The place of a file named on the command line (see :class:`Candidate`)."""
+    absolute = os.path.abspath(path)
+    cwd = current_directory()
+    if inside(absolute, cwd):
+        return Path(os.path.relpath(absolute, cwd)).as_posix()
+    return path.name
 
 
 def _walk(top: Path, root: str, seen: set[str], prune: Prune) -> Iterator[Candidate]:
@@ -79,29 +96,31 @@ def _walk(top: Path, root: str, seen: set[str], prune: Prune) -> Iterator[Candid
     if root in seen:
         return
     seen.add(root)
-    # One frame per open folder: its entries still to look at, its path and its real path.
-    stack: list[tuple[Iterator[os.DirEntry[str]], Path, str]] = []
+    # One frame per open folder: its entries still to look at, its path, its real path and
+    # its place (below ``top``, "" for ``top`` itself).
+    stack: list[tuple[Iterator[os.DirEntry[str]], Path, str, str]] = []
     listing = _list(top)
     if isinstance(listing, Candidate):
         yield listing
         return
-    stack.append((listing, top, root))
+    stack.append((listing, top, root, ""))
     while stack:
-        entries, folder, folder_real = stack[-1]
+        entries, folder, folder_real, folder_place = stack[-1]
         entry = next(entries, None)
         if entry is None:
             stack.pop()
             continue
         path = folder / entry.name
+        place = f"{folder_place}/{entry.name}" if folder_place else entry.name
         found = _entry(entry, path, os.path.join(folder_real, entry.name), root, seen, prune)
         if isinstance(found, Candidate):
-            yield found
+            yield found._replace(place=place)
         elif found is not None:
             listing = _list(path)
             if isinstance(listing, Candidate):
                 yield listing
             else:
-                stack.append((listing, path, found))
+                stack.append((listing, path, found, place))
 
 
 def _entry(

@@ -5,7 +5,9 @@ Real files are read from ../shared/corpus (never copied into the repository).
 
 from __future__ import annotations
 
+import datetime
 import json
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -15,6 +17,7 @@ from conftest import SETTINGS, SHARED, cli, lint, needs_shared, triples
 from persona_lint.document.model import parse_document
 from persona_lint.engine.lint import lint_source
 from persona_lint.formats import BMAD_AGENT, FORMATS, PERSONA, detect, get_format
+from persona_lint.formats.bmad_scaffold import agent_skeleton
 from persona_lint.formats.names import FORMAT_NAMES
 
 BMAD = SHARED / "corpus" / "bmad"
@@ -172,3 +175,45 @@ def test_hostile_front_matter_is_one_diagnostic_never_a_crash_or_a_blow_up() -> 
     assert _front_matter_codes("name: " + "[" * 5000 + "]" * 5000) == [("BM101", 2, 1)]
     huge = 'name: "pm"\ndescription: "' + "x" * 70_000 + '"'
     assert _front_matter_codes(huge) == [("BM101", 2, 1)]
+
+
+CLEAN_AGENT = agent_skeleton("Release Manager", datetime.date(2026, 1, 1))
+
+
+def _checked_formats(result: subprocess.CompletedProcess[str]) -> dict[str, str | None]:
+    """File path -> the format it was checked as (None: skipped), from ``--format json``."""
+    report = json.loads(result.stdout)
+    return {entry["path"]: entry.get("format") for entry in report["files"]}
+
+
+def _agent_project(root: Path) -> None:
+    """An agent and its backup copy, the way BMAD installs keep them."""
+    for folder in ("_bmad/agents", "_bmad/backups"):
+        (root / folder).mkdir(parents=True)
+        (root / folder / "release-manager.md").write_text(CLEAN_AGENT, encoding="utf-8")
+
+
+def test_the_folders_a_checkout_lives_in_never_mark_its_agents_as_copies(tmp_path: Path) -> None:
+    """A checkout in ``bmad-templates/`` was walked as a template copy: nothing checked, exit 0."""
+    project = tmp_path / "bmad-templates" / "project"
+    _agent_project(project)
+    walked = cli("--no-cache", "--format", "json", project, cwd=tmp_path)
+    assert walked.returncode == 0, walked.stderr
+    formats = _checked_formats(walked)
+    assert formats[str(project / "_bmad/agents/release-manager.md")] == "bmad-agent"
+    assert formats[str(project / "_bmad/backups/release-manager.md")] is None  # a copy
+    # Named from inside the project, only the path below the working directory counts.
+    named = cli("--no-cache", project / "_bmad/agents/release-manager.md", cwd=project)
+    assert named.returncode == 0, named.stdout
+    assert "1 file checked (1 bmad-agent)" in named.stdout
+
+
+def test_a_folder_of_copies_named_on_the_command_line_is_checked(tmp_path: Path) -> None:
+    """Only the path below the named folder counts, and the cache keeps the two runs apart."""
+    _agent_project(tmp_path)
+    backup = "_bmad/backups/release-manager.md"
+    for run in range(2):  # the second run is served from the cache
+        whole = _checked_formats(cli("--format", "json", ".", cwd=tmp_path))
+        assert whole[backup] is None, run
+        backups = _checked_formats(cli("--format", "json", "_bmad/backups/", cwd=tmp_path))
+        assert backups[backup] == "bmad-agent", run
