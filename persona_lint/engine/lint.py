@@ -22,7 +22,7 @@ from persona_lint.engine.postprocess import (
 from persona_lint.engine.result import FileResult, PersonaFacts
 from persona_lint.engine.suppress import may_hold_directives
 from persona_lint.errors import describe
-from persona_lint.formats import PERSONA, Format, detect
+from persona_lint.formats import BMAD_AGENT, PERSONA, Format, detect
 from persona_lint.rules.context import RuleContext
 from persona_lint.rules.registry import Rule, document_rules, get_rule
 from persona_lint.rules.structure import OTHER_LAYOUT_CODES, in_persona_layout
@@ -116,6 +116,8 @@ def _check(document: Document, settings: Settings, kind: Format) -> list[Diagnos
         rules = tuple(rule for rule in rules if rule.code in OTHER_LAYOUT_CODES)
     elif kind is PERSONA and (settings.plugins or settings.team_rules):
         rules += _team_rules(settings)
+    elif kind is BMAD_AGENT and settings.team_rules:
+        rules += _rules_on_root("agent", settings)
     elif kind.name in {team.name for team in settings.team_formats}:
         rules = _team_format_rules(kind.name, settings)
     for rule in rules:
@@ -168,14 +170,23 @@ def _team_formats(settings: Settings) -> tuple[Format, ...]:
 
 def _team_format_rules(name: str, settings: Settings) -> tuple[Rule, ...]:
     """The rules of the team format ``name``: its checks, and the ``[[rules]]`` on its root."""
-    # The validators and PyYAML, and the XPath engine: only for a file of a team format.
+    # The validators and PyYAML: only for a file of a team format.
     from persona_lint.formats.team_checks import team_format_rules
-    from persona_lint.rules.configured import configured_rules
 
     team = next(team for team in settings.team_formats if team.name == name)
-    own = tuple(rule for rule in settings.team_rules if rule.block == team.root)
     checks = tuple(r for r in team_format_rules(team) if enabled(r.code, settings))
-    return (*checks, *configured_rules(settings._replace(team_rules=own)))
+    return (*checks, *_rules_on_root(team.root, settings))
+
+
+def _rules_on_root(root: str, settings: Settings) -> tuple[Rule, ...]:
+    """The ``[[rules]]`` whose block is ``root``: a BMAD ``agent``, a team format's root."""
+    own = tuple(rule for rule in settings.team_rules if rule.block == root)
+    if not own:
+        return ()
+    # The XPath and pattern engines: only for a configuration with rules on this root.
+    from persona_lint.rules.configured import configured_rules
+
+    return tuple(configured_rules(settings._replace(team_rules=own)))
 
 
 # The document rules of each (format, selection): asked once per file.

@@ -7,6 +7,7 @@ are checked in process through Settings, which carries the rules.
 
 from __future__ import annotations
 
+import datetime
 import json
 import random
 import re
@@ -16,6 +17,7 @@ import pytest
 from conftest import CANONICAL, cli, edit, lint, triples
 
 from persona_lint.diagnostics import Severity
+from persona_lint.formats.bmad_scaffold import agent_skeleton
 from persona_lint.rules.configured import ConfiguredRule
 from persona_lint.rules.linear_regex import PatternRefused, compile_pattern, full_match
 from persona_lint.rules.xpath import XPathRefused, compile_xpath
@@ -106,6 +108,14 @@ class TestConditions:
         assert messages(rule) == ["found backend-engineer"]
         allowed = rule._replace(values=("backend-engineer",))
         assert team_findings(allowed) == []
+
+    def test_a_rule_on_the_agent_block_runs_on_bmad_agents(self) -> None:
+        """``block = "agent"`` was accepted and never run: a BMAD team's rule passed in silence."""
+        agent = agent_skeleton("Release Manager", datetime.date(2026, 1, 1))  # items 32-34
+        rule = team_rule("count", "menu/item", block="agent", maximum=2)
+        assert team_findings(rule, agent) == [("ACME101", 34, 3)]
+        assert team_findings(rule._replace(maximum=3), agent) == []
+        assert team_findings(rule) == []  # a persona has no agent block
 
     def test_length_bounds(self) -> None:
         assert team_findings(team_rule("length", maximum=38)) == [
