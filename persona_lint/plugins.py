@@ -5,7 +5,10 @@ configuration names it in ``plugins``:
 
 - ``"tools/our_rules.py"`` (a path ending in ``.py``): a module of the repository,
   relative to the configuration file's folder and inside it (no ``..``, no link leading
-  out), at most :data:`MAX_PLUGIN_SIZE` bytes;
+  out), at most :data:`MAX_PLUGIN_SIZE` bytes. A pull request may bring both the module
+  and the configuration naming it, so such a module runs only when the run itself allows
+  it, from outside the tree: ``--local-plugins`` or ``PERSONA_LINT_LOCAL_PLUGINS=1``
+  (else the configuration is an error naming the plugin);
 - ``"acme"`` (any other name): the installed package that declares the entry point
   ``acme`` in the group :data:`ENTRY_POINT_GROUP`. Entry points are looked up only then:
   importlib.metadata scans every installed distribution.
@@ -34,6 +37,7 @@ from persona_lint.source.read import inside, read_capped
 
 ENTRY_POINT_GROUP = "persona_lint.rules"
 DISABLING_VARIABLE = "PERSONA_LINT_NO_PLUGINS"
+LOCAL_VARIABLE = "PERSONA_LINT_LOCAL_PLUGINS"
 MAX_PLUGIN_SIZE = 1024 * 1024
 
 
@@ -56,6 +60,7 @@ class PluginError(Exception):
 
 
 _disabled = False
+_local_allowed = False
 _loaded: dict[str, Plugin] = {}
 
 
@@ -65,9 +70,35 @@ def disable_plugins() -> None:
     _disabled = True
 
 
+def allow_local_plugins() -> None:
+    """Let this process run the repository's own plugin modules (``--local-plugins``)."""
+    global _local_allowed
+    _local_allowed = True
+
+
+def _set(variable: str) -> bool:
+    return os.environ.get(variable, "") not in ("", "0")
+
+
 def plugins_disabled() -> bool:
     """Whether plugins are off: ``--no-plugins``, or PERSONA_LINT_NO_PLUGINS set (not 0)."""
-    return _disabled or os.environ.get(DISABLING_VARIABLE, "") not in ("", "0")
+    return _disabled or _set(DISABLING_VARIABLE)
+
+
+def local_plugins_allowed() -> bool:
+    """Whether local plugins may run: ``--local-plugins`` or PERSONA_LINT_LOCAL_PLUGINS set."""
+    return _local_allowed or _set(LOCAL_VARIABLE)
+
+
+def refused_local(name: str) -> str | None:
+    """Why the configuration may not load the plugin ``name`` in this run, if it may not."""
+    if not is_local(name) or local_plugins_allowed():
+        return None
+    return (
+        f"plugin {name!r} is a module of the repository, which a pull request may bring: "
+        "it runs only with --local-plugins (or PERSONA_LINT_LOCAL_PLUGINS=1); "
+        "--no-plugins lints without it"
+    )
 
 
 def loaded_plugins() -> list[Plugin]:

@@ -44,6 +44,44 @@ def _codes_option(name: str, help_text: str) -> Callable[[F], F]:
     return click.option(name, multiple=True, metavar="CODES", help=help_text)
 
 
+def _no_plugins(context: click.Context, parameter: click.Parameter, value: bool) -> None:
+    if value:
+        from persona_lint.plugins import disable_plugins  # the loader: only when asked
+
+        disable_plugins()
+
+
+def _local_plugins(context: click.Context, parameter: click.Parameter, value: bool) -> None:
+    if value:
+        from persona_lint.plugins import allow_local_plugins  # the loader: only when asked
+
+        allow_local_plugins()
+
+
+def plugin_options(command: F) -> F:
+    """``--no-plugins`` and ``--local-plugins``: which plugin code this process may run.
+
+    Each holds for the whole process (plugins register rules process-wide), so each takes
+    effect as it is parsed, before any configuration is read.
+    """
+    command = click.option(
+        "--local-plugins",
+        is_flag=True,
+        expose_value=False,
+        callback=_local_plugins,
+        help="Run the plugin modules of the repository the configuration names (code a pull "
+        "request may bring: never on one you do not trust); also PERSONA_LINT_LOCAL_PLUGINS=1.",
+    )(command)
+    return click.option(
+        "--no-plugins",
+        is_flag=True,
+        expose_value=False,
+        callback=_no_plugins,
+        help="Load no plugin the configuration names (CI on untrusted pull requests); "
+        "also PERSONA_LINT_NO_PLUGINS=1.",
+    )(command)
+
+
 @click.command(epilog=EXAMPLES)
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option(
@@ -65,12 +103,7 @@ def _codes_option(name: str, help_text: str) -> Callable[[F], F]:
     help="Use this configuration file for every linted file.",
 )
 @click.option("--isolated", is_flag=True, help="Ignore every configuration file.")
-@click.option(
-    "--no-plugins",
-    is_flag=True,
-    help="Load no plugin the configuration names (CI on untrusted pull requests); "
-    "also PERSONA_LINT_NO_PLUGINS=1.",
-)
+@plugin_options
 @_codes_option("--select", "Enable only these codes, prefixes or names (comma-separated).")
 @_codes_option("--extend-select", "Enable these on top of the selection.")
 @_codes_option("--ignore", "Disable these codes, prefixes or names.")
@@ -154,7 +187,6 @@ def check(
     output_file: Path | None,
     config: Path | None,
     isolated: bool,
-    no_plugins: bool,
     select: tuple[str, ...],
     extend_select: tuple[str, ...],
     ignore: tuple[str, ...],
@@ -188,7 +220,6 @@ def check(
         color=color,
         config=config,
         isolated=isolated,
-        no_plugins=no_plugins,
         select=select,
         extend_select=extend_select,
         ignore=ignore,

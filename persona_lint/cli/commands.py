@@ -10,7 +10,7 @@ from typing import NoReturn
 
 import click
 
-from persona_lint.cli.check import show_settings_for
+from persona_lint.cli.check import plugin_options, show_settings_for
 from persona_lint.config.errors import ConfigError
 from persona_lint.config.resolver import Resolver
 from persona_lint.config.settings import DEFAULT_MAX_FILE_SIZE
@@ -32,13 +32,15 @@ from persona_lint.source.write import open_output
     help="Read this configuration file instead of discovering one.",
 )
 @click.option("--isolated", is_flag=True, help="Ignore every configuration file.")
+@plugin_options
 def config_command(file: Path, config_path: Path | None, isolated: bool) -> None:
     """Print the settings in force for FILE and where each came from."""
     sys.exit(show_settings_for(RunOptions((file,), config=config_path, isolated=isolated), file))
 
 
 def _configuration_options(command: Callable[..., None]) -> Callable[..., None]:
-    """``--config`` and ``--isolated``, for commands that show the configuration's rules."""
+    """``--config``, ``--isolated`` and the plugin options, for commands that show the rules."""
+    command = plugin_options(command)
     command = click.option("--isolated", is_flag=True, help="Ignore every configuration file.")(
         command
     )
@@ -90,7 +92,7 @@ def plugins_command(config_path: Path | None, isolated: bool) -> None:
 
     _read_configuration(config_path, isolated)
     if plugins_disabled():
-        click.echo("plugins are disabled (--no-plugins or PERSONA_LINT_NO_PLUGINS)")
+        click.echo("plugins are disabled (--no-plugins or PERSONA_LINT_NO_PLUGINS=1)")
     loaded = loaded_plugins()
     for plugin in loaded:
         if plugin.local:

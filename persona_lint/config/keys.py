@@ -293,8 +293,8 @@ KEYS: tuple[Key, ...] = (
         _team_reader("read_plugins"),
         "none",
         "Python plugins to load: a module of the repository (`tools/our_rules.py`) or an "
-        "installed package's entry point in the group `persona_lint.rules`; code you run "
-        "(`--no-plugins` loads none)",
+        "installed package's entry point in the group `persona_lint.rules`; code you run: a "
+        "module of the repository only with `--local-plugins` (`--no-plugins` loads none)",
         lambda settings, value: ", ".join(p.name for p in settings.plugins) or "(none)",
     ),
 )

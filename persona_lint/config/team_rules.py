@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from persona_lint.config.errors import ConfigError, did_you_mean, quoted
 from persona_lint.config.readers import read_strings
 from persona_lint.diagnostics import Severity
-from persona_lint.plugins import Plugin, PluginError, load, plugins_disabled
+from persona_lint.plugins import Plugin, PluginError, load, plugins_disabled, refused_local
 from persona_lint.rules.configured import BLOCK_ALIASES, CONDITIONS, ConfiguredRule, as_rule
 from persona_lint.rules.linear_regex import PatternRefused, compile_pattern
 from persona_lint.rules.registry import (
@@ -52,6 +52,9 @@ def read_plugins(source: Source, at: KeyPath, value: Any) -> tuple[Plugin, ...]:
     if plugins_disabled():
         source.plugins_skipped = bool(names)
         return ()
+    refused = next(filter(None, map(refused_local, names)), None)
+    if refused is not None:
+        raise source.fail(at, refused)
     try:
         return tuple(load(name, source.root) for name in dict.fromkeys(names))
     except PluginError as exc:

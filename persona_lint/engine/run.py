@@ -41,7 +41,6 @@ class RunOptions(NamedTuple):
     color: bool = False
     config: Path | None = None
     isolated: bool = False
-    no_plugins: bool = False  # load no plugin (--no-plugins)
     select: tuple[str, ...] = ()
     extend_select: tuple[str, ...] = ()
     ignore: tuple[str, ...] = ()
@@ -104,12 +103,8 @@ def build_resolver(options: RunOptions) -> Resolver:
 
     The configuration governing each named path is read first, so that ``--select`` and
     ``--ignore`` may name the team rules it defines (in configuration, or by plugins).
-    ``--no-plugins`` holds for the whole process: plugins register rules process-wide.
+    Which plugins may load is the process's (:mod:`persona_lint.plugins`).
     """
-    if options.no_plugins:
-        from persona_lint.plugins import disable_plugins  # the loader: only when asked
-
-        disable_plugins()
     resolver = Resolver(config_path=options.config, isolated=options.isolated)
     if options.select or options.extend_select or options.ignore:
         for path in options.paths:

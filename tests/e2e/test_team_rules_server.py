@@ -40,7 +40,9 @@ def always_fails(document, context):
 
 
 @pytest_asyncio.fixture
-async def client(tmp_path: Path) -> AsyncIterator[Client]:
+async def client(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[Client]:
+    # A trusted repository: the editor lets the server run its plugin modules.
+    monkeypatch.setenv("PERSONA_LINT_LOCAL_PLUGINS", "1")
     lsp = await start_client(tmp_path, [types.PositionEncodingKind.Utf16])
     yield lsp
     await stop_client(lsp)
@@ -106,6 +108,31 @@ async def test_a_plugin_that_raises_at_import_is_one_diagnostic(
             "load: ImportError: no such team",
         )
     ]
+
+
+async def test_a_module_of_the_repository_runs_only_when_the_editor_allows_it(
+    tmp_path: Path,
+) -> None:
+    config = tmp_path / ".persona-lint.toml"
+    config.write_text('plugins = ["rules.py"]\n', encoding="utf-8")
+    (tmp_path / "rules.py").write_text('open("ran.txt", "w")\n', encoding="utf-8")
+    lsp = await start_client(tmp_path, [types.PositionEncodingKind.Utf16])
+    try:
+        uri = lsp.open(tmp_path / "backend-engineer.md", CANONICAL)
+        published = await lsp.next_diagnostics(uri)
+    finally:
+        await stop_client(lsp)
+    assert summary(published) == [
+        (
+            None,
+            0,
+            0,
+            f"invalid persona-lint configuration: {config}:1: plugin 'rules.py' is a module "
+            "of the repository, which a pull request may bring: it runs only with "
+            "--local-plugins (or PERSONA_LINT_LOCAL_PLUGINS=1); --no-plugins lints without it",
+        )
+    ]
+    assert not (tmp_path / "ran.txt").exists()
 
 
 async def test_a_plugin_rule_that_raises_is_pl001_naming_it(client: Client, tmp_path: Path) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
 from conftest import CANONICAL, cli
 
 # A rule in configuration that finds the canonical persona's perspective (16:5) too long.
@@ -71,7 +72,10 @@ def test_a_file_ignores_a_rule_in_configuration_that_only_its_base_defines(
     assert lint(tmp_path, "team") == (1, ["team/backend-engineer.md:16:5 ACME103"], "")
 
 
-def test_a_file_selects_a_plugin_code_that_only_its_base_loads(tmp_path: Path) -> None:
+def test_a_file_selects_a_plugin_code_that_only_its_base_loads(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PERSONA_LINT_LOCAL_PLUGINS", "1")  # a trusted repository's plugin
     write(
         tmp_path,
         {

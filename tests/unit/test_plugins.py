@@ -65,8 +65,49 @@ def lines(folder: Path, *args: str, env: dict[str, str] | None = None) -> tuple[
     return result.returncode, result.stdout.splitlines() + result.stderr.splitlines()
 
 
+@pytest.fixture(autouse=True)
+def _local_plugins_allowed(monkeypatch: pytest.MonkeyPatch) -> None:
+    """These tests run a trusted repository's plugins: the runs allow local ones."""
+    monkeypatch.setenv("PERSONA_LINT_LOCAL_PLUGINS", "1")
+
+
 def test_a_local_plugins_rules_run(tmp_path: Path) -> None:
     assert lines(project(tmp_path)) == (1, [FOUND, "1 file checked: 1 error, 0 warnings"])
+
+
+RAN = 'open("ran.txt", "w").write("the pull request\'s code ran")\n'
+REFUSED = (
+    "persona-lint: error: {config}:1: plugin 'tools/our_rules.py' is a module of the "
+    "repository, which a pull request may bring: it runs only with --local-plugins (or "
+    "PERSONA_LINT_LOCAL_PLUGINS=1); --no-plugins lints without it"
+)
+
+
+def test_a_module_of_the_repository_runs_only_when_the_run_allows_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A pull request that brings a module and a configuration naming it runs nothing."""
+    monkeypatch.delenv("PERSONA_LINT_LOCAL_PLUGINS")
+    folder = project(tmp_path, RAN + PLUGIN)
+    refused = REFUSED.format(config=folder / ".persona-lint.toml")
+    assert lines(folder) == (2, [refused])
+    for command in ("rules", "explain ACME201", "plugins", "config backend-engineer.md"):
+        result = cli(*command.split(), cwd=folder)
+        assert (result.returncode, result.stderr.splitlines()) == (2, [refused]), command
+    assert not (folder / "ran.txt").exists()
+    # The run says so: the option, or the variable (the language server reads it too).
+    assert lines(folder, "--local-plugins") == (1, [FOUND, "1 file checked: 1 error, 0 warnings"])
+    assert (folder / "ran.txt").exists()
+    (folder / "ran.txt").unlink()
+    assert lines(folder, env={"PERSONA_LINT_LOCAL_PLUGINS": "1"})[0] == 1
+    assert (folder / "ran.txt").exists()
+    (folder / "ran.txt").unlink()
+    # --no-plugins lints without it, in every command that reads the configuration.
+    assert lines(folder, "--no-plugins") == (0, ["1 file checked: 0 errors, 0 warnings"])
+    listed = cli("rules", "--no-plugins", cwd=folder)
+    assert listed.returncode == 0 and "ACME201" not in listed.stdout
+    assert cli("plugins", "--local-plugins", cwd=folder).stdout.startswith("tools/our_rules.py")
+    assert (folder / "ran.txt").exists()
 
 
 def test_a_rule_that_raises_is_pl001_naming_the_plugin(tmp_path: Path) -> None:

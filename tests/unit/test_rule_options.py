@@ -209,7 +209,10 @@ def banned_words(document, context):
 '''
 
 
-def test_a_plugin_rule_declares_options_the_same_way(tmp_path: Path) -> None:
+def test_a_plugin_rule_declares_options_the_same_way(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PERSONA_LINT_LOCAL_PLUGINS", "1")  # a trusted repository's plugin
     (tmp_path / "banned.py").write_text(PLUGIN, encoding="utf-8")
     (tmp_path / "backend-engineer.md").write_text(CANONICAL, encoding="utf-8")
     config = tmp_path / ".persona-lint.toml"

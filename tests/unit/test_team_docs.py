@@ -40,7 +40,7 @@ ALL = [(doc.name, *example) for doc in DOCS for example in examples(doc)]
 def test_every_document_has_its_examples() -> None:
     assert [(name, command) for name, _, command, _ in ALL] == [
         ("plugins.md", "persona-lint backend-engineer.md"),
-        ("plugins.md", "persona-lint backend-engineer.md"),
+        ("plugins.md", "persona-lint --local-plugins backend-engineer.md"),
         ("README.md", "persona-lint runbooks/deploy.md"),
         ("README.md", "persona-lint pm.md"),
         ("README.md", "persona-lint backend-engineer.md"),
