@@ -22,7 +22,7 @@ from persona_lint.engine.postprocess import (
 from persona_lint.engine.result import FileResult, PersonaFacts
 from persona_lint.engine.suppress import may_hold_directives
 from persona_lint.errors import describe
-from persona_lint.formats import BMAD_AGENT, PERSONA, Format, detect
+from persona_lint.formats import PERSONA, Format, detect
 from persona_lint.rules.context import RuleContext
 from persona_lint.rules.registry import Rule, document_rules, get_rule
 from persona_lint.rules.structure import OTHER_LAYOUT_CODES, in_persona_layout
@@ -116,7 +116,7 @@ def _check(document: Document, settings: Settings, kind: Format) -> list[Diagnos
         rules = tuple(rule for rule in rules if rule.code in OTHER_LAYOUT_CODES)
     elif kind is PERSONA and (settings.plugins or settings.team_rules):
         rules += _team_rules(settings)
-    elif kind is BMAD_AGENT and settings.team_rules:
+    elif kind.name == "bmad-agent" and settings.team_rules:  # not imported for personas
         rules += _rules_on_root("agent", settings)
     elif kind.name in {team.name for team in settings.team_formats}:
         rules = _team_format_rules(kind.name, settings)
@@ -197,7 +197,7 @@ _format_rules: dict[
 
 def format_rules(kind: Format, select: frozenset[str] | None) -> tuple[Rule, ...]:
     """The rules of ``select`` (None: the default selection) in format ``kind``'s family."""
-    rules = document_rules(select)
+    rules = document_rules(select, kind.code_prefix)
     cached = _format_rules.get((kind.name, select))
     if cached is None or cached[0] is not rules:
         owned = tuple(rule for rule in rules if kind.owns(rule.code))

@@ -4,29 +4,26 @@ A :class:`~persona_lint.formats.base.Format` says how to recognise a document of
 which XSD 1.0 schemas describe its XML, which rule family (code prefix) checks it, and how
 to write a new one. Two are built in: ``persona`` (the ``persona_context`` layout, PL
 rules) and ``bmad-agent`` (BMAD-METHOD's compiled agent files, BM rules). A file is checked
-as the first format that recognises it, in the order of :data:`FORMATS`, then the team's
-own formats declared in configuration (:mod:`persona_lint.formats.team`); the ``formats``
-configuration key restricts which are tried. A file no format recognises is skipped when
-found by a walk, and one PL100 when named.
+as the first format that recognises it, in the order of
+:data:`~persona_lint.formats.names.FORMAT_NAMES`, then the team's own formats declared in
+configuration (:mod:`persona_lint.formats.team`); the ``formats`` configuration key
+restricts which are tried. A file no format recognises is skipped when found by a walk, and
+one PL100 when named. A built-in format's module is imported when a file is first tried
+against it: a file recognised as a persona never loads the BMAD format.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import importlib
+from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, NamedTuple
 
 from persona_lint.formats.base import MATCH, NO_MARKERS, Format, Recognition
-from persona_lint.formats.bmad import BMAD_AGENT
-from persona_lint.formats.names import FORMAT_NAMES
+from persona_lint.formats.names import BUILT_IN_FORMATS, FORMAT_NAMES
 from persona_lint.formats.persona import PERSONA
 
 if TYPE_CHECKING:
     from persona_lint.document.model import Document
-
-# In the order they are tried: a file with persona markers is a persona document.
-FORMATS: tuple[Format, ...] = (PERSONA, BMAD_AGENT)
-if tuple(known.name for known in FORMATS) != FORMAT_NAMES:  # pragma: no cover
-    raise RuntimeError("formats/names.py disagrees with FORMATS")
 
 
 class Detection(NamedTuple):
@@ -50,11 +47,8 @@ def detect(
     folder the user named, or below the working directory, so that the folders a checkout
     lives in never change the verdict.
     """
-    names = None if allowed is None else tuple(allowed)
     reason = None
-    for known in (*FORMATS, *team):
-        if names is not None and known.name not in names:
-            continue
+    for known in _candidates(None if allowed is None else tuple(allowed), team):
         found = known.recognise(document, document.path if place is None else place)
         if found.matches:
             return Detection(known)
@@ -63,14 +57,30 @@ def detect(
     return Detection(None, reason)
 
 
+def _candidates(names: tuple[str, ...] | None, team: tuple[Format, ...]) -> Iterator[Format]:
+    """The formats of ``names`` (None: every one) in the order they are tried.
+
+    A built-in format is imported only when the one before it did not match.
+    """
+    for name in FORMAT_NAMES:
+        if names is None or name in names:
+            yield _built_in(name)
+    yield from (known for known in team if names is None or known.name in names)
+
+
+def _built_in(name: str) -> Format:
+    """The built-in format ``name``, its module imported on first use."""
+    module, attribute = BUILT_IN_FORMATS[name].split(":")
+    known: Format = getattr(importlib.import_module(f"{__name__}.{module}"), attribute)
+    return known
+
+
 def get_format(name: str) -> Format | None:
-    """The format called ``name``, if there is one."""
-    return next((known for known in FORMATS if known.name == name), None)
+    """The built-in format called ``name``, if there is one."""
+    return _built_in(name) if name in BUILT_IN_FORMATS else None
 
 
 __all__ = [
-    "BMAD_AGENT",
-    "FORMATS",
     "FORMAT_NAMES",
     "MATCH",
     "NO_MARKERS",

@@ -211,45 +211,57 @@ def corpus_rule(
     return register
 
 
-FAMILIES = (
-    "structure",
-    "xml",
-    "version",
-    "identity",
-    "gates",
-    "metrics",
-    "sequences",
-    "corpus",
-    "template",
-    "bmad",
-)
+# The family modules below persona_lint.rules, by the code prefix of the rules they
+# register. A run that checks only personas never imports the BMAD family (nor the BMAD
+# format it reads): asking for every rule, or for a BM one, imports it.
+FAMILIES = {
+    "PL": (
+        "structure",
+        "xml",
+        "version",
+        "identity",
+        "gates",
+        "metrics",
+        "sequences",
+        "corpus",
+        "template",
+    ),
+    "BM": ("bmad",),
+}
+# The prefixes whose families are imported.
+_loaded: set[str] = set()
 
 
-_families_loaded = False
+def load_families(*prefixes: str) -> None:
+    """Import the family modules of the rules coded ``prefixes`` (none: every family), once.
 
-
-def load_families() -> None:
-    """Import every family module, which registers its rules (once)."""
-    global _families_loaded
-    if _families_loaded:
-        return
-    for family in FAMILIES:
-        importlib.import_module(f"persona_lint.rules.{family}")
-    _families_loaded = True
+    Importing a family module registers its rules; a prefix with no family is passed over.
+    """
+    for prefix in prefixes or tuple(FAMILIES):
+        if prefix in FAMILIES and prefix not in _loaded:
+            for family in FAMILIES[prefix]:
+                importlib.import_module(f"persona_lint.rules.{family}")
+            _loaded.add(prefix)
 
 
 def get_rule(code_or_name: str) -> Rule | None:
-    """Find a rule by its code (``PL305``, any case) or its name (``version-semver``)."""
-    load_families()
-    return (
-        RULES.get(code_or_name.upper())
-        or _BY_NAME.get(code_or_name.lower())
-        or _configured(code_or_name.upper(), code_or_name.lower())
-    )
+    """Find a rule by its code (``PL305``, any case) or its name (``version-semver``).
+
+    The persona families are asked first; the others are imported only for a code or name
+    none of them has.
+    """
+    code, name = code_or_name.upper(), code_or_name.lower()
+    load_families("PL")
+    found = RULES.get(code) or _BY_NAME.get(name)
+    if found is None:
+        load_families()
+        found = RULES.get(code) or _BY_NAME.get(name)
+    return found or _configured(code, name)
 
 
 def all_rules() -> Iterator[Rule]:
     """Every rule, sorted by code: persona-lint's, plugins' and those in configuration."""
+    load_families()
     if not _CONFIGURED:
         return iter(_sorted_rules())
     described = [rule for _, rule in _CONFIGURED.values()]
@@ -312,6 +324,7 @@ def forget_plugin(name: str) -> None:
 
 def plugin_rules(name: str) -> list[Rule]:
     """The rules plugin ``name`` registered, sorted by code."""
+    load_families()
     return [rule for rule in _sorted_rules() if rule.plugin == name]
 
 
@@ -323,20 +336,25 @@ _checks: dict[frozenset[str] | None, tuple[tuple[Rule, ...], tuple[Rule, ...]]] 
 
 
 def _sorted_rules() -> tuple[Rule, ...]:
-    """Every rule, sorted by code (sorted again only when the registry changed)."""
+    """Every rule registered so far, sorted by code (sorted again only when that changed)."""
     global _sorted
-    load_families()
     entries = tuple(RULES.values())
     if _sorted[0] != entries:
         _sorted = (entries, tuple(RULES[code] for code in sorted(RULES)))
     return _sorted[1]
 
 
-def document_rules(select: frozenset[str] | None) -> tuple[Rule, ...]:
+def document_rules(select: frozenset[str] | None, prefix: str | None = None) -> tuple[Rule, ...]:
     """The per-document rules that selection ``select`` enables, sorted by code.
 
-    ``None`` is the default selection: every rule but those off by default.
+    ``None`` is the default selection: every rule but those off by default. ``prefix``: the
+    caller wants only the rules of that code prefix, so only the persona families and that
+    prefix's are imported (the result may hold others imported before: filter it).
     """
+    if prefix is None:
+        load_families()
+    else:
+        load_families("PL", prefix)
     ordered = _sorted_rules()
     cached = _checks.get(select)
     if cached is None or cached[0] is not ordered:
@@ -358,6 +376,7 @@ def corpus_rules() -> tuple[Rule, ...]:
 
 def fixable_codes() -> frozenset[str]:
     """The codes of the rules that attach fixes to their diagnostics."""
+    load_families()
     return frozenset(rule.code for rule in _sorted_rules() if rule.fixable)
 
 
