@@ -4,33 +4,59 @@ Each command parses its options, calls the core, prints what it gave and exits w
 code: 0 no error (warnings allowed), 1 at least one error, 2 when persona-lint could not do
 what it was asked (bad option, missing path, invalid configuration, a file it could not
 write, an internal error). :mod:`.check` holds the lint run's command, :mod:`.report` says
-what a run gave, :mod:`.commands` holds the others.
+what a run gave, :mod:`.commands` holds the others, imported only when one of them runs or
+``--help`` lists them (a lint run never does).
 """
 
 from __future__ import annotations
 
 import contextlib
-import difflib
+import importlib
 import os
 import sys
 
 import click
 
 from persona_lint import __version__
-from persona_lint.cli import commands
 from persona_lint.cli.check import EXAMPLES, check
 from persona_lint.errors import describe
 
+# The commands other than ``check``: name -> the click command in persona_lint.cli.commands.
+OTHER_COMMANDS = {
+    "config": "config_command",
+    "rules": "rules",
+    "explain": "explain",
+    "plugins": "plugins_command",
+    "export": "export",
+    "clean": "clean",
+    "new": "new_command",
+    "server": "server_command",
+}
+
 
 class _DefaultToCheck(click.Group):
-    """``persona-lint PATH...`` means ``persona-lint check PATH...``."""
+    """``persona-lint PATH...`` means ``persona-lint check PATH...``.
+
+    The commands of :data:`OTHER_COMMANDS` are imported when one of them is asked for.
+    """
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        """Every command's name, sorted (as ``--help`` lists them)."""
+        return sorted([*self.commands, *OTHER_COMMANDS])
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        """The command called ``cmd_name``, importing :mod:`.commands` for one of its own."""
+        if cmd_name in OTHER_COMMANDS:
+            commands = importlib.import_module("persona_lint.cli.commands")
+            command: click.Command = getattr(commands, OTHER_COMMANDS[cmd_name])
+            return command
+        return super().get_command(ctx, cmd_name)
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         """Insert ``check`` before arguments that name no command."""
-        if not args or (
-            args[0] not in self.commands and args[0] not in ("--help", "-h", "--version")
-        ):
-            _refuse_mistyped_command(ctx, args[0] if args else "", list(self.commands))
+        names = self.list_commands(ctx)
+        if not args or (args[0] not in names and args[0] not in ("--help", "-h", "--version")):
+            _refuse_mistyped_command(ctx, args[0] if args else "", names)
             args = ["check", *args]
         return super().parse_args(ctx, args)
 
@@ -42,6 +68,8 @@ def _refuse_mistyped_command(ctx: click.Context, word: str, commands: list[str])
     """
     if not word or word.startswith("-") or os.path.lexists(word):
         return
+    import difflib  # a word that is no path: the rare case, keeps difflib off a lint's start
+
     close = difflib.get_close_matches(word, commands, n=1, cutoff=0.75)
     if close:
         ctx.fail(f"no such command {word!r}; did you mean {close[0]!r}?")
@@ -61,8 +89,6 @@ def main() -> None:
 
 
 main.add_command(check)
-for command in commands.COMMANDS:
-    main.add_command(command)
 
 
 def entry() -> None:

@@ -260,15 +260,3 @@ def server_command() -> None:
     from persona_lint.lsp.server import start  # pygls: the language server alone
 
     start()
-
-
-COMMANDS = (
-    config_command,
-    rules,
-    explain,
-    plugins_command,
-    export,
-    clean,
-    new_command,
-    server_command,
-)

@@ -7,7 +7,6 @@ codes").
 
 from __future__ import annotations
 
-import traceback
 from collections import Counter
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, TextIO
@@ -166,6 +165,8 @@ def _say_error(error: Exception, options: RunOptions, stderr: TextIO) -> int:
         return 2
     print(f"persona-lint: {error}", file=stderr)
     if options.show_traceback:
+        import traceback  # --show-traceback only: keeps traceback and textwrap off a run's start
+
         traceback.print_exception(error, file=stderr)
     return 2
 

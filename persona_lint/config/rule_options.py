@@ -15,7 +15,6 @@ replaces the base's, and the options it does not set keep the base's values.
 
 from __future__ import annotations
 
-import json
 from typing import TYPE_CHECKING, Any
 
 from persona_lint.config.errors import did_you_mean, dotted, quoted
@@ -88,6 +87,8 @@ def merge_rule_options(layers: Iterable[Mapping[str, Any]]) -> RuleOptions:
 
 def show_rule_options(settings: Settings, value: Any) -> str:
     """Every option of every rule, with its value in force for the file (``config``)."""
+    import json  # ``persona-lint config`` only: keeps json off a run's start
+
     shown = []
     for rule in all_rules():
         in_force = options_in_force(rule.code, rule.options, settings.rule_options)

@@ -211,9 +211,8 @@ def corpus_rule(
     return register
 
 
-# The family modules below persona_lint.rules, by the code prefix of the rules they
-# register. A run that checks only personas never imports the BMAD family (nor the BMAD
-# format it reads): asking for every rule, or for a BM one, imports it.
+# The family modules below persona_lint.rules, by the code prefix of their rules: a run
+# that checks only personas never imports the BMAD family (nor the BMAD format it reads).
 FAMILIES = {
     "PL": (
         "structure",
@@ -228,16 +227,16 @@ FAMILIES = {
     ),
     "BM": ("bmad",),
 }
-# The prefixes whose families are imported.
-_loaded: set[str] = set()
+_loaded: set[str] = set()  # the prefixes whose families are imported
 
 
 def load_families(*prefixes: str) -> None:
-    """Import the family modules of the rules coded ``prefixes`` (none: every family), once.
+    """Import the family modules of ``prefixes`` (none: every family), once; PL's always.
 
-    Importing a family module registers its rules; a prefix with no family is passed over.
+    Importing a family module registers its rules. The PL families hold the checks of
+    every format (PL0xx); a prefix with no family (a team's) is passed over.
     """
-    for prefix in prefixes or tuple(FAMILIES):
+    for prefix in (*prefixes, "PL") if prefixes else tuple(FAMILIES):
         if prefix in FAMILIES and prefix not in _loaded:
             for family in FAMILIES[prefix]:
                 importlib.import_module(f"persona_lint.rules.{family}")
@@ -245,13 +244,9 @@ def load_families(*prefixes: str) -> None:
 
 
 def get_rule(code_or_name: str) -> Rule | None:
-    """Find a rule by its code (``PL305``, any case) or its name (``version-semver``).
-
-    The persona families are asked first; the others are imported only for a code or name
-    none of them has.
-    """
+    """Find a rule by its code (``PL305``, any case) or its name (``version-semver``)."""
     code, name = code_or_name.upper(), code_or_name.lower()
-    load_families("PL")
+    load_families(code[:2])  # every family only if the code's does not have it
     found = RULES.get(code) or _BY_NAME.get(name)
     if found is None:
         load_families()
@@ -261,7 +256,6 @@ def get_rule(code_or_name: str) -> Rule | None:
 
 def all_rules() -> Iterator[Rule]:
     """Every rule, sorted by code: persona-lint's, plugins' and those in configuration."""
-    load_families()
     if not _CONFIGURED:
         return iter(_sorted_rules())
     described = [rule for _, rule in _CONFIGURED.values()]
@@ -324,7 +318,6 @@ def forget_plugin(name: str) -> None:
 
 def plugin_rules(name: str) -> list[Rule]:
     """The rules plugin ``name`` registered, sorted by code."""
-    load_families()
     return [rule for rule in _sorted_rules() if rule.plugin == name]
 
 
@@ -335,9 +328,10 @@ _sorted: tuple[tuple[Rule, ...], tuple[Rule, ...]] = ((), ())
 _checks: dict[frozenset[str] | None, tuple[tuple[Rule, ...], tuple[Rule, ...]]] = {}
 
 
-def _sorted_rules() -> tuple[Rule, ...]:
-    """Every rule registered so far, sorted by code (sorted again only when that changed)."""
+def _sorted_rules(*prefixes: str) -> tuple[Rule, ...]:
+    """The rules once the families of ``prefixes`` (none: all) are loaded, sorted by code."""
     global _sorted
+    load_families(*prefixes)
     entries = tuple(RULES.values())
     if _sorted[0] != entries:
         _sorted = (entries, tuple(RULES[code] for code in sorted(RULES)))
@@ -347,15 +341,11 @@ def _sorted_rules() -> tuple[Rule, ...]:
 def document_rules(select: frozenset[str] | None, prefix: str | None = None) -> tuple[Rule, ...]:
     """The per-document rules that selection ``select`` enables, sorted by code.
 
-    ``None`` is the default selection: every rule but those off by default. ``prefix``: the
-    caller wants only the rules of that code prefix, so only the persona families and that
-    prefix's are imported (the result may hold others imported before: filter it).
+    ``None`` is the default selection: every rule but those off by default. ``prefix``: only
+    that family's rules are wanted, so only its modules need be imported (the result may
+    still hold rules of families imported before: the caller filters them).
     """
-    if prefix is None:
-        load_families()
-    else:
-        load_families("PL", prefix)
-    ordered = _sorted_rules()
+    ordered = _sorted_rules() if prefix is None else _sorted_rules(prefix)
     cached = _checks.get(select)
     if cached is None or cached[0] is not ordered:
         chosen = tuple(
@@ -376,7 +366,6 @@ def corpus_rules() -> tuple[Rule, ...]:
 
 def fixable_codes() -> frozenset[str]:
     """The codes of the rules that attach fixes to their diagnostics."""
-    load_families()
     return frozenset(rule.code for rule in _sorted_rules() if rule.fixable)
 
 
