@@ -116,7 +116,7 @@ def _check(document: Document, settings: Settings, kind: Format) -> list[Diagnos
         rules = tuple(rule for rule in rules if rule.code in OTHER_LAYOUT_CODES)
     elif kind is PERSONA and (settings.plugins or settings.team_rules):
         rules += _team_rules(settings)
-    elif kind.name == "bmad-agent" and settings.team_rules:  # not imported for personas
+    elif kind.name == "bmad-agent" and settings.team_rules:  # by name: BMAD is imported lazily
         rules += _rules_on_root("agent", settings)
     elif kind.name in {team.name for team in settings.team_formats}:
         rules = _team_format_rules(kind.name, settings)
