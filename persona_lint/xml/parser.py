@@ -131,6 +131,9 @@ class _TextPositions:
     (the ``active`` attribute of every persona), which is the first tag.
     """
 
+    # Placing every element on the first question cost 16 % of a persona's lint (6.80 -> 5.68
+    # M instructions, bench_stages.py) and 14.8 % of a 1,000-file --jobs 1 process (callgrind).
+
     __slots__ = ("_elements", "_line", "_line_start", "_offset", "_places", "_strict", "_tags")
 
     def __init__(self, elements: list[Element], strict: StrictXml) -> None:
