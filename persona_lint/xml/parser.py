@@ -134,7 +134,16 @@ class _TextPositions:
     # Placing every element on the first question cost 16 % of a persona's lint (6.80 -> 5.68
     # M instructions, bench_stages.py) and 14.8 % of a 1,000-file --jobs 1 process (callgrind).
 
-    __slots__ = ("_elements", "_line", "_line_start", "_offset", "_places", "_strict", "_tags")
+    __slots__ = (
+        "_elements",
+        "_line",
+        "_line_start",
+        "_offset",
+        "_pending",
+        "_places",
+        "_strict",
+        "_tags",
+    )
 
     def __init__(self, elements: list[Element], strict: StrictXml) -> None:
         """Keep the ``elements`` (in document order) of the block rewritten as ``strict``.
@@ -146,8 +155,10 @@ class _TextPositions:
         self._elements = elements
         self._strict = strict
         self._places: dict[Element, tuple[int, int]] = {}
-        # The start tags not placed yet, and where the last one placed is: its offset, its
-        # 0-based line and the offset at which that line starts.
+        # The elements and start tags not placed yet (one iterator each, so that placing
+        # them all in many steps is one pass), and where the last one placed is: its
+        # offset, its 0-based line and the offset at which that line starts.
+        self._pending = iter(elements)
         self._tags = (m.start() for m in _START_TAG.finditer(strict.text) if m.group() == "<")
         self._offset = self._line = self._line_start = 0
 
@@ -170,7 +181,7 @@ class _TextPositions:
         one pass over the text.
         """
         text, places, strict = self._strict.text, self._places, self._strict
-        for element, offset in zip(self._elements[len(places) :], self._tags, strict=False):
+        for element, offset in zip(self._pending, self._tags, strict=False):
             breaks = text.count("\n", self._offset, offset)
             if breaks:
                 self._line += breaks

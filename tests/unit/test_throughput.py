@@ -36,3 +36,10 @@ def test_positions_placed_in_steps_are_those_placed_at_once() -> None:
     expected = [at_once.positions[element] for element in at_once.root.iter()]
     assert expected == [(0, 0), (1, 2), (2, 2), (3, 4), (3, 16)]
     assert [stepwise.positions[element] for element in stepwise.root.iter()] == expected
+
+
+def test_positions_asked_one_by_one_are_those_placed_at_once() -> None:
+    one_by_one, at_once = parse_block(BLOCK), parse_block(BLOCK)
+    assert one_by_one.root is not None and at_once.root is not None
+    asked = [one_by_one.position(element) for element in one_by_one.root.iter()]
+    assert asked == [at_once.positions[element] for element in at_once.root.iter()]
