@@ -7,6 +7,7 @@ import os
 import subprocess
 import sys
 from collections.abc import Mapping
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
@@ -69,15 +70,17 @@ def cli(
     fraction of the cost: a new interpreter imports persona-lint and its parsers each time
     (about 0.3 s of CPU). A bug raises here instead of becoming exit 2, which fails the
     test as loudly. Runs that load or disable plugins keep process-wide state
-    (persona_lint.plugins), so they go through :func:`cli_process`; this helper refuses them.
+    (persona_lint.plugins), and ``--jobs`` above 1 forks worker processes: they go through
+    :func:`cli_process`; this helper refuses them.
     """
+    words = [str(arg) for arg in args]
+    jobs = [value for option, value in pairwise(words) if option in ("--jobs", "-j")]
+    assert jobs in ([], ["1"]), "a run with worker processes: use cli_process"
     loaded_before = plugins.loaded_plugins()
     here = Path.cwd()
     os.chdir(cwd)
     try:
-        result = CliRunner().invoke(
-            main, [str(arg) for arg in args], env=env, catch_exceptions=False
-        )
+        result = CliRunner().invoke(main, words, env=env, catch_exceptions=False)
     finally:
         os.chdir(here)
     assert plugins.loaded_plugins() == loaded_before, "a plugin run: use cli_process"

@@ -18,7 +18,7 @@ from pathlib import Path
 from unittest import mock
 
 import pytest
-from conftest import CANONICAL, cli, edit
+from conftest import CANONICAL, cli, cli_process, edit
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from test_properties import Mutation, _mutation, mutate
@@ -130,7 +130,9 @@ def test_parallel_workers_give_the_same_report(tmp_path: Path) -> None:
         (tmp_path / f"p{index:02}").mkdir()
         (tmp_path / f"p{index:02}" / "backend-engineer.md").write_text(text)
     serial = cli(".", "--no-cache", "--jobs", "1", "--output-format", "json", cwd=tmp_path)
-    parallel = cli(".", "--no-cache", "--jobs", "2", "--output-format", "json", cwd=tmp_path)
+    parallel = cli_process(
+        ".", "--no-cache", "--jobs", "2", "--output-format", "json", cwd=tmp_path
+    )
     assert serial.returncode == parallel.returncode == 1
     assert serial.stdout == parallel.stdout
     assert serial.stdout.count('"PL304"') == 8
