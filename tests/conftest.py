@@ -19,6 +19,7 @@ from persona_lint.cli import main
 from persona_lint.config.settings import Settings
 from persona_lint.diagnostics import Diagnostic
 from persona_lint.engine.lint import FileResult, check_corpus, lint_source
+from persona_lint.rules import registry
 
 ROOT = Path(__file__).resolve().parents[1]
 PERSONAS = ROOT / "personas"
@@ -71,18 +72,23 @@ def cli(
     (about 0.3 s of CPU). A bug raises here instead of becoming exit 2, which fails the
     test as loudly. Runs that load or disable plugins keep process-wide state
     (persona_lint.plugins), and ``--jobs`` above 1 forks worker processes: they go through
-    :func:`cli_process`; this helper refuses them.
+    :func:`cli_process`; this helper refuses them. The rules a configuration defines are
+    described process-wide too (for ``rules`` and ``explain``): the run's are forgotten
+    after it, as the end of its process would.
     """
     words = [str(arg) for arg in args]
     jobs = [value for option, value in pairwise(words) if option in ("--jobs", "-j")]
     assert jobs in ([], ["1"]), "a run with worker processes: use cli_process"
     loaded_before = plugins.loaded_plugins()
+    configured = dict(registry._CONFIGURED)
     here = Path.cwd()
     os.chdir(cwd)
     try:
         result = CliRunner().invoke(main, words, env=env, catch_exceptions=False)
     finally:
         os.chdir(here)
+        registry._CONFIGURED.clear()
+        registry._CONFIGURED.update(configured)
     assert plugins.loaded_plugins() == loaded_before, "a plugin run: use cli_process"
     assert not plugins._disabled, "a --no-plugins run: use cli_process"
     return subprocess.CompletedProcess(args, result.exit_code, result.stdout, result.stderr)
