@@ -61,11 +61,12 @@ def edit(find: str, replace: str, text: str = CANONICAL) -> str:
 
 
 def cli(
-    *args: str | Path, cwd: Path, env: Mapping[str, str] | None = None
+    *args: str | Path, cwd: Path, env: Mapping[str, str | None] | None = None
 ) -> subprocess.CompletedProcess[str]:
     """Run ``persona-lint ARGS`` in ``cwd`` in this process, through click's test runner.
 
-    ``env`` holds variables set for the run only (the rest of the environment stays).
+    ``env`` holds variables set (or, given None, unset) for the run only; the rest of the
+    environment stays.
 
     It answers as :func:`cli_process` does (exit code, standard output, standard error) at a
     fraction of the cost: a new interpreter imports persona-lint and its parsers each time
