@@ -32,7 +32,23 @@ SETTINGS = Settings(today=TODAY)
 # Every property test draws the same examples on every run, whatever its own @settings say
 # about the rest: a test that passes on one machine passes on CI.
 hypothesis_settings.register_profile("derandomized", derandomize=True, deadline=None)
+# `make fast-test` (the edit loop) loads this one (--hypothesis-profile edit-loop): the same
+# fixed draws, fewer of them (see examples()).
+hypothesis_settings.register_profile("edit-loop", derandomize=True, deadline=None)
 hypothesis_settings.load_profile("derandomized")
+
+
+def examples(full: int) -> int:
+    """How many examples a property test draws: ``full`` under ``make test`` and CI, a tenth
+    of it (at least 10) under the edit-loop profile of ``make fast-test``.
+
+    The counts of ``make test`` are the ones measured to reach every line and branch of the
+    code a test compares; the edit loop trades that for time and leaves it to ``make test``.
+    """
+    if hypothesis_settings.get_current_profile_name() == "edit-loop":
+        return max(10, full // 10)
+    return full
+
 
 needs_shared = pytest.mark.skipif(
     not (SHARED / "corpus").is_dir(), reason="../shared (the real corpus) is absent"

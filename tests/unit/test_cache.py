@@ -18,7 +18,7 @@ from pathlib import Path
 from unittest import mock
 
 import pytest
-from conftest import CANONICAL, cli, cli_process, edit
+from conftest import CANONICAL, cli, cli_process, edit, examples
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from test_properties import Mutation, _mutation, mutate
@@ -449,7 +449,7 @@ def run_on(folder: Path, cache: Path | None, clock: str) -> tuple[int, str, str]
 
 
 @settings(
-    max_examples=40,
+    max_examples=examples(40),
     deadline=None,
     derandomize=True,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
