@@ -35,8 +35,10 @@ PYTEST := env -u PYTHONDONTWRITEBYTECODE $(BIN)/python -m pytest $(PARALLEL)
 test: $(STAMP) bytecode
 	$(PYTEST)
 
+# The edit loop: no test marked slow, and property tests draw a tenth of their examples
+# (the edit-loop hypothesis profile, tests/conftest.py); `make test` runs everything.
 fast-test: $(STAMP) bytecode
-	$(PYTEST) -m "not slow"
+	$(PYTEST) -m "not slow" --hypothesis-profile=edit-loop
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 from cases import documents
-from conftest import CANONICAL, PERSONAS, ROOT, SHARED, needs_shared
+from conftest import CANONICAL, PERSONAS, ROOT, SHARED, examples, needs_shared
 from hostile.inputs import HOSTILE, Hostile
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
@@ -337,7 +337,10 @@ def mutated(draw: st.DrawFn) -> str:
 # keep the only markdown-it lines the larger counts met besides. For a longer search, raise
 # max_examples locally.
 @settings(
-    max_examples=300, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow]
+    max_examples=examples(300),
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.too_slow],
 )
 @given(mutated())
 @example(CANONICAL)
@@ -348,7 +351,10 @@ def test_same_blocks_on_persona_mutations(text: str) -> None:
 
 
 @settings(
-    max_examples=500, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow]
+    max_examples=examples(500),
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.too_slow],
 )
 @given(
     st.lists(st.sampled_from(SPECIAL), max_size=10).map("\n".join),
@@ -359,7 +365,10 @@ def test_same_blocks_on_line_soup(soup: str, end: str) -> None:
 
 
 @settings(
-    max_examples=400, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow]
+    max_examples=examples(400),
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.too_slow],
 )
 @given(st.text(alphabet="#`~|-*=:>< \t\n!x1.\\\u00a0", max_size=40))
 @example("x\n##")  # a heading marker that ends the text

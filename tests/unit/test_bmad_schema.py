@@ -13,7 +13,7 @@ from typing import Any
 from xml.etree import ElementTree
 
 import pytest
-from conftest import SHARED, needs_shared
+from conftest import SHARED, examples, needs_shared
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from tree_mutations import mutate
@@ -109,7 +109,10 @@ def mutated(draw: st.DrawFn) -> str:
 @needs_shared
 @pytest.mark.skipif(len(ROOTS) != len(SAMPLES), reason="the sample agents are absent")
 @settings(
-    max_examples=600, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow]
+    max_examples=examples(600),
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.too_slow],
 )
 @given(mutated())
 def test_libxml2_and_xmlschema_agree_on_mutations_of_real_agents(xml: str) -> None:

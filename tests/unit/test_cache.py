@@ -7,7 +7,6 @@ import hashlib
 import hmac
 import io
 import json
-import os
 import stat
 import subprocess
 import sys
@@ -19,7 +18,7 @@ from pathlib import Path
 from unittest import mock
 
 import pytest
-from conftest import CANONICAL, cli, edit
+from conftest import CANONICAL, cli, cli_process, edit, examples
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from test_properties import Mutation, _mutation, mutate
@@ -131,7 +130,9 @@ def test_parallel_workers_give_the_same_report(tmp_path: Path) -> None:
         (tmp_path / f"p{index:02}").mkdir()
         (tmp_path / f"p{index:02}" / "backend-engineer.md").write_text(text)
     serial = cli(".", "--no-cache", "--jobs", "1", "--output-format", "json", cwd=tmp_path)
-    parallel = cli(".", "--no-cache", "--jobs", "2", "--output-format", "json", cwd=tmp_path)
+    parallel = cli_process(
+        ".", "--no-cache", "--jobs", "2", "--output-format", "json", cwd=tmp_path
+    )
     assert serial.returncode == parallel.returncode == 1
     assert serial.stdout == parallel.stdout
     assert serial.stdout.count('"PL304"') == 8
@@ -196,12 +197,12 @@ def forged_cache(attacker: Path, user_folder: Path) -> bytes:
     """A cache file in which the entry of BAD_VERSION holds the clean verdict of CANONICAL,
     signed with the secret of ``user_folder``: lint both in ``attacker``, swap the verdict."""
     persona = attacker / "backend-engineer.md"
-    env = {**os.environ, "XDG_CACHE_HOME": str(user_folder)}
+    env = {"XDG_CACHE_HOME": str(user_folder)}
     persona.write_text(BAD_VERSION)
-    subprocess.run([sys.executable, "-m", "persona_lint", "."], cwd=attacker, env=env, check=False)
+    cli(".", cwd=attacker, env=env)
     bad = set(entries(attacker))
     persona.write_text(CANONICAL)
-    subprocess.run([sys.executable, "-m", "persona_lint", "."], cwd=attacker, env=env, check=False)
+    cli(".", cwd=attacker, env=env)
     data = json.loads(body_of((attacker / CACHE_FILE).read_bytes()))
     (clean,) = set(data["entries"]) - bad
     (broken,) = bad
@@ -248,14 +249,7 @@ def test_a_forged_entry_signed_with_another_secret_is_not_trusted(
     assert_fresh_verdict(victim)
     # The forgery itself is sound: its own secret's holder would take it (the test can fail).
     plant(victim, forged)
-    fooled = subprocess.run(
-        [sys.executable, "-m", "persona_lint", "."],
-        cwd=victim,
-        env={**os.environ, "XDG_CACHE_HOME": str(attacker_folder)},
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    fooled = cli(".", cwd=victim, env={"XDG_CACHE_HOME": str(attacker_folder)})
     assert fooled.returncode == 0
 
 
@@ -348,46 +342,30 @@ def test_without_a_usable_secret_the_run_has_no_cache(
     for make in (readable_by_others, a_link, too_short):
         (folder / "key").unlink(missing_ok=True)
         make(folder / "key")
-        assert_no_cache(tmp_path, os.environ)
+        assert_no_cache(tmp_path, {})
     for home in (in_tree, not_a_folder):
-        assert_no_cache(tmp_path, {**os.environ, "XDG_CACHE_HOME": str(home)})
+        assert_no_cache(tmp_path, {"XDG_CACHE_HOME": str(home)})
 
 
 def assert_no_cache(tree: Path, env: Mapping[str, str]) -> None:
-    result = subprocess.run(
-        [sys.executable, "-m", "persona_lint", "."],
-        cwd=tree,
-        env=dict(env),
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    """A run in ``tree`` (with ``env`` set) reports PL304 and writes no cache file."""
+    result = cli(".", cwd=tree, env=env)
     assert (result.returncode, result.stderr) == (1, "")
     assert "[PL304]" in result.stdout
     assert not (tree / CACHE_FILE).exists()
 
 
-# The clock persona-lint reads (Settings.current_date) is set to the first argument.
-FAKE_TODAY = """\
-import datetime, sys, types
-import persona_lint.config.settings
-day = datetime.date.fromisoformat(sys.argv.pop(1))
-persona_lint.config.settings.datetime = types.SimpleNamespace(date=types.SimpleNamespace(today=lambda: day))
-from persona_lint.cli import main
-sys.argv[0] = "persona-lint"
-main()
-"""
+def on_clock(day: str) -> mock._patch[types.SimpleNamespace]:
+    """Set the clock persona-lint reads (Settings.current_date) to ``day`` while it lasts."""
+    date = datetime.date.fromisoformat(day)
+    clock = types.SimpleNamespace(date=types.SimpleNamespace(today=lambda: date))
+    return mock.patch.object(persona_lint.config.settings, "datetime", clock)
 
 
 def lint_on(day: str, *args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    """A real run of the CLI on a machine whose clock says ``day``."""
-    return subprocess.run(
-        [sys.executable, "-c", FAKE_TODAY, day, *args],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    """A run of the command line on a machine whose clock says ``day``."""
+    with on_clock(day):
+        return cli(*args, cwd=cwd)
 
 
 def test_a_cached_date_verdict_follows_the_real_date(tmp_path: Path) -> None:
@@ -463,17 +441,15 @@ CHANGES = st.builds(
 def run_on(folder: Path, cache: Path | None, clock: str) -> tuple[int, str, str]:
     """An in-process run (exit code, output, errors) with the machine's clock at ``clock``."""
 
-    day = datetime.date.fromisoformat(clock)
-    clock_module = types.SimpleNamespace(date=types.SimpleNamespace(today=lambda: day))
     stdout, stderr = io.StringIO(), io.StringIO()
     options = RunOptions(paths=(folder,), output_format="json", cache_dir=cache, jobs=1)
-    with mock.patch.object(persona_lint.config.settings, "datetime", clock_module):
+    with on_clock(clock):
         code = execute(options, stdout, stderr)
     return code, stdout.getvalue(), stderr.getvalue()
 
 
 @settings(
-    max_examples=40,
+    max_examples=examples(40),
     deadline=None,
     derandomize=True,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 import pytest
-from conftest import CANONICAL, PERSONAS, ROOT, SHARED, edit, needs_shared
+from conftest import CANONICAL, PERSONAS, ROOT, SHARED, cli, cli_process, edit, needs_shared
 
 EXE = [sys.executable, "-m", "persona_lint"]
 
@@ -17,13 +17,9 @@ EXE = [sys.executable, "-m", "persona_lint"]
 def run(
     *args: str | Path, cwd: Path = ROOT, env: dict[str, str] | None = None
 ) -> subprocess.CompletedProcess[str]:
-    full_env = {**os.environ, **(env or {})}
-    full_env.pop("NO_COLOR", None)
-    if env and "NO_COLOR" in env:
-        full_env["NO_COLOR"] = env["NO_COLOR"]
-    return subprocess.run(
-        [*EXE, *map(str, args)], cwd=cwd, capture_output=True, text=True, env=full_env, check=False
-    )
+    """persona-lint ARGS in ``cwd``, in this process (conftest.cli), NO_COLOR unset unless
+    ``env`` sets it."""
+    return cli(*args, cwd=cwd, env={"NO_COLOR": None, **(env or {})})
 
 
 def test_personas_lint_clean() -> None:
@@ -99,7 +95,7 @@ def test_console_script_matches_python_m(tmp_path: Path) -> None:
         pytest.skip("console script not installed in this environment")
     bad = tmp_path / "x.md"
     bad.write_text(edit("| 1.0.0   |", "| 1.0     |"))
-    a = run(bad)
+    a = cli_process(bad, cwd=ROOT)
     b = subprocess.run([str(script), str(bad)], capture_output=True, text=True, check=False)
     assert (a.returncode, a.stdout, a.stderr) == (b.returncode, b.stdout, b.stderr)
 

@@ -10,7 +10,7 @@ from functools import cache
 from pathlib import Path
 
 import pytest
-from conftest import CANONICAL, ROOT, cli, edit, lint, triples
+from conftest import CANONICAL, ROOT, cli, edit, examples, lint, triples
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
@@ -677,7 +677,7 @@ class TestKeyLines:
     # 300 examples reach every line and branch of persona_lint/config that 1,500 reached
     # (measured with coverage).
     @settings(
-        max_examples=300,
+        max_examples=examples(300),
         deadline=None,
         derandomize=True,
         suppress_health_check=[HealthCheck.too_slow],
@@ -740,7 +740,10 @@ def compiled_or_error(compile_: object, pattern: str) -> object:
 # 600 examples and the bad range below reach every line and branch of persona_lint/config that
 # 3,000 reached (measured with coverage); for a longer search, raise max_examples locally.
 @settings(
-    max_examples=600, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow]
+    max_examples=examples(600),
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.too_slow],
 )
 @given(
     st.text(alphabet="ab/*?[]!^-.\\", max_size=8),

@@ -15,7 +15,7 @@ from xml.etree.ElementTree import Element
 
 import pytest
 from cases import documents
-from conftest import PERSONAS, SHARED
+from conftest import PERSONAS, SHARED, examples
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -238,7 +238,10 @@ ELEMENTS = st.recursive(LEAVES, parents, max_leaves=25)
 # 150 examples reach every line and branch of persona_lint/xml that 600 reached (measured
 # with coverage); for a longer search, raise max_examples locally.
 @settings(
-    max_examples=150, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow]
+    max_examples=examples(150),
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.too_slow],
 )
 @given(
     ELEMENTS,

@@ -11,7 +11,7 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import CANONICAL, cli
+from conftest import CANONICAL, cli_process
 
 # A rule in configuration that finds the canonical persona's perspective (16:5) too long.
 BASE_RULE = """
@@ -45,7 +45,7 @@ def write(root: Path, files: dict[str, str]) -> None:
 
 def lint(cwd: Path, *args: str) -> tuple[int, list[str], str]:
     """Exit code, ``path:line:col CODE`` of each diagnostic, standard error."""
-    result = cli("--no-cache", "--output-format", "concise", *args, cwd=cwd)
+    result = cli_process("--no-cache", "--output-format", "concise", *args, cwd=cwd)
     found = re.findall(r"^(\S+:\d+:\d+): .*\[(\w+)\]$", result.stdout, re.M)
     return result.returncode, [f"{place} {code}" for place, code in found], result.stderr
 

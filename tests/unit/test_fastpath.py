@@ -10,7 +10,7 @@ from xml.etree import ElementTree
 
 import pytest
 from cases import documents as case_documents
-from conftest import CANONICAL, PERSONAS, SHARED
+from conftest import CANONICAL, PERSONAS, SHARED, examples
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from tree_mutations import mutate
@@ -187,7 +187,10 @@ def mutated(draw: st.DrawFn, original: ElementTree.Element) -> str:
 # validators that 1,500 and 500 reached (measured with coverage); for a longer search, raise
 # max_examples locally.
 @settings(
-    max_examples=300, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow]
+    max_examples=examples(300),
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.too_slow],
 )
 @given(mutated(PERSONA_ROOT))
 def test_same_verdict_on_persona_context_mutations(xml: str) -> None:
@@ -196,7 +199,10 @@ def test_same_verdict_on_persona_context_mutations(xml: str) -> None:
 
 
 @settings(
-    max_examples=200, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow]
+    max_examples=examples(200),
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.too_slow],
 )
 @given(mutated(BEHAVIOR_ROOT))
 def test_same_verdict_on_behavior_mutations(xml: str) -> None:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
-from conftest import CANONICAL, PERSONAS, SETTINGS, TODAY, codes, edit, lint
+from conftest import CANONICAL, PERSONAS, SETTINGS, TODAY, codes, edit, examples, lint
 from hypothesis import given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
@@ -528,7 +528,7 @@ def test_strict_fix_of_every_showcase_persona(persona: Path) -> None:
     assert texts(once.text) == texts(text)
 
 
-@hypothesis_settings(max_examples=60, deadline=None)
+@hypothesis_settings(max_examples=examples(60), deadline=None)
 @given(
     priorities=st.lists(st.integers(min_value=0, max_value=12), min_size=5, max_size=5),
     steps=st.lists(st.integers(min_value=0, max_value=12), min_size=7, max_size=7),

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import CANONICAL, lint, triples
+from conftest import CANONICAL, examples, lint, triples
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
@@ -449,7 +449,7 @@ METRIC_POOL = [
 ]
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=examples(60), deadline=None)
 @given(st.lists(st.sampled_from(METRIC_POOL), min_size=1, max_size=6))
 @example(["Error rate < 0.1% for production traffic", "Error rate > 5%", "error  rate > 1%"])
 def test_contradictions_are_every_pair_that_contradicts(pool: list[str]) -> None:
@@ -630,7 +630,7 @@ def metrics_to_print(draw: st.DrawFn) -> Metric:
 
 # 100 examples each, and the relative metric below, reach every line and branch of
 # persona_lint/metrics that 300 each reached (measured with coverage).
-@settings(max_examples=100, deadline=None, derandomize=True)
+@settings(max_examples=examples(100), deadline=None, derandomize=True)
 @given(metrics_to_print())
 def test_parse_reads_back_what_format_prints(metric: Metric) -> None:
     assert parse_metric(format_metric(metric)) == metric
@@ -660,20 +660,20 @@ def assert_well_formed(text: str) -> None:
     assert contradicts(result, result) in (True, False)
 
 
-@settings(max_examples=100, deadline=None, derandomize=True)
+@settings(max_examples=examples(100), deadline=None, derandomize=True)
 @given(st.text())
 def test_parse_never_raises_on_any_text(text: str) -> None:
     assert_well_formed(text)
 
 
-@settings(max_examples=100, deadline=None, derandomize=True)
+@settings(max_examples=examples(100), deadline=None, derandomize=True)
 @given(SOUP)
 @example("20% faster API")  # a comparative followed by neither "than" nor an end
 def test_parse_never_raises_on_metric_like_text(text: str) -> None:
     assert_well_formed(text)
 
 
-@settings(max_examples=100, deadline=None, derandomize=True)
+@settings(max_examples=examples(100), deadline=None, derandomize=True)
 @given(SOUP)
 def test_format_is_canonical(text: str) -> None:
     """Whatever parses prints to a text that parses to the same metric."""

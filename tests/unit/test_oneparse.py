@@ -19,7 +19,7 @@ from xml.etree.ElementTree import Element
 
 import pytest
 from cases import documents
-from conftest import CANONICAL, PERSONAS, SHARED, TODAY
+from conftest import CANONICAL, PERSONAS, SHARED, TODAY, examples
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from lxml import etree
@@ -38,7 +38,7 @@ from persona_lint.xml.parser import MAX_DEPTH, ParsedXml, parse_block
 
 SETTINGS = Settings(today=TODAY)
 # Mutations drawn per run (derandomised); a longer run: ONEPARSE_EXAMPLES=20000 pytest this file.
-EXAMPLES = int(os.environ.get("ONEPARSE_EXAMPLES", "800"))
+EXAMPLES = int(os.environ.get("ONEPARSE_EXAMPLES", examples(800)))
 
 
 def expat_parse(text: str) -> ParsedXml:
@@ -118,7 +118,9 @@ def test_mutated_personas_parse_the_same(mutations: list[Any]) -> None:
         assert_same_parse(block.code.content)
 
 
-@settings(max_examples=EXAMPLES // 8, deadline=None, suppress_health_check=list(HealthCheck))
+@settings(
+    max_examples=max(10, EXAMPLES // 8), deadline=None, suppress_health_check=list(HealthCheck)
+)
 @given(st.lists(_mutation(), min_size=1, max_size=3))
 def test_mutated_personas_get_the_same_diagnostics(mutations: list[Any]) -> None:
     data = mutate(mutations)

@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import CANONICAL, cli
+from conftest import CANONICAL, cli_process
 
 PLUGIN = '''\
 """Our team's persona rules."""
@@ -92,7 +92,7 @@ def test_a_module_of_the_repository_runs_only_when_the_run_allows_it(
     refused = REFUSED.format(config=folder / ".persona-lint.toml")
     assert lines(folder) == (2, [refused])
     for command in ("rules", "explain ACME201", "plugins", "config backend-engineer.md"):
-        result = cli(*command.split(), cwd=folder)
+        result = cli_process(*command.split(), cwd=folder)
         assert (result.returncode, result.stderr.splitlines()) == (2, [refused]), command
     assert not (folder / "ran.txt").exists()
     # The run says so: the option, or the variable (the language server reads it too).
@@ -104,9 +104,9 @@ def test_a_module_of_the_repository_runs_only_when_the_run_allows_it(
     (folder / "ran.txt").unlink()
     # --no-plugins lints without it, in every command that reads the configuration.
     assert lines(folder, "--no-plugins") == (0, ["1 file checked: 0 errors, 0 warnings"])
-    listed = cli("rules", "--no-plugins", cwd=folder)
+    listed = cli_process("rules", "--no-plugins", cwd=folder)
     assert listed.returncode == 0 and "ACME201" not in listed.stdout
-    assert cli("plugins", "--local-plugins", cwd=folder).stdout.startswith("tools/our_rules.py")
+    assert cli_process("plugins", "--local-plugins", cwd=folder).stdout.startswith("tools/our_rules.py")
     assert (folder / "ran.txt").exists()
 
 
@@ -216,7 +216,7 @@ def test_only_the_files_of_the_configuration_naming_it_run_it(tmp_path: Path) ->
     other.mkdir()
     (other / ".persona-lint.toml").write_text('ignore = ["PL4"]\n', encoding="utf-8")
     (other / "x.md").write_text(CANONICAL.replace("backend-engineer", "x"), encoding="utf-8")
-    result = cli("--no-cache", "backend-engineer.md", "other/x.md", cwd=tmp_path)
+    result = cli_process("--no-cache", "backend-engineer.md", "other/x.md", cwd=tmp_path)
     assert result.stdout.splitlines() == [FOUND, "2 files checked: 1 error, 0 warnings"]
 
 
@@ -226,16 +226,16 @@ def test_workers_and_cache_see_the_same_plugin(tmp_path: Path) -> None:
         (tmp_path / f"p{number}.md").write_text(
             CANONICAL.replace("backend-engineer", f"p{number}"), encoding="utf-8"
         )
-    one = cli("--no-cache", "--jobs", "1", ".", cwd=tmp_path)
-    two = cli("--no-cache", "--jobs", "2", ".", cwd=tmp_path)
+    one = cli_process("--no-cache", "--jobs", "1", ".", cwd=tmp_path)
+    two = cli_process("--no-cache", "--jobs", "2", ".", cwd=tmp_path)
     assert one.stdout == two.stdout
     assert one.stdout.count("[ACME201]") == 56
     cached = ("--cache-dir", str(tmp_path / "cache"), "backend-engineer.md")
-    assert cli(*cached, cwd=tmp_path).stdout.splitlines()[0] == FOUND
+    assert cli_process(*cached, cwd=tmp_path).stdout.splitlines()[0] == FOUND
     (tmp_path / "tools" / "our_rules.py").write_text(
         PLUGIN.replace("a gate about security", "changed"), encoding="utf-8"
     )
-    assert cli(*cached, cwd=tmp_path).stdout.splitlines()[0] == FOUND.replace(
+    assert cli_process(*cached, cwd=tmp_path).stdout.splitlines()[0] == FOUND.replace(
         "a gate about security", "changed"
     )
 
@@ -257,12 +257,12 @@ def test_spawned_workers_load_the_plugin_before_their_first_file(tmp_path: Path)
         [sys.executable, "-c", script], cwd=tmp_path, capture_output=True, text=True, check=False
     )
     assert spawned.stdout.count("[ACME201]") == 56, spawned.stdout[-500:]
-    assert spawned.stdout == cli("--no-cache", "--jobs", "1", ".", cwd=tmp_path).stdout
+    assert spawned.stdout == cli_process("--no-cache", "--jobs", "1", ".", cwd=tmp_path).stdout
 
 
 def test_the_plugins_command_lists_what_is_loaded(tmp_path: Path) -> None:
     project(tmp_path, PLUGIN + RAISES)
-    result = cli("plugins", cwd=tmp_path)
+    result = cli_process("plugins", cwd=tmp_path)
     assert result.returncode == 0
     name, location, codes = result.stdout.splitlines()[0].split("  ")
     assert (name, codes) == ("tools/our_rules.py", "ACME201, ACME202")
@@ -270,12 +270,12 @@ def test_the_plugins_command_lists_what_is_loaded(tmp_path: Path) -> None:
         re.escape(f"{os.path.realpath(tmp_path)}/tools/our_rules.py (sha256 ") + "[0-9a-f]{12}\\)",
         location,
     ), location
-    assert cli("rules", cwd=tmp_path).stdout.splitlines()[1].split()[:3] == [
+    assert cli_process("rules", cwd=tmp_path).stdout.splitlines()[1].split()[:3] == [
         "ACME201",
         "security-gate",
         "error",
     ]
-    explained = cli("explain", "ACME201", cwd=tmp_path).stdout
+    explained = cli_process("explain", "ACME201", cwd=tmp_path).stdout
     assert "Reports each gate that names security." in explained
 
 

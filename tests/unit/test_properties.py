@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from conftest import CANONICAL
+from conftest import CANONICAL, examples
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
@@ -162,7 +162,7 @@ def assert_inside(data: bytes) -> None:
 
 
 @settings(
-    max_examples=300,
+    max_examples=examples(300),
     deadline=None,
     derandomize=True,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
@@ -172,7 +172,7 @@ def test_mutated_persona_lints_with_places_inside_the_file(mutations: list[Mutat
     assert_inside(mutate(mutations))
 
 
-@settings(max_examples=150, deadline=None, derandomize=True)
+@settings(max_examples=examples(150), deadline=None, derandomize=True)
 @given(st.lists(st.sampled_from(MARKUP), max_size=12).map("\n".join))
 def test_markup_soup_in_the_persona_fence(soup: str) -> None:
     """Random markup as the whole persona_context block, and just after its root."""
@@ -184,7 +184,7 @@ def test_markup_soup_in_the_persona_fence(soup: str) -> None:
     )
 
 
-@settings(max_examples=300, deadline=None, derandomize=True)
+@settings(max_examples=examples(300), deadline=None, derandomize=True)
 @given(st.lists(st.sampled_from(BLOCK_MARKUP), max_size=30).map("".join))
 def test_dialect_parser_never_raises_and_stays_inside_the_block(text: str) -> None:
     """On block text as documents hold it: decoded, with LF line endings only."""
@@ -203,7 +203,7 @@ def test_dialect_parser_never_raises_and_stays_inside_the_block(text: str) -> No
             assert 0 <= strict.original_column(number, column) <= len(lines[number])
 
 
-@settings(max_examples=300, deadline=None, derandomize=True)
+@settings(max_examples=examples(300), deadline=None, derandomize=True)
 @given(st.binary(max_size=64))
 @example(b"abc\rd\xff")  # a lone CR ends a line before the bad byte
 @example(b"\xef\xbb\xbfab\xff")  # the byte order mark takes no column

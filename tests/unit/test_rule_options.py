@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import CANONICAL, ROOT, cli
+from conftest import CANONICAL, ROOT, cli, cli_process
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -37,9 +37,11 @@ RUNTIME = '"project-root", "user_name", "communication_language", "HELP_STEP"'
 INSTALLED = '"bmad_folder", "agent-filename", "docs_folder"'
 
 
-def lint(cwd: Path, *args: str) -> tuple[int, list[str], str]:
-    """Exit code, ``path:line:col CODE`` of each diagnostic, standard error."""
-    result = cli("--output-format", "concise", *args, cwd=cwd)
+def lint(cwd: Path, *args: str, process: bool = False) -> tuple[int, list[str], str]:
+    """Exit code, ``path:line:col CODE`` of each diagnostic, standard error (in a process
+    of its own with ``process``: worker processes, plugins)."""
+    run = cli_process if process else cli
+    result = run("--output-format", "concise", *args, cwd=cwd)
     found = re.findall(r"^(\S+:\d+:\d+): .*\[(\w+)\]$", result.stdout, re.M)
     return result.returncode, [f"{place} {code}" for place, code in found], result.stderr
 
@@ -70,7 +72,9 @@ def test_a_table_per_rule_sets_its_options(agent: Path, rule: str, jobs: str) ->
     (agent / "team").mkdir()
     (agent / "team/pm.md").write_text(AGENT, encoding="utf-8")
     other = DOCS_FOLDER.replace("pm.md", "team/pm.md")
-    assert lint(agent, "--no-cache", "--jobs", jobs, "pm.md", "team/pm.md") == (
+    assert lint(
+        agent, "--no-cache", "--jobs", jobs, "pm.md", "team/pm.md", process=jobs != "1"
+    ) == (
         1,
         [DOCS_FOLDER, other],
         "",
@@ -219,24 +223,28 @@ def test_a_plugin_rule_declares_options_the_same_way(
     config.write_text(
         'plugins = ["banned.py"]\n[rule-options.ACME501]\nwords = ["Backend Engineer"]\n'
     )
-    assert lint(tmp_path, "--no-cache", "backend-engineer.md") == (
+    assert lint(tmp_path, "--no-cache", "backend-engineer.md", process=True) == (
         0,
         ["backend-engineer.md:5:3 ACME501", "backend-engineer.md:13:11 ACME501"],
         "",
     )
-    explained = cli("explain", "ACME501", cwd=tmp_path).stdout.strip().splitlines()
+    explained = cli_process("explain", "ACME501", cwd=tmp_path).stdout.strip().splitlines()
     assert explained[-2:] == [
         "Options (defaults shown), set in [tool.persona-lint.rule-options.ACME501] of "
         "pyproject.toml or [rule-options.ACME501] of .persona-lint.toml:",
         '    words = ["Go"]  (a list of strings)',
     ]
     config.write_text('plugins = ["banned.py"]\n[rule-options.ACME501]\nword = ["x"]\n')
-    assert lint(tmp_path, "--no-cache", "backend-engineer.md")[2] == (
+    assert lint(tmp_path, "--no-cache", "backend-engineer.md", process=True)[2] == (
         f"persona-lint: error: {config}:3: 'rule-options.ACME501': unknown option 'word'; "
         "did you mean 'words'?\n"
     )
     # Under --no-plugins the plugin's code may stay in the table, unread.
-    assert lint(tmp_path, "--no-cache", "--no-plugins", "backend-engineer.md") == (0, [], "")
+    assert lint(tmp_path, "--no-cache", "--no-plugins", "backend-engineer.md", process=True) == (
+        0,
+        [],
+        "",
+    )
 
 
 def test_explain_shows_each_option_with_its_default_and_where_to_set_it(tmp_path: Path) -> None:

@@ -4,7 +4,7 @@ PLACEHOLDER matches."""
 
 from __future__ import annotations
 
-from conftest import PERSONAS, edit
+from conftest import PERSONAS, edit, examples
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
@@ -15,7 +15,7 @@ from persona_lint.document.placeholders import PLACEHOLDER, may_hold_placeholder
 PLACEHOLDER_PIECES = ["{", "}", "|", "T", "O", "D", "B", "F", "I", "X", "M", "E", "a", " "]
 
 
-@settings(max_examples=500, deadline=None)
+@settings(max_examples=examples(500), deadline=None)
 @given(st.lists(st.sampled_from([*PLACEHOLDER_PIECES, "\n", "TODO", "TBD", "FIXME", "é"])))
 @example(["TODO"])
 @example(["xTBD"])

@@ -13,7 +13,7 @@ import shlex
 from pathlib import Path
 
 import pytest
-from conftest import CANONICAL, ROOT, cli
+from conftest import CANONICAL, ROOT, cli_process
 
 DOCS = (ROOT / "docs" / "plugins.md", ROOT / "README.md")
 # Three backticks or more (a Markdown file holding ```xml blocks is fenced with four).
@@ -57,7 +57,8 @@ def test_the_example_prints_what_it_shows(
         (tmp_path / name).write_text(text, encoding="utf-8")
     program, *args = shlex.split(command)
     assert program == "persona-lint"
-    result = cli("--no-cache", *args, cwd=tmp_path)
+    # A real process: two of the examples load a plugin (see conftest.cli).
+    result = cli_process("--no-cache", *args, cwd=tmp_path)
     assert result.stdout.splitlines() == output, result.stderr
 
 

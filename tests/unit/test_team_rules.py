@@ -14,7 +14,7 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import CANONICAL, cli, edit, lint, triples
+from conftest import CANONICAL, cli, cli_process, edit, lint, triples
 
 from persona_lint.diagnostics import Severity
 from persona_lint.formats.bmad_scaffold import agent_skeleton
@@ -352,7 +352,7 @@ class TestThroughTheCommandLine:
                 CANONICAL.replace("backend-engineer", f"p{number}"), encoding="utf-8"
             )
         one = cli("--no-cache", "--jobs", "1", ".", cwd=tmp_path)
-        two = cli("--no-cache", "--jobs", "2", ".", cwd=tmp_path)
+        two = cli_process("--no-cache", "--jobs", "2", ".", cwd=tmp_path)
         assert one.stdout == two.stdout
         assert one.stdout.count("[ACME101]") == 61 * 5
 

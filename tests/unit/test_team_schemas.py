@@ -12,7 +12,7 @@ from pathlib import Path
 from xml.etree import ElementTree
 
 import pytest
-from conftest import CANONICAL, ROOT, cli, edit
+from conftest import CANONICAL, ROOT, cli, edit, examples
 from hostile.audit import run_audited
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -371,7 +371,7 @@ def sections(draw: st.DrawFn) -> ElementTree.Element:
     return section
 
 
-@settings(max_examples=400, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(400), suppress_health_check=[HealthCheck.too_slow])
 @given(team_schemas(), sections())
 def test_libxml2_and_xmlschema_agree_on_team_schemas(
     schema: str, section: ElementTree.Element
