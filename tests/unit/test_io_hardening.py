@@ -6,7 +6,9 @@ Each test replays an attack on the real command line in a subprocess, under a me
 (a run that would read ``/dev/zero`` to the end fails instead of exhausting the machine)
 and a timeout (a run that would block on a named pipe fails instead of hanging). Where the
 kernel's permission checks matter, the run is made as an unprivileged user (``nobody``
-through ``setpriv`` when the tests run as root), never simulated.
+through ``setpriv`` when the tests run as root), never simulated. Each starts a real
+process, so the module is marked slow: ``make fast-test`` leaves it out, ``make test`` and
+CI run it.
 """
 
 from __future__ import annotations
@@ -25,6 +27,8 @@ from pathlib import Path
 import pytest
 from conftest import CANONICAL, edit
 from hostile.audit import run_audited
+
+pytestmark = pytest.mark.slow
 
 EXE = [sys.executable, "-m", "persona_lint"]
 MEMORY_CAP = 2 << 30  # bytes of address space a run may take
