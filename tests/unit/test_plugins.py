@@ -106,7 +106,9 @@ def test_a_module_of_the_repository_runs_only_when_the_run_allows_it(
     assert lines(folder, "--no-plugins") == (0, ["1 file checked: 0 errors, 0 warnings"])
     listed = cli_process("rules", "--no-plugins", cwd=folder)
     assert listed.returncode == 0 and "ACME201" not in listed.stdout
-    assert cli_process("plugins", "--local-plugins", cwd=folder).stdout.startswith("tools/our_rules.py")
+    assert cli_process("plugins", "--local-plugins", cwd=folder).stdout.startswith(
+        "tools/our_rules.py"
+    )
     assert (folder / "ran.txt").exists()
 
 
