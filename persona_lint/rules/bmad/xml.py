@@ -11,7 +11,7 @@ from persona_lint.rules.bmad.agent import agent_block
 from persona_lint.rules.context import RuleContext
 from persona_lint.rules.registry import finding, rule
 from persona_lint.rules.xml_findings import schema_findings, syntax_findings
-from persona_lint.xml.libxml import explained, is_valid
+from persona_lint.xml.libxml import attributes, explained, is_valid
 from persona_lint.xml.schema import validate_against
 from persona_lint.xml.shape import SchemaIssue
 
@@ -43,7 +43,8 @@ def _attribute_of(issue: SchemaIssue) -> str | None:
     """The empty attribute an "is empty" issue is about (``icon=""``), if any."""
     if issue.code != "PL213":
         return None
-    return next((name for name, value in issue.element.attrib.items() if not value.strip()), None)
+    found = attributes(issue.element).items()  # linear, however many attributes it holds
+    return next((name for name, value in found if not value.strip()), None)
 
 
 def _empty_attribute(document: Document, block: XmlBlock, issue: SchemaIssue) -> Diagnostic:
