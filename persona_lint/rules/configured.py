@@ -50,8 +50,11 @@ CONDITIONS = {
 BLOCK_ALIASES = ("persona", "behavior")
 # The most elements of a block a rule evaluates its XPath over: elementpath is pure Python
 # (a few microseconds per node visited). Real blocks hold a few hundred; a larger block gets
-# one finding saying the rule was not evaluated, never a silent pass.
+# one finding saying the rule was not evaluated, never a silent pass. The same for an
+# element with more attributes than MAX_ELEMENT_ATTRIBUTES: lxml hands elementpath each
+# attribute by name, in time quadratic in their number (8 s for 50,000 attributes).
 MAX_BLOCK_ELEMENTS = 5000
+MAX_ELEMENT_ATTRIBUTES = 256
 
 
 class ConfiguredRule(NamedTuple):
@@ -102,11 +105,9 @@ def check_configured(rule: ConfiguredRule, document: Document) -> Iterator[Diagn
     if block is None or block.root is None:
         return
     root = block.root
-    if next(islice(root.iter(), MAX_BLOCK_ELEMENTS, None), None) is not None:
-        message = (
-            f"the block has more than {MAX_BLOCK_ELEMENTS:,} elements: rule {rule.code} "
-            "(in configuration) is not evaluated"
-        )
+    too_large = _too_large(root)
+    if too_large is not None:
+        message = f"{too_large}: rule {rule.code} (in configuration) is not evaluated"
         yield _finding(rule._replace(message=message), document, block, root, "")
         return
     items = evaluate(compile_xpath(rule.given), root)
@@ -155,6 +156,16 @@ def _values(
             seen.add(value)
         if broken:
             yield _finding(rule, document, block, _element(item, block.root), value)
+
+
+def _too_large(root: Element) -> str | None:
+    """Why the block of ``root`` is too large to evaluate an XPath over, if it is."""
+    for count, element in enumerate(islice(root.iter(), MAX_BLOCK_ELEMENTS + 1)):
+        if count == MAX_BLOCK_ELEMENTS:
+            return f"the block has more than {MAX_BLOCK_ELEMENTS:,} elements"
+        if len(element.attrib) > MAX_ELEMENT_ATTRIBUTES:
+            return f"an element of the block has more than {MAX_ELEMENT_ATTRIBUTES} attributes"
+    return None
 
 
 def _block(document: Document, name: str) -> XmlBlock | None:

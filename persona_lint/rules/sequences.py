@@ -13,6 +13,7 @@ from persona_lint.diagnostics import Diagnostic, Fix, LineEdit, Severity, TextEd
 from persona_lint.document.model import Document, Shared, XmlBlock
 from persona_lint.rules.context import RuleContext
 from persona_lint.rules.registry import finding, rule
+from persona_lint.xml.libxml import attributes
 
 E, W = Severity.ERROR, Severity.WARNING
 _NUMBERED = re.compile(r"^(\s*)(\d+)\.(?=\s)")
@@ -330,8 +331,8 @@ def _item_key(child: Element) -> tuple[str, str, tuple[tuple[str, str], ...]]:
     attributes exactly, in any order (`<persona name="ios-engineer">` and
     `<persona name="android-engineer">` with the same text are two items).
     """
-    attributes = tuple(sorted(child.attrib.items())) if child.attrib else ()
-    return child.tag, " ".join((child.text or "").split()).casefold(), attributes
+    named = tuple(sorted(attributes(child).items())) if child.attrib else ()  # linear, see it
+    return child.tag, " ".join((child.text or "").split()).casefold(), named
 
 
 @rule(

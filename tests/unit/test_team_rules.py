@@ -109,6 +109,19 @@ class TestConditions:
         allowed = rule._replace(values=("backend-engineer",))
         assert team_findings(allowed) == []
 
+    def test_an_element_with_too_many_attributes_stops_the_rule_with_a_finding(self) -> None:
+        """elementpath reads lxml's attributes one by name: 8 s for 50,000 of them."""
+        many = " ".join(f"a{i}='v'" for i in range(300))
+        text = CANONICAL.replace("<tool>", f"<tool {many}>", 1)
+        rule = team_rule("exists", "//tool[@zz]")
+        assert team_findings(rule, text) == [("ACME101", 10, 1)]
+        assert messages(rule, text) == [
+            "an element of the block has more than 256 attributes: rule ACME101 (in "
+            "configuration) is not evaluated"
+        ]
+        assert team_findings(rule) == [("ACME101", 10, 1)]  # evaluated: no tool has zz
+        assert messages(rule) == ["found "]
+
     def test_a_rule_on_the_agent_block_runs_on_bmad_agents(self) -> None:
         """``block = "agent"`` was accepted and never run: a BMAD team's rule passed in silence."""
         agent = agent_skeleton("Release Manager", datetime.date(2026, 1, 1))  # items 32-34
