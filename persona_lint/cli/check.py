@@ -19,6 +19,7 @@ from persona_lint.config.errors import ConfigError
 from persona_lint.engine.run import DEFAULT_CACHE_DIR, RunOptions, build_resolver, run
 from persona_lint.formatters import FORMAT_NAMES
 from persona_lint.source.read import read_limited
+from persona_lint.source.walk import project_place
 
 EXAMPLES = """
 \b
@@ -280,5 +281,5 @@ def _checked_as(options: RunOptions, path: Path) -> str:
         data = read_limited(path, settings.max_file_size)
     except OSError as exc:
         return f"nothing: it cannot be read ({exc.strerror or exc})"
-    result = lint_source(str(path), data, settings, explicit=False)
+    result = lint_source(str(path), data, settings, explicit=False, place=project_place(path))
     return result.format or "nothing: no format recognises it (skipped when walked)"

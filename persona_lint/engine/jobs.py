@@ -53,9 +53,11 @@ def unreadable(path: str, message: str, settings: Settings) -> FileResult:
     return problem(path, "PL004", message, settings)
 
 
-def lint_bytes(path: str, data: bytes, settings: Settings, *, explicit: bool) -> FileResult:
+def lint_bytes(
+    path: str, data: bytes, settings: Settings, *, explicit: bool, place: str | None = None
+) -> FileResult:
     """Lint one file's bytes (standard input): no cache."""
-    return lint_job(Job(0, path, settings, explicit, cached=False, data=data))[1]
+    return lint_job(Job(0, path, settings, explicit, cached=False, data=data, place=place))[1]
 
 
 def lint_job(job: Job) -> tuple[str, FileResult]:

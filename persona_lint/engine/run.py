@@ -20,7 +20,7 @@ from persona_lint.engine.result import FileResult
 from persona_lint.errors import InternalError, RunError, describe, doing
 from persona_lint.source.decode import source_text
 from persona_lint.source.read import read_stream
-from persona_lint.source.walk import discover
+from persona_lint.source.walk import discover, project_place
 
 if TYPE_CHECKING:
     from persona_lint.baseline import Filtered
@@ -276,7 +276,10 @@ def _lint(
             previous = tracker.previous(Path(name), changed=True, limit=settings.max_file_size)
             settings = settings._replace(previous=previous)
         data = stdin if stdin is not None else b""
-        return [lint_bytes(name, data, settings, explicit=not options.skip_non_personas)]
+        place = project_place(name) if options.stdin_filename else None
+        return [
+            lint_bytes(name, data, settings, explicit=not options.skip_non_personas, place=place)
+        ]
     cache = None
     if options.cache_dir is not None:
         from persona_lint.engine.cache import ResultCache  # see _apply_baseline

@@ -21,6 +21,7 @@ from persona_lint.engine.postprocess import cap_findings, finalize, suppress
 from persona_lint.lsp.configuration import ConfigProblem, Resolved
 from persona_lint.lsp.lines import Lines
 from persona_lint.lsp.slugs import SlugKey
+from persona_lint.source.walk import project_place
 
 
 @dataclass(frozen=True)
@@ -64,15 +65,18 @@ def lint_document(
     configuration may claim it), gets that one problem, and other Markdown nothing.
     """
     shown, group = where
+    place = _place(shown, group)
     if isinstance(resolved, ConfigProblem):
-        probe = lint_source(shown, lines.text, Settings(), explicit=False)
+        probe = lint_source(shown, lines.text, Settings(), explicit=False, place=place)
         xml = probe.document is not None and bool(probe.document.xml_blocks)
         problem = None if probe.skipped and not xml else invalid_configuration(resolved)
         return Linted(uri, version, lines, group, shown, None, resolved, problem), None
     settings, excluded = resolved
     if excluded:
         return Linted(uri, version, lines, group, shown, None, resolved), None
-    result = lint_source(shown, lines.text, settings, explicit=False, defer_suppressions=True)
+    result = lint_source(
+        shown, lines.text, settings, explicit=False, defer_suppressions=True, place=place
+    )
     light = result._replace(document=None)
     return Linted(uri, version, lines, group, shown, light, resolved), result.document
 
@@ -92,9 +96,18 @@ def parse(entry: Linted) -> Document | None:
     """Parse a linted document again (its lint keeps no parsed document)."""
     if entry.result is None:
         return None
+    place = _place(entry.shown, entry.group)
     return lint_source(
-        entry.shown, entry.lines.text, entry.result.settings, explicit=False
+        entry.shown, entry.lines.text, entry.result.settings, explicit=False, place=place
     ).document
+
+
+def _place(shown: str, group: str | None) -> str:
+    """A document's path inside its project: below its workspace folder, else its project's.
+
+    See :func:`persona_lint.source.walk.project_place`.
+    """
+    return shown if group is not None else project_place(shown)
 
 
 def finished(result: FileResult, cross_file: Iterable[Diagnostic]) -> tuple[Diagnostic, ...]:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterator
+from functools import lru_cache
 from pathlib import Path
 from typing import NamedTuple
 
@@ -47,9 +48,8 @@ class Candidate(NamedTuple):
 
     ``place`` is its path inside the project, the one whose words may say what the file is
     (a BMAD agent under ``backups/`` is a copy): below the folder the user named for a
-    walked file; for a named file, below the working directory, or its name alone when it
-    lies outside. The folders above never count: a checkout in ``/work/bmad-templates/``
-    is linted as one anywhere else.
+    walked file; for a named file, see :func:`project_place`. The folders above never
+    count: a checkout in ``/work/bmad-templates/`` is linted as one anywhere else.
     """
 
     path: Path
@@ -79,16 +79,36 @@ def discover(paths: list[Path], prune: Prune = _keep_all) -> Iterator[Candidate]
         if real in seen or _location(path) in seen:
             continue
         seen.add(real)
-        yield Candidate(path, explicit=True, place=_named_place(path))
+        yield Candidate(path, explicit=True, place=project_place(path))
 
 
-def _named_place(path: Path) -> str:
-    """The place of a file named on the command line (see :class:`Candidate`)."""
+# What marks the root folder of a project: the files a named file's place is measured from.
+PROJECT_MARKERS = (".git", ".persona-lint.toml", "pyproject.toml")
+
+
+def project_place(path: Path | str) -> str:
+    """The path of a named file inside its project (see :class:`Candidate`).
+
+    Below the nearest folder above it that holds :data:`PROJECT_MARKERS` (a repository, a
+    configuration), else below the working directory, else its name alone: wherever the
+    command runs from, and wherever the checkout lives, the same file has the same place.
+    """
     absolute = os.path.abspath(path)
-    cwd = current_directory()
-    if inside(absolute, cwd):
-        return Path(os.path.relpath(absolute, cwd)).as_posix()
-    return path.name
+    root = _project_root(os.path.dirname(absolute))
+    if root is None and inside(absolute, current_directory()):
+        root = current_directory()
+    if root is None:
+        return os.path.basename(absolute)
+    return Path(os.path.relpath(absolute, root)).as_posix()
+
+
+@lru_cache(maxsize=1024)
+def _project_root(folder: str) -> str | None:
+    """The nearest folder at or above ``folder`` that holds a project marker, if any."""
+    if any(os.path.lexists(os.path.join(folder, name)) for name in PROJECT_MARKERS):
+        return folder
+    parent = os.path.dirname(folder)
+    return None if parent == folder else _project_root(parent)
 
 
 def _walk(top: Path, root: str, seen: set[str], prune: Prune) -> Iterator[Candidate]:

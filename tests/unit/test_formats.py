@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime
 import json
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -218,3 +219,25 @@ def test_a_folder_of_copies_named_on_the_command_line_is_checked(tmp_path: Path)
         assert whole[backup] is None, run
         backups = _checked_formats(cli("--format", "json", "_bmad/backups/", cwd=tmp_path))
         assert backups[backup] == "bmad-agent", run
+
+
+def test_a_named_agent_is_judged_by_its_path_inside_its_repository(tmp_path: Path) -> None:
+    """Named from above the checkout, or through standard input, as from inside it."""
+    project = tmp_path / "bmad-templates" / "project"
+    _agent_project(project)
+    (project / ".git").mkdir()  # the repository's root: places are measured from there
+    agent = project / "_bmad/agents/release-manager.md"
+    for cwd in (tmp_path, project):
+        named = cli("--no-cache", "--skip-non-personas", agent, cwd=cwd)
+        assert (named.returncode, named.stdout.splitlines()[-1]) == (
+            0,
+            "1 file checked (1 bmad-agent): 0 errors, 0 warnings",
+        ), cwd
+    piped = subprocess.run(
+        [sys.executable, "-m", "persona_lint", "--no-cache", "--skip-non-personas", "-",
+         "--stdin-filename", str(agent)],
+        cwd=tmp_path, input=CLEAN_AGENT, capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert piped.stdout.splitlines()[-1] == "1 file checked (1 bmad-agent): 0 errors, 0 warnings"
+    backup = cli("--no-cache", project / "_bmad/backups/release-manager.md", cwd=tmp_path)
+    assert "its path marks it as a backup" in backup.stdout  # a copy inside the project
