@@ -95,6 +95,8 @@ def cli(
     """
     words = [str(arg) for arg in args]
     jobs = [value for option, value in pairwise(words) if option in ("--jobs", "-j")]
+    jobs += [word.removeprefix("--jobs=") for word in words if word.startswith("--jobs=")]
+    jobs += [word[2:] for word in words if word.startswith("-j") and word[2:].isdigit()]
     assert jobs in ([], ["1"]), "a run with worker processes: use cli_process"
     loaded_before = plugins.loaded_plugins()
     configured = dict(registry._CONFIGURED)

@@ -48,6 +48,7 @@ def test_runs_with_worker_processes_are_refused(tmp_path: Path) -> None:
     # Forking workers from a pytest worker is what cli_process is for. (The refusal of
     # plugin runs is not exercised here: loading one would leave it in this process.)
     (tmp_path / "backend-engineer.md").write_text(CANONICAL)
-    with pytest.raises(AssertionError, match="use cli_process"):
-        cli(".", "--jobs", "2", cwd=tmp_path)
+    for jobs in (("--jobs", "2"), ("-j", "2"), ("--jobs=2",), ("-j2",)):
+        with pytest.raises(AssertionError, match="use cli_process"):
+            cli(".", *jobs, cwd=tmp_path)
     assert cli(".", "--jobs", "1", "--no-cache", cwd=tmp_path).returncode == 0
